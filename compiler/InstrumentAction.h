@@ -1,0 +1,55 @@
+// InstrumentAction — runs the passes on one translation unit.
+//
+// Preprocessor callbacks (PL_LOOP markers, local includes) are installed
+// before parsing; after parsing, the passes run in order on the AST:
+//   loop-labels -> rewrite-safety -> visible-vars -> trip-count
+//   -> instrument-loops + include-paths
+// and the rewritten main file is kept in memory. Nothing is written here:
+// the driver writes results atomically, and only for TUs that parsed.
+#ifndef PL_COMPILER_INSTRUMENTACTION_H
+#define PL_COMPILER_INSTRUMENTACTION_H
+
+#include "LoopModel.h"
+
+#include "clang/Tooling/Tooling.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pl {
+
+/// A variable as listed in the manifest (AST pointers do not outlive the TU).
+struct ListedVar {
+  std::string Name, Type;
+};
+
+/// A loop as listed in the manifest.
+struct ListedLoop {
+  std::string FullName, Function, Label, File, Kind, Parent, LabelSource, SkipReason;
+  unsigned Line = 0, Column = 0;
+  bool Instrumented = false;
+  bool Counted = false;
+  std::vector<ListedVar> EnterVars, BeginVars, EndVars;
+};
+
+struct TuResult {
+  std::string MainFile; // absolute
+  bool Parsed = false;
+  std::vector<ListedLoop> Loops;
+  std::vector<ToolNote> Notes;
+  std::string Output; // the instrumented text
+  std::vector<std::string> Dependencies; // every file the TU read
+  unsigned Instrumented = 0;
+};
+
+struct InstrumentOptions {
+  std::string AbiHeader = "pl/abi.h";
+};
+
+std::unique_ptr<clang::tooling::FrontendActionFactory>
+makeInstrumentActionFactory(std::vector<TuResult> &Results, const InstrumentOptions &Opts);
+
+} // namespace pl
+
+#endif // PL_COMPILER_INSTRUMENTACTION_H

@@ -1,0 +1,74 @@
+// Manifest — the --list text and the --manifest JSON.
+#include "Manifest.h"
+
+#include <set>
+
+namespace pl {
+namespace {
+
+/// "a : int, b : double" for the variables not already listed in `Before`.
+std::string newVars(const std::vector<ListedVar> &Vars, const std::vector<ListedVar> &Before) {
+  std::set<std::string> Known;
+  for (const ListedVar &V : Before) Known.insert(V.Name + ":" + V.Type);
+  std::string S;
+  for (const ListedVar &V : Vars) {
+    if (Known.count(V.Name + ":" + V.Type)) continue;
+    S += (S.empty() ? "" : ", ") + V.Name + " : " + V.Type;
+  }
+  return S.empty() ? "(none new)" : S;
+}
+
+llvm::json::Array varsJson(const std::vector<ListedVar> &Vars) {
+  llvm::json::Array A;
+  for (const ListedVar &V : Vars) A.push_back(llvm::json::Object{{"name", V.Name}, {"type", V.Type}});
+  return A;
+}
+
+} // namespace
+
+void printLoopList(llvm::raw_ostream &OS, const std::vector<TuResult> &Results) {
+  for (const TuResult &TU : Results) {
+    for (const ListedLoop &L : TU.Loops) {
+      OS << L.FullName << "\n";
+      OS << "  at      " << L.File << ":" << L.Line << ":" << L.Column << "  (" << L.Kind
+         << ", name from " << L.LabelSource << ", trip count "
+         << (L.Counted ? "known at enter" : "unknown") << ")\n";
+      OS << "  parent  " << (L.Parent.empty() ? "-" : L.Parent) << "\n";
+      if (!L.Instrumented) {
+        OS << "  NOT INSTRUMENTED: " << L.SkipReason << "\n\n";
+        continue;
+      }
+      OS << "  enter/exit  " << newVars(L.EnterVars, {}) << "\n";
+      OS << "  begin     + " << newVars(L.BeginVars, L.EnterVars) << "\n";
+      OS << "  end       + " << newVars(L.EndVars, L.BeginVars) << "\n\n";
+    }
+  }
+}
+
+llvm::json::Value manifestJson(const std::vector<TuResult> &Results) {
+  llvm::json::Array Loops;
+  for (const TuResult &TU : Results) {
+    for (const ListedLoop &L : TU.Loops) {
+      llvm::json::Object O{{"name", L.FullName},
+                           {"function", L.Function},
+                           {"label", L.Label},
+                           {"label_source", L.LabelSource},
+                           {"file", L.File},
+                           {"line", L.Line},
+                           {"column", L.Column},
+                           {"kind", L.Kind},
+                           {"parent", L.Parent.empty() ? llvm::json::Value(nullptr)
+                                                       : llvm::json::Value(L.Parent)},
+                           {"instrumented", L.Instrumented},
+                           {"trip_count_known", L.Counted},
+                           {"vars", llvm::json::Object{{"enter", varsJson(L.EnterVars)},
+                                                       {"begin", varsJson(L.BeginVars)},
+                                                       {"end", varsJson(L.EndVars)}}}};
+      if (!L.Instrumented) O["skip_reason"] = L.SkipReason;
+      Loops.push_back(std::move(O));
+    }
+  }
+  return llvm::json::Object{{"pl_manifest_version", 1}, {"loops", std::move(Loops)}};
+}
+
+} // namespace pl

@@ -1,0 +1,228 @@
+// pl-instrument — writes instrumented copies of C++ sources.
+//
+//   pl-instrument -p build/ src/train.cpp -o build/pl/     # compile database
+//   pl-instrument src/train.cpp -o out/ -- -std=c++20 -Iinclude
+//   pl-instrument -p build/ src/train.cpp --list           # what hooks can see
+//
+// Sources are never modified. Each output is written to a temporary file
+// and renamed into place, so a killed run leaves either the old file or the
+// new one, never half of one; a translation unit that does not parse
+// produces no output at all.
+#include "InstrumentAction.h"
+#include "Manifest.h"
+
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
+
+using namespace clang::tooling;
+namespace cl = llvm::cl;
+
+#ifndef PL_CLANG_RESOURCE_DIR
+#define PL_CLANG_RESOURCE_DIR ""
+#endif
+
+static cl::OptionCategory Category("pl-instrument options");
+static cl::list<std::string> Sources(cl::Positional, cl::desc("<source files>"), cl::OneOrMore,
+                                     cl::cat(Category));
+static cl::opt<std::string> BuildPath("p", cl::desc("Build directory with compile_commands.json"),
+                                      cl::value_desc("dir"), cl::cat(Category));
+static cl::opt<std::string> OutDir("o", cl::desc("Output directory (mirrors source paths)"),
+                                   cl::value_desc("dir"), cl::cat(Category));
+static cl::opt<std::string> SourceRoot(
+    "source-root", cl::desc("Outputs mirror paths relative to this directory (default: cwd)"),
+    cl::value_desc("dir"), cl::cat(Category));
+static cl::opt<bool> List("list", cl::desc("Print every loop, its name and visible locals"),
+                          cl::cat(Category));
+static cl::opt<std::string> ManifestFile("manifest", cl::desc("Write the loop manifest as JSON"),
+                                         cl::value_desc("file"), cl::cat(Category));
+static cl::opt<std::string> DepFile(
+    "depfile", cl::desc("Write a Makefile-style depfile for the output (one source only)"),
+    cl::value_desc("file"), cl::cat(Category));
+static cl::opt<std::string> ResourceDir(
+    "resource-dir", cl::desc("Clang resource directory (builtin headers); default: " PL_CLANG_RESOURCE_DIR),
+    cl::value_desc("dir"), cl::cat(Category));
+
+static int fail(const llvm::Twine &Msg) {
+  llvm::errs() << "pl-instrument: error: " << Msg << "\n";
+  return 1;
+}
+
+static std::string absolute(llvm::StringRef P) {
+  llvm::SmallString<256> S(P);
+  llvm::sys::fs::make_absolute(S);
+  llvm::sys::path::remove_dots(S, true);
+  return std::string(S);
+}
+
+/// Writes `Data` to `Path` through a temporary file and a rename.
+static bool writeAtomically(const std::string &Path, llvm::StringRef Data) {
+  if (auto EC = llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path))) {
+    fail("cannot create the directory for '" + Path + "': " + EC.message());
+    return false;
+  }
+  std::string Tmp = Path + ".tmp" + std::to_string(llvm::sys::Process::getProcessId());
+  {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Tmp, EC);
+    if (EC) {
+      fail("cannot write '" + Tmp + "': " + EC.message());
+      return false;
+    }
+    OS << Data;
+    OS.close();
+    if (OS.has_error()) {
+      fail("writing '" + Tmp + "' failed: " + OS.error().message());
+      OS.clear_error();
+      llvm::sys::fs::remove(Tmp);
+      return false;
+    }
+  }
+  if (auto EC = llvm::sys::fs::rename(Tmp, Path)) {
+    fail("cannot rename '" + Tmp + "' to '" + Path + "': " + EC.message());
+    llvm::sys::fs::remove(Tmp);
+    return false;
+  }
+  return true;
+}
+
+static std::string outputPathFor(const std::string &Source, const std::string &Root) {
+  llvm::StringRef Rel(Source);
+  if (Rel.consume_front(Root) && Rel.consume_front("/")) {
+  } else {
+    Rel = llvm::StringRef(Source).ltrim('/');
+  }
+  llvm::SmallString<256> Out(absolute(OutDir));
+  llvm::sys::path::append(Out, Rel);
+  return std::string(Out);
+}
+
+static std::unique_ptr<CompilationDatabase> loadDatabase(int &Argc, const char **Argv,
+                                                         std::string &Error) {
+  for (int I = 1; I < Argc; ++I) {
+    if (std::strcmp(Argv[I], "--") != 0) continue;
+    std::vector<std::string> Flags(Argv + I + 1, Argv + Argc);
+    Argc = I;
+    return std::make_unique<FixedCompilationDatabase>(".", Flags);
+  }
+  return nullptr;
+}
+
+int main(int argc, const char **argv) {
+  std::string DbError;
+  std::unique_ptr<CompilationDatabase> Db = loadDatabase(argc, argv, DbError);
+  cl::HideUnrelatedOptions(Category);
+  cl::SetVersionPrinter([](llvm::raw_ostream &OS) {
+    OS << "pl-instrument (pl 0.1, contract version 1, Clang " LLVM_VERSION_STRING ")\n";
+  });
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "pl-instrument: writes copies of C++ sources in which every loop boundary calls the pl "
+      "runtime.\n\n  pl-instrument -p <build-dir> <sources> -o <out-dir>\n"
+      "  pl-instrument <sources> -o <out-dir> -- <compiler flags>\n"
+      "  pl-instrument -p <build-dir> <sources> --list\n");
+
+  if (!DepFile.empty() && Sources.size() != 1)
+    return fail("--depfile needs exactly one source file");
+  if (OutDir.empty() && !List && ManifestFile.empty())
+    return fail("nothing to do: pass -o <dir> to write instrumented sources, or --list / "
+                "--manifest <file>");
+
+  std::vector<std::string> Files;
+  for (const std::string &S : Sources) {
+    if (!llvm::sys::fs::is_regular_file(S)) return fail("no such source file: '" + S + "'");
+    Files.push_back(absolute(S));
+  }
+
+  if (!Db && !BuildPath.empty()) {
+    Db = CompilationDatabase::loadFromDirectory(BuildPath, DbError);
+    if (!Db)
+      return fail("cannot load a compilation database from '" + BuildPath + "': " + DbError +
+                  "\n  fix: configure that build with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON, or "
+                  "give the compiler flags after `--`");
+  }
+  if (!Db) {
+    Db = CompilationDatabase::autoDetectFromSource(Files.front(), DbError);
+    if (!Db)
+      return fail("no compilation database for '" + Files.front() +
+                  "'\n  fix: pass -p <build dir containing compile_commands.json>, or give the "
+                  "compiler flags after `--` (e.g. `-- -std=c++20 -Iinclude`)");
+  }
+  for (const std::string &F : Files)
+    if (Db->getCompileCommands(F).empty())
+      return fail("'" + F + "' has no entry in the compilation database\n  fix: make it part "
+                  "of the build that wrote compile_commands.json, or give flags after `--`");
+
+  std::string Root = absolute(SourceRoot.empty() ? "." : SourceRoot.getValue());
+  if (!OutDir.empty()) {
+    for (const std::string &F : Files) {
+      std::string Out = outputPathFor(F, Root);
+      if (Out == F || llvm::sys::fs::equivalent(Out, F))
+        return fail("output '" + Out + "' would overwrite its source; choose another -o");
+    }
+  }
+
+  std::string Resource = ResourceDir;
+  if (Resource.empty())
+    if (auto Env = llvm::sys::Process::GetEnv("PL_CLANG_RESOURCE_DIR")) Resource = *Env;
+  if (Resource.empty()) Resource = PL_CLANG_RESOURCE_DIR;
+  if (!llvm::sys::fs::is_directory(Resource + "/include"))
+    return fail("Clang's resource directory '" + Resource +
+                "' has no include/ (builtin headers such as stddef.h live there)\n  fix: pass "
+                "--resource-dir=$(clang-19 -print-resource-dir) or set PL_CLANG_RESOURCE_DIR");
+
+  ClangTool Tool(*Db, Files);
+  Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
+      {"-resource-dir=" + Resource, "-w", "-Wno-unknown-warning-option"},
+      ArgumentInsertPosition::BEGIN));
+  std::vector<pl::TuResult> Results;
+  pl::InstrumentOptions Opts;
+  int ToolStatus = Tool.run(pl::makeInstrumentActionFactory(Results, Opts).get());
+
+  bool Ok = ToolStatus == 0;
+  for (const pl::TuResult &TU : Results) {
+    for (const pl::ToolNote &N : TU.Notes)
+      llvm::errs() << N.File << ":" << N.Line << ":" << N.Column << ": " << N.Kind << ": "
+                   << N.Message << "\n";
+    if (!TU.Parsed) {
+      Ok = false;
+      llvm::errs() << "pl-instrument: error: '" << TU.MainFile
+                   << "' did not compile; no output written for it\n";
+    }
+  }
+  if (List) pl::printLoopList(llvm::outs(), Results);
+  if (!ManifestFile.empty()) {
+    std::string Json;
+    llvm::raw_string_ostream OS(Json);
+    OS << llvm::formatv("{0:2}", pl::manifestJson(Results)) << "\n";
+    if (!writeAtomically(absolute(ManifestFile), OS.str())) Ok = false;
+  }
+  if (!OutDir.empty()) {
+    for (const pl::TuResult &TU : Results)
+      if (TU.Parsed && !writeAtomically(outputPathFor(TU.MainFile, Root), TU.Output)) Ok = false;
+  }
+  if (!DepFile.empty() && Ok && Results.size() == 1) {
+    auto Escape = [](llvm::StringRef P) {
+      std::string E;
+      for (char C : P) {
+        if (C == ' ' || C == '#') E += '\\';
+        if (C == '$') E += '$';
+        E += C;
+      }
+      return E;
+    };
+    std::string D = Escape(OutDir.empty() ? absolute(ManifestFile)
+                                          : outputPathFor(Results[0].MainFile, Root)) + ":";
+    for (const std::string &Dep : Results[0].Dependencies) D += " \\\n  " + Escape(Dep);
+    if (!writeAtomically(absolute(DepFile), D + "\n")) Ok = false;
+  }
+  return Ok ? 0 : 1;
+}

@@ -1,0 +1,158 @@
+//===- InstrumentLoops.cpp - Emit the loop-boundary calls -----------------===//
+#include "InstrumentLoops.h"
+#include "LoopLabels.h"
+#include "RewriteSafety.h"
+
+#include "clang/AST/StmtCXX.h"
+
+using namespace clang;
+
+namespace pl {
+
+std::string cxxStringLiteral(llvm::StringRef S) {
+  std::string Out = "\"";
+  for (char C : S) {
+    if (C == '"' || C == '\\') Out += '\\';
+    if (C == '\n') {
+      Out += "\\n";
+      continue;
+    }
+    Out += C;
+  }
+  return Out + "\"";
+}
+
+namespace {
+
+/// Where text that must precede statement S goes. Usually S's first
+/// character; if `#pragma` lines directly precede S, the start of the first
+/// of them (the text then ends with a newline and a #line directive).
+struct InsertPoint {
+  SourceLocation Loc;
+  bool NeedsLine = false;
+  unsigned Line = 0;
+};
+
+InsertPoint pointBefore(const Stmt *S, const SourceManager &SM) {
+  InsertPoint P{SM.getFileLoc(S->getBeginLoc())};
+  auto [FID, Off] = SM.getDecomposedLoc(P.Loc);
+  StringRef Buf = SM.getBufferData(FID);
+  size_t LineStart = Off == 0 ? StringRef::npos : Buf.rfind('\n', Off - 1);
+  if (LineStart == StringRef::npos || !Buf.slice(LineStart + 1, Off).trim().empty()) return P;
+  size_t Best = StringRef::npos;
+  while (LineStart != StringRef::npos && LineStart > 0) {
+    size_t Prev = Buf.rfind('\n', LineStart - 1);
+    size_t Begin = Prev == StringRef::npos ? 0 : Prev + 1;
+    StringRef Line = Buf.slice(Begin, LineStart).trim();
+    if (!Line.starts_with("#") || !Line.drop_front().ltrim().starts_with("pragma")) break;
+    Best = Begin;
+    LineStart = Prev;
+  }
+  if (Best == StringRef::npos) return P;
+  P.Loc = SM.getComposedLoc(FID, unsigned(Best));
+  P.NeedsLine = true;
+  P.Line = SM.getLineNumber(FID, unsigned(Best));
+  return P;
+}
+
+class Emitter {
+public:
+  Emitter(ASTContext &Ctx, Rewriter &RW) : SM(Ctx.getSourceManager()), LO(Ctx.getLangOpts()),
+                                           RW(RW) {}
+
+  void emit(const LoopRecord &R, unsigned K) {
+    Id = std::to_string(K);
+    const Stmt *Body = loopBody(R.Loop);
+    std::string Enter = "pl_p" + Id + "e";
+
+    // Block, site, activation, loop_enter.
+    std::string Open = "{ PL_SITE_(pl_s" + Id + ", " + cxxStringLiteral(R.FullName) + ", " +
+                       cxxStringLiteral(R.File) + ", " + std::to_string(R.Line) + ", " +
+                       abiLoopKind(R.Kind) + "); " + vars(Enter, R.Line, R.EnterVars) +
+                       "::pl::abi::Loop pl_l" + Id + "(pl_s" + Id + "); PL_ENTER_(pl_l" + Id +
+                       ", " + Enter + ", pl_x" + Id + ", " + R.TripExpr +
+                       args(R.EnterVars) + "); ";
+    insertBefore(pointBefore(R.Outer, SM), Open, R.File);
+
+    // Closing-side texts that share a location appear in reverse order of
+    // insertion; emit the outermost first: loop exit, then body end, then
+    // the `continue` points, so the file reads continue } / END / exit.
+    RW.InsertText(endOfStatement(R.Loop, SM, LO),
+                  " pl_x" + Id + ": PL_EXIT_(pl_l" + Id + ", " + Enter + args(R.EnterVars) +
+                      "); }",
+                  false);
+
+    // iteration_begin / iteration_end.
+    std::string Begin = point("b", line(Body->getBeginLoc()), "PL_BEGIN_", R.BeginVars);
+    const auto *CS = dyn_cast<CompoundStmt>(Body);
+    SourceLocation BodyEnd = CS ? CS->getRBracLoc() : endOfStatement(Body, SM, LO);
+    std::string End = point("n", line(BodyEnd), "PL_END_", R.EndVars);
+    if (CS) {
+      RW.InsertText(CS->getLBracLoc().getLocWithOffset(1), " " + Begin, true);
+      RW.InsertText(BodyEnd, End, false);
+    } else {
+      insertBefore(pointBefore(Body, SM), "{ " + Begin, R.File);
+      RW.InsertText(BodyEnd, " " + End + "}", false);
+    }
+
+    // `continue` ends the iteration too.
+    unsigned C = 0;
+    for (const ContinuePoint &CP : R.Continues) {
+      std::string Tag = "c" + std::to_string(C++);
+      RW.InsertText(SM.getFileLoc(CP.Stmt->getBeginLoc()),
+                    "{ " + point(Tag, line(CP.Stmt->getBeginLoc()), "PL_END_", CP.Vars), true);
+      RW.InsertText(endOfStatement(CP.Stmt, SM, LO), " }", false);
+    }
+  }
+
+private:
+  unsigned line(SourceLocation L) const { return SM.getSpellingLineNumber(SM.getFileLoc(L)); }
+
+  void insertBefore(const InsertPoint &P, std::string Text, const std::string &File) {
+    if (P.NeedsLine)
+      Text += "\n#line " + std::to_string(P.Line) + " " + cxxStringLiteral(File) + "\n";
+    RW.InsertText(P.Loc, Text, true);
+  }
+
+  static std::string vars(const std::string &Name, unsigned Line,
+                          const std::vector<VisibleVar> &Vs) {
+    if (Vs.empty()) return "PL_NOVARS_(" + Name + ", " + std::to_string(Line) + "); ";
+    std::string S = "PL_VARS_(" + Name + ", " + std::to_string(Line);
+    for (const VisibleVar &V : Vs) S += ", PL_V_(" + V.Name + ")";
+    return S + "); ";
+  }
+
+  static std::string args(const std::vector<VisibleVar> &Vs) {
+    std::string S;
+    for (const VisibleVar &V : Vs) S += ", " + V.Name;
+    return S;
+  }
+
+  std::string point(const std::string &Tag, unsigned Line, const char *Macro,
+                    const std::vector<VisibleVar> &Vs) const {
+    std::string Name = "pl_p" + Id + Tag;
+    return vars(Name, Line, Vs) + Macro + "(pl_l" + Id + ", " + Name + ", pl_x" + Id +
+           args(Vs) + "); ";
+  }
+
+  const SourceManager &SM;
+  const LangOptions &LO;
+  Rewriter &RW;
+  std::string Id;
+};
+
+} // namespace
+
+unsigned runInstrumentLoops(ASTContext &Ctx, const std::vector<LoopRecord> &Loops, FileID File,
+                            Rewriter &RW) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  Emitter E(Ctx, RW);
+  unsigned K = 0;
+  for (const LoopRecord &R : Loops) {
+    if (!R.Instrumentable || SM.getFileID(SM.getFileLoc(R.Loop->getBeginLoc())) != File) continue;
+    E.emit(R, K++);
+  }
+  return K;
+}
+
+} // namespace pl

@@ -1,0 +1,49 @@
+//===- InstrumentLoops.h - Emit the loop-boundary calls ---------*- C++ -*-===//
+//
+/// \file
+/// pass `instrument-loops`: the transform. For every loop the analysis
+/// passes cleared, it wraps the loop in a block that owns the loop's site
+/// and RAII activation, and inserts the four boundary points, each passing
+/// the locals visible there:
+///
+/// \code
+///   epoch: for (int e = 0; e < n; ++e) { if (bad) continue; step(); }
+/// \endcode
+/// becomes (on the same lines, so line numbers never move)
+/// \code
+///   epoch: { PL_SITE_(pl_s0, "f/epoch", ...); PL_VARS_(pl_p0e, ...);
+///            ::pl::abi::Loop pl_l0(pl_s0); PL_ENTER_(pl_l0, pl_p0e, pl_x0, <trip>, n);
+///     for (int e = 0; e < n; ++e) { PL_VARS_(pl_p0b, ...); PL_BEGIN_(pl_l0, ..., n, e);
+///       if (bad) { PL_VARS_(pl_p0c0, ...); PL_END_(...); continue; } step();
+///       PL_VARS_(pl_p0n, ...); PL_END_(pl_l0, ...); }
+///   pl_x0: PL_EXIT_(pl_l0, pl_p0e, n); }
+/// \endcode
+///
+/// The loop's own tokens are never rewritten, so conditions are evaluated
+/// exactly as often as before. Exits other than falling out or `break`
+/// (return, throw, goto) fire `loop_exit` from ~Loop. Insertions before a
+/// loop that follows `#pragma` lines go before the pragmas, followed by a
+/// `#line` directive, so the pragmas stay attached to their loop.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PL_PASSES_INSTRUMENTLOOPS_H
+#define PL_PASSES_INSTRUMENTLOOPS_H
+
+#include "LoopModel.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/Rewrite/Core/Rewriter.h"
+
+namespace pl {
+
+/// Adds the edits for the instrumentable loops of `File` to `RW`.
+/// Returns the number of loops instrumented.
+unsigned runInstrumentLoops(clang::ASTContext &Ctx, const std::vector<LoopRecord> &Loops,
+                            clang::FileID File, clang::Rewriter &RW);
+
+/// Quotes `S` as a C++ string literal.
+std::string cxxStringLiteral(llvm::StringRef S);
+
+} // namespace pl
+
+#endif // PL_PASSES_INSTRUMENTLOOPS_H

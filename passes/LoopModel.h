@@ -1,0 +1,87 @@
+//===- LoopModel.h - What the passes know about one loop --------*- C++ -*-===//
+//
+/// \file
+/// The shared record the analysis passes fill in and the transform and the
+/// manifest read. One LoopRecord per loop statement in the files being
+/// instrumented, in source order (outer loops before the loops they contain).
+///
+/// Pass order (see passes/Pipeline.cpp):
+///   LoopLabels     -> loops, names, labels, parents
+///   RewriteSafety  -> instrumentable / skip reason
+///   VisibleVars    -> locals visible at each event point
+///   TripCount      -> trip-count expression for counted loops
+///   InstrumentLoops-> edits
+//
+//===----------------------------------------------------------------------===//
+#ifndef PL_PASSES_LOOPMODEL_H
+#define PL_PASSES_LOOPMODEL_H
+
+#include "clang/AST/Decl.h"
+#include "clang/AST/Stmt.h"
+#include "clang/Basic/SourceLocation.h"
+
+#include <string>
+#include <vector>
+
+namespace pl {
+
+/// A local variable visible at an event point.
+struct VisibleVar {
+  const clang::ValueDecl *Decl = nullptr; ///< VarDecl or BindingDecl
+  std::string Name;
+  std::string Type; ///< as written in the source, e.g. "const Dataset &"
+};
+
+/// A `continue` that belongs to the loop: iteration_end fires before it.
+struct ContinuePoint {
+  const clang::ContinueStmt *Stmt = nullptr;
+  std::vector<VisibleVar> Vars;
+};
+
+enum class LabelSource { Automatic, CxxLabel, Marker };
+enum class LoopKind { For, RangeFor, While, DoWhile };
+
+struct LoopRecord {
+  const clang::Stmt *Loop = nullptr;  ///< ForStmt, CXXForRangeStmt, WhileStmt, DoStmt
+  const clang::Stmt *Outer = nullptr; ///< Loop, or the AttributedStmt around it
+  const clang::Decl *Context = nullptr; ///< function, method or lambda call operator
+  const clang::Stmt *ContextBody = nullptr;
+  LoopKind Kind = LoopKind::For;
+  std::string Function; ///< qualified function path, e.g. "mlp::train", "main/lambda0"
+  std::string Label;    ///< own segment: user label or "loopN"
+  LabelSource Source = LabelSource::Automatic;
+  std::string FullName; ///< Function + enclosing loops + Label
+  int Parent = -1;      ///< index of the enclosing loop in the same function
+  std::string File;     ///< absolute path
+  unsigned Line = 0, Column = 0;
+
+  bool Instrumentable = true;
+  std::string SkipReason;
+
+  std::vector<VisibleVar> EnterVars; ///< in scope just before the loop (and at exit)
+  std::vector<VisibleVar> BeginVars; ///< at the top of the body
+  std::vector<VisibleVar> EndVars;   ///< at the end of the body
+  std::vector<ContinuePoint> Continues;
+  std::string TripExpr = "-1"; ///< C++ expression, evaluated at loop enter
+};
+
+/// A message for the user, printed clang-style as file:line:col: kind: text.
+struct ToolNote {
+  std::string File;
+  unsigned Line = 0, Column = 0;
+  std::string Kind; ///< "note", "warning" or "error"
+  std::string Message;
+};
+
+/// A PL_LOOP(name) marker seen by the preprocessor.
+struct LoopMarker {
+  clang::SourceLocation Loc; ///< expansion location (a file location)
+  std::string Name;
+};
+
+const char *loopKindName(LoopKind K);
+const char *abiLoopKind(LoopKind K);
+
+} // namespace pl
+
+#endif // PL_PASSES_LOOPMODEL_H

@@ -1,0 +1,193 @@
+//===- RewriteSafety.cpp - Loops that must be left alone ------------------===//
+#include "RewriteSafety.h"
+#include "LoopLabels.h"
+
+#include "clang/AST/ASTLambda.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Lex/Lexer.h"
+
+#include <map>
+#include <set>
+
+using namespace clang;
+
+namespace pl {
+
+const Stmt *loopBody(const Stmt *Loop) {
+  if (auto *F = dyn_cast<ForStmt>(Loop)) return F->getBody();
+  if (auto *RF = dyn_cast<CXXForRangeStmt>(Loop)) return RF->getBody();
+  if (auto *W = dyn_cast<WhileStmt>(Loop)) return W->getBody();
+  if (auto *D = dyn_cast<DoStmt>(Loop)) return D->getBody();
+  return nullptr;
+}
+
+SourceLocation endOfStatement(const Stmt *S, const SourceManager &SM, const LangOptions &LO) {
+  if (auto *CS = dyn_cast<CompoundStmt>(S)) {
+    if (CS->getRBracLoc().isMacroID()) return {};
+    return CS->getRBracLoc().getLocWithOffset(1);
+  }
+  if (auto *I = dyn_cast<IfStmt>(S)) return endOfStatement(I->getElse() ? I->getElse() : I->getThen(), SM, LO);
+  if (isa<ForStmt, CXXForRangeStmt, WhileStmt>(S)) return endOfStatement(loopBody(S), SM, LO);
+  if (auto *SW = dyn_cast<SwitchStmt>(S)) return endOfStatement(SW->getBody(), SM, LO);
+  if (auto *L = dyn_cast<LabelStmt>(S)) return endOfStatement(L->getSubStmt(), SM, LO);
+  if (auto *A = dyn_cast<AttributedStmt>(S)) return endOfStatement(A->getSubStmt(), SM, LO);
+  if (auto *T = dyn_cast<CXXTryStmt>(S))
+    return endOfStatement(T->getHandler(T->getNumHandlers() - 1), SM, LO);
+  if (auto *C = dyn_cast<CXXCatchStmt>(S)) return endOfStatement(C->getHandlerBlock(), SM, LO);
+  if (auto *N = dyn_cast<NullStmt>(S)) {
+    if (N->getSemiLoc().isMacroID()) return {};
+    return N->getSemiLoc().getLocWithOffset(1);
+  }
+  // Statements ending in ';': expressions, declarations, jumps, do-while.
+  SourceLocation End = S->getEndLoc();
+  if (End.isInvalid() || End.isMacroID()) return {};
+  if (auto *DS = dyn_cast<DeclStmt>(S)) return DS->getEndLoc().getLocWithOffset(1); // at ';'
+  return Lexer::findLocationAfterToken(End, tok::semi, SM, LO, false);
+}
+
+namespace {
+
+/// Jumps within one function body: who targets which label.
+struct JumpIndex : RecursiveASTVisitor<JumpIndex> {
+  std::multimap<const LabelDecl *, const Stmt *> Gotos; // target -> goto stmt
+  std::set<const LabelDecl *> AddressTaken;
+  std::vector<const LabelStmt *> LabelStmts;
+  std::vector<const SwitchStmt *> Switches;
+  bool VisitGotoStmt(GotoStmt *G) {
+    Gotos.emplace(G->getLabel(), G);
+    return true;
+  }
+  bool VisitAddrLabelExpr(AddrLabelExpr *A) {
+    AddressTaken.insert(A->getLabel());
+    return true;
+  }
+  bool VisitLabelStmt(LabelStmt *L) {
+    LabelStmts.push_back(L);
+    return true;
+  }
+  bool VisitSwitchStmt(SwitchStmt *S) {
+    Switches.push_back(S);
+    return true;
+  }
+};
+
+bool within(const SourceManager &SM, SourceRange Outer, SourceLocation L) {
+  return !SM.isBeforeInTranslationUnit(L, Outer.getBegin()) &&
+         !SM.isBeforeInTranslationUnit(Outer.getEnd(), L);
+}
+
+bool followsOpenMPPragma(const SourceManager &SM, SourceLocation Loc) {
+  Loc = SM.getFileLoc(Loc);
+  auto [FID, Off] = SM.getDecomposedLoc(Loc);
+  StringRef Buf = SM.getBufferData(FID);
+  // Walk back over whitespace-only text to the previous non-blank line.
+  size_t LineStart = Buf.rfind('\n', Off ? Off - 1 : 0);
+  if (LineStart == StringRef::npos) return false;
+  if (!Buf.slice(LineStart + 1, Off).trim().empty()) return false;
+  while (LineStart > 0) {
+    size_t Prev = Buf.rfind('\n', LineStart - 1);
+    StringRef Line = Buf.slice(Prev == StringRef::npos ? 0 : Prev + 1, LineStart).trim();
+    if (Line.empty()) {
+      if (Prev == StringRef::npos) return false;
+      LineStart = Prev;
+      continue;
+    }
+    if (!Line.starts_with("#")) return false;
+    StringRef Directive = Line.drop_front().ltrim();
+    if (Directive.starts_with("pragma") && Directive.contains(" omp ") ) return true;
+    if (!Directive.starts_with("pragma")) return false;
+    if (Prev == StringRef::npos) return false;
+    LineStart = Prev;
+  }
+  return false;
+}
+
+bool lambdaSpellsConstexpr(const FunctionDecl *FD, const SourceManager &SM,
+                           const LangOptions &LO) {
+  if (!FD->getBody()) return false;
+  CharSourceRange Head = CharSourceRange::getCharRange(
+      SM.getFileLoc(FD->getBeginLoc()), SM.getFileLoc(FD->getBody()->getBeginLoc()));
+  StringRef Text = Lexer::getSourceText(Head, SM, LO);
+  for (StringRef Word : {"constexpr", "consteval"}) {
+    for (size_t At = Text.find(Word); At != StringRef::npos; At = Text.find(Word, At + 1)) {
+      bool Start = At == 0 || !isAsciiIdentifierContinue(Text[At - 1]);
+      bool End = At + Word.size() >= Text.size() ||
+                 !isAsciiIdentifierContinue(Text[At + Word.size()]);
+      if (Start && End) return true;
+    }
+  }
+  return false;
+}
+
+std::string whyNotRewritable(ASTContext &Ctx, const LoopRecord &R, const JumpIndex &J) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  const LangOptions &LO = Ctx.getLangOpts();
+  const Stmt *Body = loopBody(R.Loop);
+  if (R.Outer->getBeginLoc().isMacroID() || R.Loop->getBeginLoc().isMacroID())
+    return "the loop comes from a macro expansion; write the loop in the source, or "
+           "instrument the code that defines the macro";
+  if (!Body || Body->getBeginLoc().isMacroID() || endOfStatement(R.Loop, SM, LO).isInvalid())
+    return "the loop body begins or ends inside a macro expansion";
+  if (auto *CS = dyn_cast<CompoundStmt>(Body); CS && CS->getRBracLoc().isMacroID())
+    return "the loop body's closing brace comes from a macro";
+  if (auto *FD = dyn_cast_or_null<FunctionDecl>(R.Context); FD && FD->isConstexpr()) {
+    // Lambdas are implicitly constexpr when they can be; only a spelled
+    // `constexpr`/`consteval` makes instrumenting them a compile error.
+    bool Spelled = !isLambdaCallOperator(FD) || lambdaSpellsConstexpr(FD, SM, LO);
+    if (Spelled)
+      return "the loop is in a constexpr or consteval function, where runtime calls are not "
+             "allowed";
+  }
+  for (const ContinuePoint &C : R.Continues)
+    if (C.Stmt->getBeginLoc().isMacroID())
+      return "a `continue` of this loop comes from a macro expansion (line " +
+             std::to_string(SM.getSpellingLineNumber(SM.getFileLoc(C.Stmt->getBeginLoc()))) + ")";
+  SourceRange Range(R.Outer->getBeginLoc(), R.Loop->getEndLoc());
+  for (const LabelStmt *L : J.LabelStmts) {
+    if (!within(SM, Range, L->getBeginLoc())) continue;
+    if (J.AddressTaken.count(L->getDecl()))
+      return "label '" + std::string(L->getName()) + "' inside the loop has its address taken "
+             "(computed goto could enter the loop)";
+    auto [B, E] = J.Gotos.equal_range(L->getDecl());
+    for (auto It = B; It != E; ++It)
+      if (!within(SM, Range, It->second->getBeginLoc()))
+        return "a goto at line " +
+               std::to_string(SM.getSpellingLineNumber(SM.getFileLoc(It->second->getBeginLoc()))) +
+               " jumps into the loop (to label '" + std::string(L->getName()) + "')";
+  }
+  for (const SwitchStmt *S : J.Switches) {
+    if (within(SM, Range, S->getBeginLoc())) continue;
+    for (const SwitchCase *C = S->getSwitchCaseList(); C; C = C->getNextSwitchCase())
+      if (within(SM, Range, C->getBeginLoc()))
+        return "a case label of an enclosing switch is inside the loop (the switch jumps into "
+               "the loop body)";
+  }
+  if (followsOpenMPPragma(SM, R.Outer->getBeginLoc()))
+    return "OpenMP work-sharing loop: its iterations run on several threads (loops inside it "
+           "are instrumented)";
+  return {};
+}
+
+} // namespace
+
+void runRewriteSafety(ASTContext &Ctx, std::vector<LoopRecord> &Loops,
+                      std::vector<ToolNote> &Notes) {
+  std::map<const Stmt *, JumpIndex> Jumps;
+  for (LoopRecord &R : Loops) {
+    auto It = Jumps.find(R.ContextBody);
+    if (It == Jumps.end()) {
+      It = Jumps.emplace(R.ContextBody, JumpIndex()).first;
+      It->second.TraverseStmt(const_cast<Stmt *>(R.ContextBody));
+    }
+    std::string Why = whyNotRewritable(Ctx, R, It->second);
+    if (Why.empty()) continue;
+    R.Instrumentable = false;
+    R.SkipReason = Why;
+    Notes.push_back(makeNote(Ctx.getSourceManager(), R.Loop->getBeginLoc(), "note",
+                             "loop '" + R.FullName + "' not instrumented: " + Why));
+  }
+}
+
+} // namespace pl

@@ -1,0 +1,277 @@
+// pl/abi.h — the contract between code emitted by pl-instrument and libpl.
+//
+// This is the only header instrumented sources include. It is deliberately
+// small, C++17, and free of runtime internals: the emitted code and the
+// runtime agree on exactly what is declared here, and on nothing else.
+// Bump kContractVersion whenever a layout or a semantic below changes; the
+// runtime refuses code (and plugins) built against another version.
+//
+// What one instrumented loop looks like (see docs/ARCHITECTURE.md):
+//
+//   label: { PL_SITE_(s, "ns::f/label", "file.cpp", 12, kFor);
+//            ::pl::abi::Loop l(s); PL_AT_(l, kEnter, brk, trip, vars...);
+//     for (...) { PL_AT_(l, kBegin, ...); body; PL_AT_(l, kEnd, ...); }
+//   brk:; }
+//
+// With no hook listening, each PL_AT_ is one byte load, one test and one
+// branch; the Loop object adds one increment per iteration. Everything else
+// (copying locals, building the address table, calling the runtime) lives on
+// the cold side of that branch.
+#ifndef PL_ABI_H
+#define PL_ABI_H
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PL_ABI_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define PL_ABI_INLINE inline __attribute__((always_inline))
+#define PL_ABI_COLD __attribute__((cold, noinline))
+#else
+#define PL_ABI_UNLIKELY(x) (x)
+#define PL_ABI_INLINE inline
+#define PL_ABI_COLD
+#endif
+
+namespace pl::abi {
+
+inline constexpr std::uint32_t kContractVersion = 1;
+
+// Loop boundary events. Also used as bits of Site::mask.
+enum Event : std::uint8_t {
+  kEnter = 1u << 0,  // before the loop's first condition test
+  kBegin = 1u << 1,  // an iteration starts (after its condition held)
+  kEnd = 1u << 2,    // an iteration finished normally or by `continue`
+  kExit = 1u << 3,   // the loop was left, however (once per kEnter)
+  kTrack = 1u << 4,  // keep the per-thread stack of active loops
+  kUnseen = 1u << 7, // site not yet registered with the runtime
+};
+
+enum LoopKind : std::uint8_t { kFor, kRangeFor, kWhile, kDoWhile };
+
+// Scalar kinds the runtime can convert between (for logs, predicates).
+enum ScalarKind : std::uint8_t {
+  kNotScalar, kBool, kChar, kI8, kI16, kI32, kI64, kU8, kU16, kU32, kU64,
+  kF32, kF64, kF80, kEnum, kPointer
+};
+
+// What the runtime knows of a C++ type. One constant object per type;
+// its address is the type's identity (names are compared as a fallback
+// when objects come from different shared objects built hidden).
+struct TypeInfo {
+  const char* (*name)();  // the compiler's spelling, e.g. "Eigen::Matrix<...>"
+  std::uint32_t size;
+  ScalarKind kind;
+};
+
+template <class T>
+const char* type_name_of() {
+  // __PRETTY_FUNCTION__ = "const char* pl::abi::type_name_of() [with T = X]"
+  // (GCC) or "... [T = X]" (Clang); the runtime trims it once, lazily.
+  return __PRETTY_FUNCTION__;
+}
+
+template <class T>
+constexpr ScalarKind scalar_kind_of() {
+  if constexpr (std::is_same_v<T, bool>) return kBool;
+  else if constexpr (std::is_same_v<T, char>) return kChar;
+  else if constexpr (std::is_enum_v<T>) return kEnum;
+  else if constexpr (std::is_pointer_v<T>) return kPointer;
+  else if constexpr (std::is_integral_v<T>) {
+    constexpr bool s = std::is_signed_v<T>;
+    switch (sizeof(T)) {
+      case 1: return s ? kI8 : kU8;
+      case 2: return s ? kI16 : kU16;
+      case 4: return s ? kI32 : kU32;
+      default: return s ? kI64 : kU64;
+    }
+  } else if constexpr (std::is_same_v<T, float>) return kF32;
+  else if constexpr (std::is_same_v<T, double>) return kF64;
+  else if constexpr (std::is_same_v<T, long double>) return kF80;
+  else return kNotScalar;
+}
+
+template <class T>
+struct TypeOf {
+  static constexpr TypeInfo info{&type_name_of<T>, sizeof(T), scalar_kind_of<T>()};
+};
+
+enum VarFlags : std::uint8_t { kReadOnly = 1u << 0 };
+
+// One local variable visible at a point. `Ref` is decltype((name)).
+struct VarDesc {
+  const char* name;
+  const TypeInfo* type;
+  std::uint8_t flags;
+};
+
+template <class Ref>
+constexpr VarDesc var(const char* name) {
+  using T = std::remove_reference_t<Ref>;
+  return VarDesc{name, &TypeOf<std::remove_cv_t<T>>::info,
+                 std::uint8_t(std::is_const_v<T> ? kReadOnly : 0)};
+}
+
+// A place in the code where one event fires, with the locals visible there.
+struct PointDesc {
+  const VarDesc* vars;
+  std::uint32_t nvars;
+  std::uint32_t line;
+};
+
+// Static description of one loop, fixed at compile time.
+struct SiteDesc {
+  const char* name;  // full name, e.g. "mlp::train/epoch/batch"
+  const char* file;
+  std::uint32_t line;
+  LoopKind kind;
+};
+
+// Per-loop runtime switch. Constant-initialized (no guard on first use);
+// the runtime rewrites `mask` when hooks are attached or removed.
+struct Site {
+  std::atomic<std::uint8_t> mask{0xff};  // kUnseen: registers on first event
+  const SiteDesc* desc;
+  std::atomic<void*> runtime{nullptr};  // owned by libpl
+  constexpr explicit Site(const SiteDesc* d) : desc(d) {}
+};
+
+struct Loop;
+// Out-of-line entry points, defined in libpl. Return action bits.
+enum Action : std::uint32_t { kNone = 0, kBreak = 1u << 0 };
+PL_ABI_COLD std::uint32_t dispatch(Loop& loop, Event ev, const PointDesc& point,
+                                   void* const* addrs) noexcept;
+PL_ABI_COLD void loop_exit(Loop& loop) noexcept;
+
+// One activation of a loop. Lives on the stack of the instrumented
+// function; its destructor is the single place `kExit` fires from, so a
+// loop left by break, return, goto or an exception exits exactly once.
+struct Loop {
+  Site& site;
+  std::uint64_t iterations = 0;  // iterations begun so far
+  std::int64_t trip = -1;        // known trip count, or -1
+  Loop* parent = nullptr;        // enclosing tracked loop on this thread
+  std::uint32_t state = 0;       // runtime-owned flags (linked, exit fired)
+
+  explicit Loop(Site& s) noexcept : site(s) {}
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+  ~Loop() {
+    if (PL_ABI_UNLIKELY(state != 0 || (armed() & kExit))) loop_exit(*this);
+  }
+  PL_ABI_INLINE std::uint8_t armed() const noexcept {
+    return site.mask.load(std::memory_order_relaxed);
+  }
+};
+
+// A local handed to the runtime. Small trivially copyable values are copied
+// so that the original's address never escapes (an escaping address would
+// pin the variable to memory on the hot path too); after the runtime
+// returns, the copy is written back, which is how hooks modify locals.
+// Everything else is passed by address: it lives in memory anyway.
+template <class T>
+inline constexpr bool kCopyCell =
+    std::is_trivially_copyable_v<T> && !std::is_array_v<T> && sizeof(T) <= 16 &&
+    (std::is_const_v<T> || std::is_copy_assignable_v<T>);
+
+template <class T, bool kCopy = kCopyCell<T>>
+struct Cell {
+  T& ref;
+  PL_ABI_INLINE explicit Cell(T& r) : ref(r) {}
+  PL_ABI_INLINE void* ptr() const { return const_cast<void*>(static_cast<const void*>(&ref)); }
+};
+template <class T>
+struct Cell<T, true> {
+  T& ref;
+  std::remove_const_t<T> copy;
+  PL_ABI_INLINE explicit Cell(T& r) : ref(r), copy(r) {}
+  PL_ABI_INLINE void* ptr() { return &copy; }
+  PL_ABI_INLINE ~Cell() {
+    if constexpr (!std::is_const_v<T>) ref = copy;
+  }
+};
+
+template <class... C>
+PL_ABI_INLINE std::uint32_t fire_cells(Loop& loop, Event ev, const PointDesc& point,
+                                       C&&... cells) {
+  void* const addrs[sizeof...(C) + 1] = {cells.ptr()..., nullptr};
+  return dispatch(loop, ev, point, addrs);
+}
+
+template <class... T>
+PL_ABI_INLINE std::uint32_t fire(Loop& loop, Event ev, const PointDesc& point, T&... vars) {
+  return fire_cells(loop, ev, point, Cell<T>(vars)...);
+}
+
+// Trip count of a range, when it has a size.
+template <class R>
+std::int64_t trip_of(R& range) {
+  if constexpr (std::is_array_v<R>) {
+    return std::int64_t(std::extent_v<R>);
+  } else if constexpr (std::is_same_v<decltype(void(range.size())), void>) {
+    return std::int64_t(range.size());
+  } else {
+    return -1;
+  }
+}
+
+// Trip count of `for (i = start; i <op> bound; i += step)`, -1 if unknown.
+constexpr std::int64_t trip_count(long double start, long double bound, long double step,
+                                  bool inclusive) {
+  if (step == 0) return -1;
+  long double span = (bound - start) / step;
+  if (span < 0) return 0;
+  auto whole = std::int64_t(span);
+  if (inclusive || static_cast<long double>(whole) != span) ++whole;
+  return whole;
+}
+
+}  // namespace pl::abi
+
+// ---- Macros used by emitted code (short, so golden files stay readable). ----
+
+// Declares the site `s` of a loop.
+#define PL_SITE_(s, name, file, line, kind)                                          \
+  static constexpr ::pl::abi::SiteDesc s##_d{name, file, line, ::pl::abi::kind};      \
+  static ::pl::abi::Site s{&s##_d}
+
+// Declares the variable table `p` for a point: PL_VARS_(p, line, PL_V_(x), ...).
+#define PL_V_(x) ::pl::abi::var<decltype((x))>(#x)
+#define PL_VARS_(p, line, ...)                                                       \
+  static constexpr ::pl::abi::VarDesc p##_v[] = {__VA_ARGS__};                        \
+  static constexpr ::pl::abi::PointDesc p{p##_v, sizeof(p##_v) / sizeof(p##_v[0]), line}
+#define PL_NOVARS_(p, line) static constexpr ::pl::abi::PointDesc p{nullptr, 0, line}
+
+// Fires event `ev` of loop `l` at point `p`, passing the listed locals; a
+// hook's break request jumps to `brk`, the label right after the loop.
+#define PL_AT_(l, ev, p, brk, ...)                                                   \
+  do {                                                                               \
+    if (PL_ABI_UNLIKELY((l).armed() & (::pl::abi::ev | ::pl::abi::kUnseen)))          \
+      if (::pl::abi::fire((l), ::pl::abi::ev, (p), ##__VA_ARGS__) & ::pl::abi::kBreak) \
+        goto brk;                                                                    \
+  } while (0)
+#define PL_BEGIN_(l, p, brk, ...)                                                    \
+  ++(l).iterations;                                                                  \
+  PL_AT_(l, kBegin, p, brk, ##__VA_ARGS__)
+#define PL_END_(l, p, brk, ...) PL_AT_(l, kEnd, p, brk, ##__VA_ARGS__)
+// `trip` is evaluated only on the cold path.
+#define PL_ENTER_(l, p, brk, trip_expr, ...)                                              \
+  do {                                                                               \
+    if (PL_ABI_UNLIKELY((l).armed() &                                                 \
+                        (::pl::abi::kEnter | ::pl::abi::kTrack | ::pl::abi::kUnseen))) { \
+      (l).trip = (trip_expr);                                                           \
+      if (::pl::abi::fire((l), ::pl::abi::kEnter, (p), ##__VA_ARGS__) & ::pl::abi::kBreak) \
+        goto brk;                                                                    \
+    }                                                                                \
+  } while (0)
+// The normal way out (condition false, break, or a hook's break request).
+// Other exits (return, throw, goto) fire kExit from ~Loop, without locals.
+#define PL_EXIT_(l, p, ...)                                                          \
+  do {                                                                               \
+    if (PL_ABI_UNLIKELY((l).armed() & ::pl::abi::kExit))                              \
+      ::pl::abi::fire((l), ::pl::abi::kExit, (p), ##__VA_ARGS__);                     \
+  } while (0)
+
+#endif  // PL_ABI_H

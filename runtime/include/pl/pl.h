@@ -1,0 +1,179 @@
+// pl/pl.h — the user-facing API of libpl. Include this and nothing else.
+//
+//   pl::on("mlp::train/epoch").at(pl::iteration_end).every(5).call([](pl::Frame& f) {
+//     std::printf("epoch %llu loss %g\n", f.iteration(), f.get<double>("loss"));
+//   });
+//
+// Selectors are globs over full loop names (`<qualified function>/<loop>/...`):
+// `*` matches within one `/` segment, `**` across segments, `?` one character.
+// Matching happens when hooks are attached, never per event.
+#ifndef PL_PL_H
+#define PL_PL_H
+
+#include <pl/abi.h>
+#include <pl/marker.h>
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pl {
+
+enum class Event : std::uint8_t {
+  loop_enter = abi::kEnter,
+  iteration_begin = abi::kBegin,
+  iteration_end = abi::kEnd,
+  loop_exit = abi::kExit,
+};
+inline constexpr Event loop_enter = Event::loop_enter;
+inline constexpr Event iteration_begin = Event::iteration_begin;
+inline constexpr Event iteration_end = Event::iteration_end;
+inline constexpr Event loop_exit = Event::loop_exit;
+
+std::string_view to_string(Event e);
+
+// Every misuse of a frame (missing variable, wrong type, writing a constant)
+// throws this, with a message naming the loop, the variable and its type.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Description of one local visible at an event.
+struct VarInfo {
+  std::string_view name;
+  std::string_view type;  // compiler spelling, e.g. "double"
+  bool read_only;
+  bool scalar;  // arithmetic, enum or pointer: readable by Frame::number
+};
+
+// An active loop on the current thread (this one or an enclosing one).
+struct LoopInfo {
+  std::string_view name;
+  std::uint64_t iteration;  // index of the current iteration
+  std::int64_t trip;        // trip count, -1 when unknown
+};
+
+// What a hook sees: one event at one loop boundary.
+class Frame {
+ public:
+  Frame(abi::Loop& loop, abi::Event ev, const abi::PointDesc* point, void* const* addrs)
+      : loop_(loop), event_(ev), point_(point), addrs_(addrs) {}
+
+  std::string_view loop() const { return loop_.site.desc->name; }
+  Event event() const { return static_cast<Event>(event_); }
+  // Index of the current iteration at begin/end; iterations run at exit.
+  std::uint64_t iteration() const;
+  std::int64_t trip() const { return loop_.trip; }  // -1 when unknown
+  std::string_view file() const { return loop_.site.desc->file; }
+  unsigned line() const { return loop_.site.desc->line; }
+
+  // Enclosing loops on this thread, innermost first (depth 0 = this loop).
+  std::size_t depth() const;
+  LoopInfo enclosing(std::size_t k) const;
+
+  std::size_t var_count() const { return point_ ? point_->nvars : 0; }
+  VarInfo var(std::size_t i) const;
+  bool has(std::string_view name) const;
+
+  template <class T>
+  const T& get(std::string_view name) const {
+    return *static_cast<const T*>(lookup(name, abi::TypeOf<T>::info, false));
+  }
+  template <class T>
+  T& ref(std::string_view name) {
+    return *static_cast<T*>(lookup(name, abi::TypeOf<T>::info, true));
+  }
+  template <class T>
+  void set(std::string_view name, const T& value) {
+    ref<T>(name) = value;
+  }
+  // Any scalar local converted to double (bool, integers, floats, enums).
+  double number(std::string_view name) const;
+
+  // Leave this loop right at this boundary (the loop exits normally).
+  void request_break() { actions_ |= abi::kBreak; }
+  // Stop the run: every loop breaks at its next boundary, exit hooks run.
+  void request_stop();
+  std::uint32_t actions() const { return actions_; }
+
+ private:
+  const void* lookup(std::string_view name, const abi::TypeInfo& want, bool write) const;
+  std::size_t index_of(std::string_view name) const;
+
+  abi::Loop& loop_;
+  abi::Event event_;
+  const abi::PointDesc* point_;
+  void* const* addrs_;
+  std::uint32_t actions_ = 0;
+};
+
+using Callback = std::function<void(Frame&)>;
+
+// Handle of an attached hook; remove() detaches it. Copyable; dropping it
+// does not detach (hooks usually live for the whole run).
+class Hook {
+ public:
+  Hook() = default;
+  explicit Hook(std::uint64_t id) : id_(id) {}
+  void remove();
+  std::uint64_t id() const { return id_; }
+  explicit operator bool() const { return id_ != 0; }
+
+ private:
+  std::uint64_t id_ = 0;
+};
+
+// Builder returned by pl::on(); call() attaches.
+class HookBuilder {
+ public:
+  explicit HookBuilder(std::string selector) : selector_(std::move(selector)) {}
+  HookBuilder& at(Event e);
+  HookBuilder& at(std::initializer_list<Event> events);
+  // Events default to iteration_end when at() is never called.
+  // Begin: iterations 0, N, 2N…; end: iterations N-1, 2N-1…;
+  // enter/exit: every N-th activation of the loop.
+  HookBuilder& every(std::uint64_t n);
+  HookBuilder& named(std::string name);
+  Hook call(Callback fn);
+
+ private:
+  std::string selector_;
+  std::string name_;
+  std::uint8_t events_ = 0;
+  std::uint64_t every_ = 1;
+};
+
+inline HookBuilder on(std::string selector) { return HookBuilder(std::move(selector)); }
+
+// Glob matching as used by selectors (exposed for tools and tests).
+bool selector_matches(std::string_view selector, std::string_view full_name);
+
+// Loops that have fired at least one event in this process.
+struct SiteInfo {
+  std::string name;
+  std::string file;
+  unsigned line;
+};
+std::vector<SiteInfo> seen_sites();
+
+// Removes every hook and clears a stop request (tests use this).
+void reset();
+
+}  // namespace pl
+
+// Entry point of a hook plugin, loaded with PL_PLUGINS=./myhooks.so:
+//
+//   static void attach() { pl::on("*/epoch").call([](pl::Frame& f) { ... }); }
+//   PL_PLUGIN(attach)
+#define PL_PLUGIN(init_function)                                                   \
+  extern "C" __attribute__((visibility("default")))                               \
+  const std::uint32_t pl_plugin_contract_version = ::pl::abi::kContractVersion;     \
+  extern "C" __attribute__((visibility("default"))) void pl_plugin_init() { init_function(); }
+
+#endif  // PL_PL_H

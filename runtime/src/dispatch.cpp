@@ -1,0 +1,96 @@
+// The cold side of every loop boundary: abi::dispatch and abi::loop_exit.
+//
+// Reached only when a site's mask says someone listens (or the site has not
+// been seen yet). Keeps the per-thread stack of active loops, applies each
+// hook's `every` filter, and turns hook failures into one message and a
+// disabled hook instead of a crash in the training run.
+#include <cstdio>
+#include <exception>
+
+#include "registry.h"
+
+namespace pl::detail {
+namespace {
+
+enum LoopState : std::uint32_t { kLinked = 1u << 0, kExitFired = 1u << 1 };
+
+thread_local abi::Loop* tls_top = nullptr;
+
+bool passes_every(HookRec& h, abi::Event ev, const abi::Loop& loop) {
+  if (h.every <= 1) return true;
+  switch (ev) {
+    case abi::kBegin: return (loop.iterations - 1) % h.every == 0;
+    case abi::kEnd: return loop.iterations % h.every == 0;
+    default: return h.activations.fetch_add(1, std::memory_order_relaxed) % h.every == 0;
+  }
+}
+
+void report_failure(HookRec& h, const Frame& f, const char* what) {
+  if (h.disabled.exchange(true)) return;
+  std::fprintf(stderr, "pl: hook '%s' failed at %.*s (%.*s, %s:%u): %s; hook disabled\n",
+               h.name.empty() ? h.selector.c_str() : h.name.c_str(), int(f.loop().size()),
+               f.loop().data(), int(to_string(f.event()).size()), to_string(f.event()).data(),
+               f.file().data(), f.line(), what);
+}
+
+std::uint32_t run_hooks(SiteRt& rt, abi::Loop& loop, abi::Event ev, const abi::PointDesc* point,
+                        void* const* addrs) {
+  const HookList* hooks = rt.hooks.load(std::memory_order_acquire);
+  if (!hooks) return 0;
+  Frame frame(loop, ev, point, addrs);
+  for (HookRec* h : *hooks) {
+    if (!(h->events & ev) || h->disabled.load(std::memory_order_relaxed)) continue;
+    if (!passes_every(*h, ev, loop)) continue;
+    try {
+      h->fn(frame);
+    } catch (const std::exception& e) {
+      report_failure(*h, frame, e.what());
+    } catch (...) {
+      report_failure(*h, frame, "unknown exception");
+    }
+  }
+  return frame.actions();
+}
+
+}  // namespace
+
+abi::Loop* current_loop() { return tls_top; }
+
+}  // namespace pl::detail
+
+namespace pl::abi {
+
+std::uint32_t dispatch(Loop& loop, Event ev, const PointDesc& point, void* const* addrs) noexcept {
+  using namespace pl::detail;
+  Registry& reg = Registry::get();
+  SiteRt* rt = reg.enroll(loop.site);
+  std::uint8_t mask = loop.site.mask.load(std::memory_order_relaxed);
+  if (ev == kEnter && (mask & kTrack) && !(loop.state & kLinked)) {
+    loop.parent = tls_top;
+    tls_top = &loop;
+    loop.state |= kLinked;
+  }
+  if (ev == kExit) loop.state |= kExitFired;
+  if (!(mask & ev)) return kNone;
+  std::uint32_t actions = run_hooks(*rt, loop, ev, &point, addrs);
+  if (ev != kExit && reg.stopping()) actions |= kBreak;
+  return actions;
+}
+
+void loop_exit(Loop& loop) noexcept {
+  using namespace pl::detail;
+  if (!(loop.state & kExitFired)) {
+    loop.state |= kExitFired;
+    if (loop.site.mask.load(std::memory_order_relaxed) & kExit)
+      if (auto* rt = static_cast<SiteRt*>(loop.site.runtime.load(std::memory_order_acquire)))
+        run_hooks(*rt, loop, kExit, nullptr, nullptr);
+  }
+  if (loop.state & kLinked) {
+    // Loops nest on a thread, so this is the top; if a coroutine broke that,
+    // leave the stack alone rather than cut off someone else's loops.
+    if (tls_top == &loop) tls_top = loop.parent;
+    loop.state &= ~std::uint32_t(kLinked);
+  }
+}
+
+}  // namespace pl::abi

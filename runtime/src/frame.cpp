@@ -1,0 +1,133 @@
+// pl::Frame: typed, checked access to the locals passed at one event.
+#include <cstring>
+#include <string>
+
+#include "registry.h"
+
+namespace pl {
+namespace detail {
+abi::Loop* current_loop();
+
+std::string_view trimmed_type_name(const abi::TypeInfo& t) {
+  // "… type_name_of() [with T = X]" (GCC) or "… [T = X]" (Clang).
+  std::string_view s = t.name();
+  std::size_t at = s.find("T = ");
+  if (at == std::string_view::npos) return s;
+  s.remove_prefix(at + 4);
+  if (!s.empty() && s.back() == ']') s.remove_suffix(1);
+  return s;
+}
+}  // namespace detail
+
+std::string_view to_string(Event e) {
+  switch (e) {
+    case Event::loop_enter: return "loop_enter";
+    case Event::iteration_begin: return "iteration_begin";
+    case Event::iteration_end: return "iteration_end";
+    case Event::loop_exit: return "loop_exit";
+  }
+  return "?";
+}
+
+std::uint64_t Frame::iteration() const {
+  switch (event_) {
+    case abi::kBegin:
+    case abi::kEnd: return loop_.iterations - 1;
+    case abi::kExit: return loop_.iterations;
+    default: return 0;
+  }
+}
+
+std::size_t Frame::depth() const {
+  std::size_t d = 1;
+  for (const abi::Loop* l = loop_.parent; l; l = l->parent) ++d;
+  return d;
+}
+
+LoopInfo Frame::enclosing(std::size_t k) const {
+  const abi::Loop* l = &loop_;
+  for (; l && k > 0; --k) l = l->parent;
+  if (!l) throw Error("pl: enclosing(" + std::to_string(k) + ") beyond the outermost loop of " +
+                      std::string(loop()));
+  std::uint64_t it = l->iterations ? l->iterations - 1 : 0;
+  if (l == &loop_) it = iteration();
+  return {l->site.desc->name, it, l->trip};
+}
+
+VarInfo Frame::var(std::size_t i) const {
+  const abi::VarDesc& v = point_->vars[i];
+  return {v.name, detail::trimmed_type_name(*v.type), (v.flags & abi::kReadOnly) != 0,
+          v.type->kind != abi::kNotScalar};
+}
+
+std::size_t Frame::index_of(std::string_view name) const {
+  for (std::size_t i = 0; i < var_count(); ++i)
+    if (point_->vars[i].name == name) return i;
+  return std::string_view::npos;
+}
+
+bool Frame::has(std::string_view name) const { return index_of(name) != std::string_view::npos; }
+
+static std::string where(const Frame& f) {
+  return "loop '" + std::string(f.loop()) + "' (" + std::string(to_string(f.event())) + ", " +
+         std::string(f.file()) + ":" + std::to_string(f.line()) + ")";
+}
+
+const void* Frame::lookup(std::string_view name, const abi::TypeInfo& want, bool write) const {
+  std::size_t i = index_of(name);
+  if (i == std::string_view::npos) {
+    std::string visible;
+    for (std::size_t k = 0; k < var_count(); ++k)
+      visible += (k ? ", " : "") + std::string(point_->vars[k].name);
+    throw Error("pl: " + where(*this) + " has no local '" + std::string(name) +
+                "' in scope; visible here: " + (visible.empty() ? "(none)" : visible));
+  }
+  const abi::VarDesc& v = point_->vars[i];
+  if (v.type != &want &&
+      detail::trimmed_type_name(*v.type) != detail::trimmed_type_name(want))
+    throw Error("pl: " + where(*this) + ": local '" + std::string(name) + "' has type '" +
+                std::string(detail::trimmed_type_name(*v.type)) + "', not '" +
+                std::string(detail::trimmed_type_name(want)) + "'");
+  if (write && (v.flags & abi::kReadOnly))
+    throw Error("pl: " + where(*this) + ": local '" + std::string(name) +
+                "' is const here and cannot be written");
+  return addrs_[i];
+}
+
+double Frame::number(std::string_view name) const {
+  std::size_t i = index_of(name);
+  if (i == std::string_view::npos) lookup(name, abi::TypeOf<double>::info, false);  // throws
+  const abi::VarDesc& v = point_->vars[i];
+  const void* p = addrs_[i];
+  auto as = [p](auto tag) { decltype(tag) x; std::memcpy(&x, p, sizeof x); return double(x); };
+  switch (v.type->kind) {
+    case abi::kBool: return as(bool{});
+    case abi::kChar: return as(char{});
+    case abi::kI8: return as(std::int8_t{});
+    case abi::kI16: return as(std::int16_t{});
+    case abi::kI32: return as(std::int32_t{});
+    case abi::kI64: return as(std::int64_t{});
+    case abi::kU8: return as(std::uint8_t{});
+    case abi::kU16: return as(std::uint16_t{});
+    case abi::kU32: return as(std::uint32_t{});
+    case abi::kU64: return as(std::uint64_t{});
+    case abi::kF32: return as(float{});
+    case abi::kF64: return as(double{});
+    case abi::kF80: return double(*static_cast<const long double*>(p));
+    case abi::kEnum:
+      if (v.type->size == 1) return as(std::int8_t{});
+      if (v.type->size == 2) return as(std::int16_t{});
+      if (v.type->size == 4) return as(std::int32_t{});
+      return as(std::int64_t{});
+    default:
+      throw Error("pl: " + where(*this) + ": local '" + std::string(name) + "' of type '" +
+                  std::string(detail::trimmed_type_name(*v.type)) + "' is not a number");
+  }
+}
+
+void Frame::request_stop() {
+  detail::Registry::get().request_stop();
+  actions_ |= abi::kBreak;
+}
+
+}  // namespace pl

@@ -1,0 +1,86 @@
+// The site/hook table: matching at attach time, masks, snapshots.
+#include "registry.h"
+
+#include <algorithm>
+
+namespace pl::detail {
+
+Registry& Registry::get() {
+  // Leaked on purpose: sites in other static objects may fire during exit.
+  static Registry* r = new Registry;
+  return *r;
+}
+
+std::uint8_t Registry::mask_for(const SiteRt& rt) const {
+  std::uint8_t m = 0;
+  if (const HookList* hl = rt.hooks.load(std::memory_order_relaxed))
+    for (const HookRec* h : *hl) m |= h->events;
+  if (!hooks_.empty()) m |= abi::kTrack;
+  if (stopping()) m |= abi::kEnter | abi::kBegin | abi::kEnd;
+  return m;
+}
+
+void Registry::rebuild(SiteRt& rt) {
+  auto list = std::make_unique<HookList>();
+  for (auto& h : hooks_)
+    if (selector_matches(h->selector, rt.site->desc->name)) list->push_back(h.get());
+  rt.hooks.store(list.get(), std::memory_order_release);
+  snapshots_.push_back(std::move(list));
+  rt.site->mask.store(mask_for(rt), std::memory_order_relaxed);
+}
+
+SiteRt* Registry::enroll(abi::Site& site) {
+  if (void* p = site.runtime.load(std::memory_order_acquire)) return static_cast<SiteRt*>(p);
+  std::lock_guard lock(mu_);
+  if (void* p = site.runtime.load(std::memory_order_acquire)) return static_cast<SiteRt*>(p);
+  sites_.push_back(std::make_unique<SiteRt>());
+  SiteRt* rt = sites_.back().get();
+  rt->site = &site;
+  rebuild(*rt);
+  site.runtime.store(rt, std::memory_order_release);
+  return rt;
+}
+
+std::uint64_t Registry::attach(std::unique_ptr<HookRec> hook) {
+  std::lock_guard lock(mu_);
+  hook->id = next_id_++;
+  std::uint64_t id = hook->id;
+  hooks_.push_back(std::move(hook));
+  for (auto& s : sites_) rebuild(*s);
+  return id;
+}
+
+void Registry::detach(std::uint64_t id) {
+  std::lock_guard lock(mu_);
+  auto it = std::find_if(hooks_.begin(), hooks_.end(), [&](auto& h) { return h->id == id; });
+  if (it == hooks_.end()) return;
+  retired_.push_back(std::move(*it));
+  hooks_.erase(it);
+  for (auto& s : sites_) rebuild(*s);
+}
+
+void Registry::reset() {
+  std::lock_guard lock(mu_);
+  for (auto& h : hooks_) retired_.push_back(std::move(h));
+  hooks_.clear();
+  stopping_.store(false);
+  for (auto& s : sites_) rebuild(*s);
+}
+
+void Registry::request_stop() {
+  std::lock_guard lock(mu_);
+  stopping_.store(true);
+  for (auto& s : sites_) rebuild(*s);
+}
+
+std::vector<SiteInfo> Registry::seen() const {
+  std::lock_guard lock(mu_);
+  std::vector<SiteInfo> out;
+  for (auto& s : sites_) {
+    const abi::SiteDesc* d = s->site->desc;
+    out.push_back({d->name, d->file, d->line});
+  }
+  return out;
+}
+
+}  // namespace pl::detail

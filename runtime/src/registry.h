@@ -1,0 +1,69 @@
+// Internal: the process-wide table of loop sites and attached hooks.
+//
+// Sites register themselves on their first event (their mask starts with
+// kUnseen set). Hooks are matched against sites when either side appears,
+// so the event path never matches selectors. Each site's hook list is an
+// immutable snapshot published through an atomic pointer: dispatch reads it
+// without a lock; replaced snapshots are kept until exit (attaching hooks is
+// rare, and a thread may still be walking an old one).
+#ifndef PL_RUNTIME_REGISTRY_H
+#define PL_RUNTIME_REGISTRY_H
+
+#include <pl/pl.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace pl::detail {
+
+struct HookRec {
+  std::uint64_t id;
+  std::string selector;
+  std::string name;
+  std::uint8_t events;
+  std::uint64_t every;
+  Callback fn;
+  std::atomic<std::uint64_t> activations{0};
+  std::atomic<bool> disabled{false};
+};
+
+using HookList = std::vector<HookRec*>;
+
+struct SiteRt {
+  abi::Site* site;
+  std::atomic<const HookList*> hooks{nullptr};
+};
+
+class Registry {
+ public:
+  static Registry& get();
+
+  // Called on a site's first event; idempotent and thread-safe.
+  SiteRt* enroll(abi::Site& site);
+  std::uint64_t attach(std::unique_ptr<HookRec> hook);
+  void detach(std::uint64_t id);
+  void reset();
+  void request_stop();
+  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
+  std::vector<SiteInfo> seen() const;
+
+ private:
+  void rebuild(SiteRt& rt);  // holds mu_
+  std::uint8_t mask_for(const SiteRt& rt) const;
+
+  mutable std::mutex mu_;
+  std::vector<std::unique_ptr<SiteRt>> sites_;
+  std::vector<std::unique_ptr<HookRec>> hooks_;       // attached
+  std::vector<std::unique_ptr<HookRec>> retired_;     // detached, maybe still read
+  std::vector<std::unique_ptr<HookList>> snapshots_;  // every list ever published
+  std::uint64_t next_id_ = 1;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace pl::detail
+
+#endif  // PL_RUNTIME_REGISTRY_H
