@@ -29,8 +29,8 @@ function(pl_instrument target)
   set(opts "$<TARGET_PROPERTY:${target},COMPILE_OPTIONS>")
   set(std "$<TARGET_PROPERTY:${target},CXX_STANDARD>")
   set(flags
-    "$<$<BOOL:${incs}>:-I$<JOIN:${incs},;-I>>"
-    "$<$<BOOL:${defs}>:-D$<JOIN:${defs},;-D>>"
+    "$<$<BOOL:${incs}>:-I$<JOIN:${incs},$<SEMICOLON>-I>>"
+    "$<$<BOOL:${defs}>:-D$<JOIN:${defs},$<SEMICOLON>-D>>"
     "${opts}"
     "$<IF:$<BOOL:${std}>,-std=c++${std},-std=c++20>")
 

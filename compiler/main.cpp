@@ -156,10 +156,14 @@ int main(int argc, const char **argv) {
                   "'\n  fix: pass -p <build dir containing compile_commands.json>, or give the "
                   "compiler flags after `--` (e.g. `-- -std=c++20 -Iinclude`)");
   }
-  for (const std::string &F : Files)
-    if (Db->getCompileCommands(F).empty())
+  for (const std::string &F : Files) {
+    // The JSON database guesses a command for unknown files (Heuristic is
+    // then set); for a source that is a silent wrong guess, so refuse it.
+    std::vector<CompileCommand> Cmds = Db->getCompileCommands(F);
+    if (Cmds.empty() || !Cmds.front().Heuristic.empty())
       return fail("'" + F + "' has no entry in the compilation database\n  fix: make it part "
                   "of the build that wrote compile_commands.json, or give flags after `--`");
+  }
 
   std::string Root = absolute(SourceRoot.empty() ? "." : SourceRoot.getValue());
   if (!OutDir.empty()) {

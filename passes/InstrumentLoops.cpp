@@ -35,18 +35,22 @@ struct InsertPoint {
 
 InsertPoint pointBefore(const Stmt *S, const SourceManager &SM) {
   InsertPoint P{SM.getFileLoc(S->getBeginLoc())};
+
   auto [FID, Off] = SM.getDecomposedLoc(P.Loc);
   StringRef Buf = SM.getBufferData(FID);
-  size_t LineStart = Off == 0 ? StringRef::npos : Buf.rfind('\n', Off - 1);
-  if (LineStart == StringRef::npos || !Buf.slice(LineStart + 1, Off).trim().empty()) return P;
-  size_t Best = StringRef::npos;
-  while (LineStart != StringRef::npos && LineStart > 0) {
-    size_t Prev = Buf.rfind('\n', LineStart - 1);
-    size_t Begin = Prev == StringRef::npos ? 0 : Prev + 1;
-    StringRef Line = Buf.slice(Begin, LineStart).trim();
-    if (!Line.starts_with("#") || !Line.drop_front().ltrim().starts_with("pragma")) break;
-    Best = Begin;
-    LineStart = Prev;
+  // StringRef::rfind(C, From) looks at [0, From); npos + 1 == 0.
+  size_t LineStart = Buf.rfind('\n', Off) + 1;
+  if (!Buf.slice(LineStart, Off).trim().empty()) return P;
+  auto IsPragma = [](StringRef Line) {
+    Line = Line.trim();
+    return Line.consume_front("#") && Line.ltrim().starts_with("pragma");
+  };
+  // A statement may begin at its own pragma (clang's loop-hint attributes).
+  size_t Best = IsPragma(Buf.substr(Off, Buf.find('\n', Off) - Off)) ? LineStart : StringRef::npos;
+  while (LineStart > 0) {
+    size_t Begin = Buf.rfind('\n', LineStart - 1) + 1;
+    if (!IsPragma(Buf.slice(Begin, LineStart - 1))) break;
+    Best = LineStart = Begin;
   }
   if (Best == StringRef::npos) return P;
   P.Loc = SM.getComposedLoc(FID, unsigned(Best));

@@ -82,24 +82,22 @@ bool followsOpenMPPragma(const SourceManager &SM, SourceLocation Loc) {
   Loc = SM.getFileLoc(Loc);
   auto [FID, Off] = SM.getDecomposedLoc(Loc);
   StringRef Buf = SM.getBufferData(FID);
-  // Walk back over whitespace-only text to the previous non-blank line.
-  size_t LineStart = Buf.rfind('\n', Off ? Off - 1 : 0);
-  if (LineStart == StringRef::npos) return false;
-  if (!Buf.slice(LineStart + 1, Off).trim().empty()) return false;
-  while (LineStart > 0) {
-    size_t Prev = Buf.rfind('\n', LineStart - 1);
-    StringRef Line = Buf.slice(Prev == StringRef::npos ? 0 : Prev + 1, LineStart).trim();
-    if (Line.empty()) {
-      if (Prev == StringRef::npos) return false;
-      LineStart = Prev;
-      continue;
+  // StringRef::rfind(C, From) looks at [0, From); npos + 1 == 0.
+  size_t LineStart = Buf.rfind('\n', Off) + 1;
+  if (!Buf.slice(LineStart, Off).trim().empty()) return false;
+  // The pragma lines directly above the loop (blank lines in between too).
+  for (size_t End = Buf.find('\n', Off); LineStart > 0 || End == StringRef::npos;) {
+    StringRef Line = Buf.slice(LineStart, End).trim();
+    if (Line.consume_front("#")) {
+      Line = Line.ltrim();
+      if (!Line.consume_front("pragma")) return false;
+      if (Line.ltrim().starts_with("omp")) return true;
+    } else if (!Line.empty() && LineStart != Buf.rfind('\n', Off) + 1) {
+      return false;
     }
-    if (!Line.starts_with("#")) return false;
-    StringRef Directive = Line.drop_front().ltrim();
-    if (Directive.starts_with("pragma") && Directive.contains(" omp ") ) return true;
-    if (!Directive.starts_with("pragma")) return false;
-    if (Prev == StringRef::npos) return false;
-    LineStart = Prev;
+    if (LineStart == 0) return false;
+    End = LineStart - 1;
+    LineStart = Buf.rfind('\n', End) + 1;
   }
   return false;
 }

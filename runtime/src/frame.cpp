@@ -73,7 +73,7 @@ static std::string where(const Frame& f) {
          std::string(f.file()) + ":" + std::to_string(f.line()) + ")";
 }
 
-const void* Frame::lookup(std::string_view name, const abi::TypeInfo& want, bool write) const {
+void* Frame::lookup(std::string_view name, const abi::TypeInfo& want, bool write) const {
   std::size_t i = index_of(name);
   if (i == std::string_view::npos) {
     std::string visible;

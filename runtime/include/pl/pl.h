@@ -103,7 +103,7 @@ class Frame {
   std::uint32_t actions() const { return actions_; }
 
  private:
-  const void* lookup(std::string_view name, const abi::TypeInfo& want, bool write) const;
+  void* lookup(std::string_view name, const abi::TypeInfo& want, bool write) const;
   std::size_t index_of(std::string_view name) const;
 
   abi::Loop& loop_;

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# pl-instrument as a user meets it: errors that say what to fix, no output
+# for input that does not compile, #line mapping back to the original, and
+# output that compiles warning-free when the input did.
+# usage: cli_test.sh <pl-instrument> <runtime include dir>
+set -u
+export LC_ALL=C  # plain quotes in compiler messages
+tool=$1 inc=$2
+# Outside any build tree: no compile_commands.json above it.
+dir=$(mktemp -d /tmp/pl-cli-test.XXXXXX) || exit 1
+trap 'rm -rf "$dir"' EXIT
+mkdir -p "$dir/src" "$dir/out" && cd "$dir" || exit 1
+failures=0 passes=0
+check() {  # check <description> <command...>: the command must succeed
+  local what=$1; shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $what"; failures=$((failures + 1)); fi
+}
+run() { "$tool" "$@" >stdout.txt 2>stderr.txt; echo $? >rc.txt; }
+rc_is() { [ "$(cat rc.txt)" = "$1" ] || { echo "  exit code $(cat rc.txt), expected $1"; cat stderr.txt; false; }; }
+err_has() { grep -qF -- "$1" stderr.txt || { echo "  stderr lacks: $1"; cat stderr.txt; false; }; }
+out_has() { grep -qF -- "$1" stdout.txt || { echo "  stdout lacks: $1"; cat stdout.txt; false; }; }
+
+cat >src/ok.cpp <<'CPP'
+#include <pl/marker.h>
+#define TWICE(i) for (int i = 0; i < 2; ++i)
+int work(int n) {
+  int s = 0;
+  PL_LOOP(outer) for (int i = 0; i < n; ++i) {
+    TWICE(j) s += j;
+  }
+  return s;
+}
+int main() { return work(3) == 3 ? 0 : 1; }
+CPP
+printf 'int broken( {\n  for (;;) {}\n' >src/bad.cpp
+
+run src/ok.cpp -o out
+check "no compile database is an error with a fix" rc_is 1
+check "  ... naming the fix" err_has "fix: pass -p <build dir containing compile_commands.json>"
+
+run -p "$dir/nowhere" src/ok.cpp -o out
+check "unloadable -p is an error" rc_is 1
+check "  ... naming the directory" err_has "cannot load a compilation database from '$dir/nowhere'"
+
+printf '[{"directory":"%s","file":"src/other.cpp","command":"c++ -c src/other.cpp"}]\n' "$dir" >compile_commands.json
+run -p . src/ok.cpp -o out
+check "file missing from the database is an error" rc_is 1
+check "  ... naming the file" err_has "'$dir/src/ok.cpp' has no entry in the compilation database"
+printf '[{"directory":"%s","file":"src/ok.cpp","command":"c++ -std=c++20 -I%s -c src/ok.cpp"}]\n' "$dir" "$inc" >compile_commands.json
+run -p . src/ok.cpp -o out --source-root "$dir"
+check "compile database entry works" rc_is 0
+check "  ... and mirrors the source path" test -f out/src/ok.cpp
+check "  ... and reports the macro loop it leaves alone" \
+  err_has "src/ok.cpp:6:5: note: loop 'work/outer/loop1' not instrumented: the loop comes from a macro expansion"
+rm -f compile_commands.json
+
+run src/missing.cpp -o out -- -std=c++20
+check "missing source is an error" rc_is 1
+check "  ... naming it" err_has "no such source file: 'src/missing.cpp'"
+
+run src/ok.cpp -- -std=c++20
+check "no output requested is an error" rc_is 1
+check "  ... saying what to pass" err_has "nothing to do: pass -o <dir>"
+
+run src/bad.cpp -o out -- -std=c++20
+check "a file that does not compile fails" rc_is 1
+check "  ... with the compiler's error" err_has "bad.cpp:1:"
+check "  ... and writes no output" test ! -e out/bad.cpp
+check "  ... not even a temporary" test -z "$(find out -name '*.tmp*')"
+
+run src/ok.cpp -o src --source-root src -- -std=c++20
+check "writing over the source is refused" rc_is 1
+check "  ... with a reason" err_has "would overwrite its source"
+
+run src/ok.cpp -o out -- -std=c++20 -I"$inc"
+check "instruments with flags after --" rc_is 0
+check "  output compiles warning-free (-Wall -Wextra -Werror)" \
+  g++ -std=c++20 -Wall -Wextra -Werror -I"$inc" -fsyntax-only out/src/ok.cpp
+check "  ... with clang++ too" \
+  clang++-19 -std=c++20 -Wall -Wextra -Werror -I"$inc" -fsyntax-only out/src/ok.cpp
+check "the PL_LOOP marker compiles warning-free without the tool (g++)" \
+  g++ -std=c++20 -Wall -Wextra -Werror -I"$inc" -fsyntax-only src/ok.cpp
+check "  ... and with clang++" clang++-19 -std=c++20 -Wall -Wextra -Werror -I"$inc" -fsyntax-only src/ok.cpp
+
+cat >src/lines.cpp <<'CPP'
+int f(int n) {
+  int s = 0;
+  for (int i = 0; i < n; ++i)
+    s += i;
+  while (s > 100) s /= 2;
+  int unused_here;
+  return s;
+}
+CPP
+run src/lines.cpp -o out -- -std=c++20
+g++ -std=c++20 -Wall -I"$inc" -c out/src/lines.cpp -o /dev/null 2>warn.txt
+check "#line maps diagnostics to the original file and line" grep -q "src/lines.cpp:6:7: warning: unused variable 'unused_here'" warn.txt
+check "  ... and the output has the same line count plus the two header lines" \
+  test "$(($(wc -l <src/lines.cpp) + 2))" = "$(wc -l <out/src/lines.cpp)"
+
+run src/ok.cpp --list --manifest out/manifest.json -- -std=c++20 -I"$inc"
+check "--list names every loop" out_has "work/outer"
+check "  ... with its locals and types" out_has "enter/exit  n : int, s : int"
+check "  ... and says which are not instrumented" out_has "NOT INSTRUMENTED: the loop comes from a macro expansion"
+check "--manifest writes valid JSON" python3 -m json.tool out/manifest.json /dev/null
+check "  ... listing the loops" grep -q '"name": "work/outer/loop1"' out/manifest.json
+
+echo "cli: $passes passed, $failures failed"
+[ "$failures" = 0 ]
