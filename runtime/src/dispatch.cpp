@@ -2,11 +2,14 @@
 //
 // Reached only when a site's mask says someone listens (or the site has not
 // been seen yet). Keeps the per-thread stack of active loops, applies each
-// hook's `every` filter, and turns hook failures into one message and a
-// disabled hook instead of a crash in the training run.
+// hook's filters (cheapest first), hands asynchronous hooks a snapshot, and
+// turns hook failures into one message and a disabled hook instead of a
+// crash in the training run.
+#include <chrono>
 #include <cstdio>
 #include <exception>
 
+#include "async.h"
 #include "registry.h"
 
 namespace pl::detail {
@@ -16,21 +19,44 @@ enum LoopState : std::uint32_t { kLinked = 1u << 0, kExitFired = 1u << 1 };
 
 thread_local abi::Loop* tls_top = nullptr;
 
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 bool passes_every(HookRec& h, abi::Event ev, const abi::Loop& loop) {
-  if (h.every <= 1) return true;
+  const std::uint64_t n = h.spec.every;
+  if (n <= 1) return true;
   switch (ev) {
-    case abi::kBegin: return (loop.iterations - 1) % h.every == 0;
-    case abi::kEnd: return loop.iterations % h.every == 0;
-    default: return h.activations.fetch_add(1, std::memory_order_relaxed) % h.every == 0;
+    case abi::kBegin: return (loop.iterations - 1) % n == 0;
+    case abi::kEnd: return loop.iterations % n == 0;
+    default:
+      return h.activations[ev == abi::kExit].fetch_add(1, std::memory_order_relaxed) % n == 0;
   }
+}
+
+bool passes_filters(HookRec& h, abi::Event ev, const abi::Loop& loop, const Frame& frame) {
+  if (!passes_every(h, ev, loop)) return false;
+  if (h.spec.once_at >= 0 && frame.iteration() != std::uint64_t(h.spec.once_at)) return false;
+  if (h.spec.when && !h.spec.when(frame)) return false;
+  if (h.spec.every_seconds > 0) {
+    std::int64_t now = now_ns(), last = h.last_run_ns.load(std::memory_order_relaxed);
+    if (last != 0 && now - last < std::int64_t(h.spec.every_seconds * 1e9)) return false;
+    if (!h.last_run_ns.compare_exchange_strong(last, now, std::memory_order_relaxed))
+      return false;  // another thread ran it just now
+  }
+  if (h.spec.first > 0 && h.runs.fetch_add(1, std::memory_order_relaxed) >= h.spec.first)
+    return false;
+  return true;
 }
 
 void report_failure(HookRec& h, const Frame& f, const char* what) {
   if (h.disabled.exchange(true)) return;
   std::fprintf(stderr, "pl: hook '%s' failed at %.*s (%.*s, %s:%u): %s; hook disabled\n",
-               h.name.empty() ? h.selector.c_str() : h.name.c_str(), int(f.loop().size()),
-               f.loop().data(), int(to_string(f.event()).size()), to_string(f.event()).data(),
-               f.file().data(), f.line(), what);
+               h.label().c_str(), int(f.loop().size()), f.loop().data(),
+               int(to_string(f.event()).size()), to_string(f.event()).data(), f.file().data(),
+               f.line(), what);
 }
 
 std::uint32_t run_hooks(SiteRt& rt, abi::Loop& loop, abi::Event ev, const abi::PointDesc* point,
@@ -39,10 +65,13 @@ std::uint32_t run_hooks(SiteRt& rt, abi::Loop& loop, abi::Event ev, const abi::P
   if (!hooks) return 0;
   Frame frame(loop, ev, point, addrs);
   for (HookRec* h : *hooks) {
-    if (!(h->events & ev) || h->disabled.load(std::memory_order_relaxed)) continue;
-    if (!passes_every(*h, ev, loop)) continue;
+    if (!(h->spec.events & ev) || h->disabled.load(std::memory_order_relaxed)) continue;
     try {
-      h->fn(frame);
+      if (!passes_filters(*h, ev, loop, frame)) continue;
+      if (h->async)
+        h->async->push(std::make_unique<Snapshot>(frame, *h));
+      else
+        h->fn(frame);
     } catch (const std::exception& e) {
       report_failure(*h, frame, e.what());
     } catch (...) {

@@ -32,26 +32,30 @@ std::string_view to_string(Event e) {
 std::uint64_t Frame::iteration() const {
   switch (event_) {
     case abi::kBegin:
-    case abi::kEnd: return loop_.iterations - 1;
-    case abi::kExit: return loop_.iterations;
+    case abi::kEnd: return iterations_ - 1;
+    case abi::kExit: return iterations_;
     default: return 0;
   }
 }
 
 std::size_t Frame::depth() const {
+  if (enclosing_) return enclosing_->size();
   std::size_t d = 1;
-  for (const abi::Loop* l = loop_.parent; l; l = l->parent) ++d;
+  for (const abi::Loop* l = loop_->parent; l; l = l->parent) ++d;
   return d;
 }
 
 LoopInfo Frame::enclosing(std::size_t k) const {
-  const abi::Loop* l = &loop_;
-  for (; l && k > 0; --k) l = l->parent;
-  if (!l) throw Error("pl: enclosing(" + std::to_string(k) + ") beyond the outermost loop of " +
-                      std::string(loop()));
-  std::uint64_t it = l->iterations ? l->iterations - 1 : 0;
-  if (l == &loop_) it = iteration();
-  return {l->site.desc->name, it, l->trip};
+  if (k == 0) return {loop(), iteration(), trip_};
+  if (enclosing_) {
+    if (k < enclosing_->size()) return (*enclosing_)[k];
+  } else {
+    const abi::Loop* l = loop_;
+    for (std::size_t i = k; l && i > 0; --i) l = l->parent;
+    if (l) return {l->site.desc->name, l->iterations ? l->iterations - 1 : 0, l->trip};
+  }
+  throw Error("pl: enclosing(" + std::to_string(k) + ") beyond the outermost loop of " +
+              std::string(loop()));
 }
 
 VarInfo Frame::var(std::size_t i) const {
@@ -122,6 +126,34 @@ double Frame::number(std::string_view name) const {
     default:
       throw Error("pl: " + where(*this) + ": local '" + std::string(name) + "' of type '" +
                   std::string(detail::trimmed_type_name(*v.type)) + "' is not a number");
+  }
+}
+
+void Frame::set_number(std::string_view name, double value) {
+  std::size_t i = index_of(name);
+  if (i == std::string_view::npos) lookup(name, abi::TypeOf<double>::info, true);  // throws
+  const abi::VarDesc& v = point_->vars[i];
+  if (v.flags & abi::kReadOnly) lookup(name, *v.type, true);  // throws: read-only
+  void* p = addrs_[i];
+  auto put = [p](auto x) { std::memcpy(p, &x, sizeof x); };
+  switch (v.type->kind) {
+    case abi::kBool: return put(bool(value != 0));
+    case abi::kChar: return put(char(value));
+    case abi::kI8: return put(std::int8_t(value));
+    case abi::kI16: return put(std::int16_t(value));
+    case abi::kI32: return put(std::int32_t(value));
+    case abi::kI64: return put(std::int64_t(value));
+    case abi::kU8: return put(std::uint8_t(value));
+    case abi::kU16: return put(std::uint16_t(value));
+    case abi::kU32: return put(std::uint32_t(value));
+    case abi::kU64: return put(std::uint64_t(value));
+    case abi::kF32: return put(float(value));
+    case abi::kF64: return put(value);
+    case abi::kF80: *static_cast<long double*>(p) = value; return;
+    default:
+      throw Error("pl: " + where(*this) + ": local '" + std::string(name) + "' of type '" +
+                  std::string(detail::trimmed_type_name(*v.type)) +
+                  "' cannot be set from a number");
   }
 }
 

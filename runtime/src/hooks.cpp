@@ -1,10 +1,13 @@
 // pl::on(...) builder, hook handles, and process-wide controls.
+#include <cstdio>
+
+#include "async.h"
 #include "registry.h"
 
 namespace pl {
 
 HookBuilder& HookBuilder::at(Event e) {
-  events_ |= static_cast<std::uint8_t>(e);
+  spec_.events |= static_cast<std::uint8_t>(e);
   return *this;
 }
 
@@ -14,26 +17,99 @@ HookBuilder& HookBuilder::at(std::initializer_list<Event> events) {
 }
 
 HookBuilder& HookBuilder::every(std::uint64_t n) {
-  if (n == 0) throw Error("pl: every(0) on '" + selector_ + "': the period must be at least 1");
-  every_ = n;
+  if (n == 0)
+    throw Error("pl: every(0) on '" + spec_.selector + "': the period must be at least 1");
+  spec_.every = n;
+  return *this;
+}
+
+HookBuilder& HookBuilder::every_seconds(double seconds) {
+  if (!(seconds > 0))
+    throw Error("pl: every_seconds on '" + spec_.selector + "' must be positive");
+  spec_.every_seconds = seconds;
+  return *this;
+}
+
+HookBuilder& HookBuilder::once_at(std::uint64_t iteration) {
+  spec_.once_at = std::int64_t(iteration);
+  return *this;
+}
+
+HookBuilder& HookBuilder::first(std::uint64_t k) {
+  if (k == 0) throw Error("pl: first(0) on '" + spec_.selector + "' would never run");
+  spec_.first = k;
+  return *this;
+}
+
+static bool compare(double a, Compare op, double b) {
+  switch (op) {
+    case Compare::lt: return a < b;
+    case Compare::le: return a <= b;
+    case Compare::gt: return a > b;
+    case Compare::ge: return a >= b;
+    case Compare::eq: return a == b;
+    case Compare::ne: return a != b;
+  }
+  return false;
+}
+
+HookBuilder& HookBuilder::when(std::string var, Compare op, double value) {
+  auto warned = std::make_shared<std::atomic<bool>>(false);
+  std::string sel = spec_.selector;
+  return when([var, op, value, warned, sel](const Frame& f) {
+    if (!f.has(var)) {
+      if (!warned->exchange(true))
+        std::fprintf(stderr,
+                     "pl: warning: hook on '%s' tests '%s', which is not in scope at %.*s (%.*s); "
+                     "the condition is false there\n",
+                     sel.c_str(), var.c_str(), int(f.loop().size()), f.loop().data(),
+                     int(to_string(f.event()).size()), to_string(f.event()).data());
+      return false;
+    }
+    return compare(f.number(var), op, value);
+  });
+}
+
+HookBuilder& HookBuilder::when(std::function<bool(const Frame&)> predicate) {
+  if (spec_.when) {
+    auto a = std::move(spec_.when);
+    spec_.when = [a, b = std::move(predicate)](const Frame& f) { return a(f) && b(f); };
+  } else {
+    spec_.when = std::move(predicate);
+  }
+  return *this;
+}
+
+HookBuilder& HookBuilder::async(std::size_t queue_depth) {
+  if (queue_depth == 0) throw Error("pl: async(0) on '" + spec_.selector + "': depth must be >= 1");
+  spec_.async_depth = queue_depth;
+  return *this;
+}
+
+HookBuilder& HookBuilder::reads(std::vector<std::string> locals) {
+  spec_.reads = std::move(locals);
   return *this;
 }
 
 HookBuilder& HookBuilder::named(std::string name) {
-  name_ = std::move(name);
+  spec_.name = std::move(name);
   return *this;
 }
 
-Hook HookBuilder::call(Callback fn) {
-  if (!fn) throw Error("pl: hook on '" + selector_ + "' has an empty callback");
+Hook HookBuilder::call(Callback fn) { return attach(spec_, std::move(fn)); }
+
+Hook attach(HookSpec spec, Callback fn) {
+  if (!fn) throw Error("pl: hook on '" + spec.selector + "' has an empty callback");
   auto rec = std::make_unique<detail::HookRec>();
-  rec->selector = selector_;
-  rec->name = name_;
-  rec->events = events_ ? events_ : static_cast<std::uint8_t>(abi::kEnd);
-  rec->every = every_;
+  if (!spec.events) spec.events = static_cast<std::uint8_t>(abi::kEnd);
+  rec->spec = std::move(spec);
   rec->fn = std::move(fn);
+  if (rec->spec.async_depth > 0)
+    rec->async = std::make_unique<detail::AsyncRunner>(*rec, rec->spec.async_depth);
   return Hook(detail::Registry::get().attach(std::move(rec)));
 }
+
+void drain() { detail::Registry::get().drain_async(); }
 
 void Hook::remove() {
   if (id_) detail::Registry::get().detach(id_);

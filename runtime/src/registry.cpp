@@ -3,7 +3,12 @@
 
 #include <algorithm>
 
+#include "async.h"
+
 namespace pl::detail {
+
+HookRec::HookRec() = default;
+HookRec::~HookRec() = default;
 
 Registry& Registry::get() {
   // Leaked on purpose: sites in other static objects may fire during exit.
@@ -14,7 +19,7 @@ Registry& Registry::get() {
 std::uint8_t Registry::mask_for(const SiteRt& rt) const {
   std::uint8_t m = 0;
   if (const HookList* hl = rt.hooks.load(std::memory_order_relaxed))
-    for (const HookRec* h : *hl) m |= h->events;
+    for (const HookRec* h : *hl) m |= h->spec.events;
   if (!hooks_.empty()) m |= abi::kTrack;
   if (stopping()) m |= abi::kEnter | abi::kBegin | abi::kEnd;
   return m;
@@ -23,7 +28,7 @@ std::uint8_t Registry::mask_for(const SiteRt& rt) const {
 void Registry::rebuild(SiteRt& rt) {
   auto list = std::make_unique<HookList>();
   for (auto& h : hooks_)
-    if (selector_matches(h->selector, rt.site->desc->name)) list->push_back(h.get());
+    if (selector_matches(h->spec.selector, rt.site->desc->name)) list->push_back(h.get());
   rt.hooks.store(list.get(), std::memory_order_release);
   snapshots_.push_back(std::move(list));
   rt.site->mask.store(mask_for(rt), std::memory_order_relaxed);
@@ -60,11 +65,24 @@ void Registry::detach(std::uint64_t id) {
 }
 
 void Registry::reset() {
+  drain_async();
   std::lock_guard lock(mu_);
   for (auto& h : hooks_) retired_.push_back(std::move(h));
   hooks_.clear();
   stopping_.store(false);
   for (auto& s : sites_) rebuild(*s);
+}
+
+void Registry::drain_async() {
+  std::vector<AsyncRunner*> runners;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& h : hooks_)
+      if (h->async) runners.push_back(h->async.get());
+    for (auto& h : retired_)
+      if (h->async) runners.push_back(h->async.get());
+  }
+  for (AsyncRunner* r : runners) r->wait();
 }
 
 void Registry::request_stop() {

@@ -20,15 +20,22 @@
 
 namespace pl::detail {
 
+class AsyncRunner;
+
 struct HookRec {
-  std::uint64_t id;
-  std::string selector;
-  std::string name;
-  std::uint8_t events;
-  std::uint64_t every;
+  std::uint64_t id = 0;
+  HookSpec spec;
   Callback fn;
-  std::atomic<std::uint64_t> activations{0};
+  std::atomic<std::uint64_t> activations[2] = {};  // enter, exit
+  std::atomic<std::int64_t> last_run_ns{0};
+  std::atomic<std::uint64_t> runs{0};
   std::atomic<bool> disabled{false};
+  std::atomic<bool> warned_missing_var{false};
+  std::unique_ptr<AsyncRunner> async;  // set when spec.async_depth > 0
+
+  HookRec();
+  ~HookRec();
+  const std::string& label() const { return spec.name.empty() ? spec.selector : spec.name; }
 };
 
 using HookList = std::vector<HookRec*>;
@@ -48,6 +55,7 @@ class Registry {
   void detach(std::uint64_t id);
   void reset();
   void request_stop();
+  void drain_async();
   bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
   std::vector<SiteInfo> seen() const;
 

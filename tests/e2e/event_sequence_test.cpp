@@ -130,6 +130,19 @@ TEST_F(Events, PragmaStaysAttachedAndTheLoopIsInstrumented) {
   EXPECT_EQ(seq, "loop0{ loop0[0 loop0]0 loop0[1 loop0]1 loop0[2 loop0]2 loop0}3");
 }
 
+TEST_F(Events, MemberFunctionAndClassTemplateLoops) {
+  EXPECT_EQ(e2e::Counter().count_to(2), 2);
+  EXPECT_EQ(seq, "step{ step[0 step]0 step[1 step]1 step}2");
+  seq.clear();
+  std::vector<std::string> names;
+  pl::on("e2e::Scaler::apply/loop0").at(pl::loop_enter).call([&](pl::Frame& f) {
+    names.emplace_back(f.loop());
+  });
+  EXPECT_EQ(e2e::use_scalers(3), 9 + 3);
+  EXPECT_EQ(seq, "loop0{ loop0[0 loop0]0 loop0[1 loop0]1 loop0}2 loop0{ loop0[0 loop0]0 loop0[1 loop0]1 loop0}2");
+  EXPECT_EQ(names.size(), 2u);
+}
+
 TEST_F(Events, AHookChangesAParameterTheLoopReads) {
   pl::on("e2e::with_break/loop0").at(pl::iteration_begin).call([](pl::Frame& f) {
     f.set<int>("stop_at", 1);

@@ -139,13 +139,32 @@ int pragma_unrolled(int n) {
   return s;
 }
 
+int Counter::count_to(int n) {
+  PL_LOOP(step) for (int i = 0; i < n; ++i) total_ += 1;
+  return total_;
+}
+
+template <class T>
+T Scaler<T>::apply(const std::vector<T>& v) const {
+  T out{};
+  for (const T& x : v) out += factor * x;
+  return out;
+}
+
+int use_scalers(int n) {
+  Scaler<int> a{n};
+  Scaler<double> b{0.5};
+  return a.apply({1, 2}) + int(b.apply({2.0, 4.0}));
+}
+
 double everything(int n) {
   int calls = 0;
   double r = nested(n, n + 1) + with_break(n * 2, n) + with_continue(n) +
              return_from_nested(n, n + 1) + throw_through_two(n) + goto_out(n) +
              side_effect_while(n, &calls) + calls + lambda_loop(n) +
              accumulate(std::vector<int>{1, 2, 3}) + accumulate(std::vector<double>{0.5, 0.25}) +
-             macro_and_constexpr(n) + do_while_braceless(n) + pragma_unrolled(n);
+             macro_and_constexpr(n) + do_while_braceless(n) + pragma_unrolled(n) +
+             Counter().count_to(n) + use_scalers(n);
   return r + double(range_for_map({{"a", 1}, {"b", n}}).size());
 }
 

@@ -22,6 +22,21 @@ T accumulate(const std::vector<T>& v);
 int macro_and_constexpr(int n);
 int do_while_braceless(int n);
 int pragma_unrolled(int n);
+
+class Counter {
+ public:
+  int count_to(int n);  // a member function with a loop
+
+ private:
+  int total_ = 0;
+};
+
+template <class T>
+struct Scaler {
+  T factor;
+  T apply(const std::vector<T>& v) const;  // a class template member with a loop
+};
+int use_scalers(int n);
 double everything(int n);  // all of the above, for plain-vs-instrumented output
 
 }  // namespace e2e

@@ -24,6 +24,11 @@
 
 namespace pl {
 
+class Frame;
+namespace detail {
+class Snapshot;
+}
+
 enum class Event : std::uint8_t {
   loop_enter = abi::kEnter,
   iteration_begin = abi::kBegin,
@@ -59,19 +64,21 @@ struct LoopInfo {
   std::int64_t trip;        // trip count, -1 when unknown
 };
 
-// What a hook sees: one event at one loop boundary.
+// What a hook sees: one event at one loop boundary. For an asynchronous
+// hook it is a snapshot: the declared locals were copied at the boundary.
 class Frame {
  public:
   Frame(abi::Loop& loop, abi::Event ev, const abi::PointDesc* point, void* const* addrs)
-      : loop_(loop), event_(ev), point_(point), addrs_(addrs) {}
+      : loop_(&loop), site_(loop.site.desc), event_(ev), iterations_(loop.iterations),
+        trip_(loop.trip), point_(point), addrs_(addrs) {}
 
-  std::string_view loop() const { return loop_.site.desc->name; }
+  std::string_view loop() const { return site_->name; }
   Event event() const { return static_cast<Event>(event_); }
-  // Index of the current iteration at begin/end; iterations run at exit.
+  // Index of the current iteration at begin/end; iterations begun at exit.
   std::uint64_t iteration() const;
-  std::int64_t trip() const { return loop_.trip; }  // -1 when unknown
-  std::string_view file() const { return loop_.site.desc->file; }
-  unsigned line() const { return loop_.site.desc->line; }
+  std::int64_t trip() const { return trip_; }  // -1 when unknown
+  std::string_view file() const { return site_->file; }
+  unsigned line() const { return site_->line; }
 
   // Enclosing loops on this thread, innermost first (depth 0 = this loop).
   std::size_t depth() const;
@@ -95,6 +102,8 @@ class Frame {
   }
   // Any scalar local converted to double (bool, integers, floats, enums).
   double number(std::string_view name) const;
+  // Writes a scalar local from a double, converting to its type.
+  void set_number(std::string_view name, double value);
 
   // Leave this loop right at this boundary (the loop exits normally).
   void request_break() { actions_ |= abi::kBreak; }
@@ -103,13 +112,19 @@ class Frame {
   std::uint32_t actions() const { return actions_; }
 
  private:
+  friend class detail::Snapshot;
+  Frame() = default;
   void* lookup(std::string_view name, const abi::TypeInfo& want, bool write) const;
   std::size_t index_of(std::string_view name) const;
 
-  abi::Loop& loop_;
-  abi::Event event_;
-  const abi::PointDesc* point_;
-  void* const* addrs_;
+  abi::Loop* loop_ = nullptr;  // null in a snapshot
+  const abi::SiteDesc* site_ = nullptr;
+  abi::Event event_ = abi::kEnd;
+  std::uint64_t iterations_ = 0;
+  std::int64_t trip_ = -1;
+  const abi::PointDesc* point_ = nullptr;
+  void* const* addrs_ = nullptr;
+  const std::vector<LoopInfo>* enclosing_ = nullptr;  // a snapshot's copy
   std::uint32_t actions_ = 0;
 };
 
@@ -129,25 +144,58 @@ class Hook {
   std::uint64_t id_ = 0;
 };
 
-// Builder returned by pl::on(); call() attaches.
+enum class Compare { lt, le, gt, ge, eq, ne };
+
+// Everything that defines one hook; HookBuilder fills it, call() attaches.
+struct HookSpec {
+  std::string selector;
+  std::string name;            // for messages; defaults to the selector
+  std::uint8_t events = 0;     // abi::Event bits; none means iteration_end
+  std::uint64_t every = 1;     // see HookBuilder::every
+  double every_seconds = 0;    // at most once per this many seconds (0: off)
+  std::int64_t once_at = -1;   // only at this iteration index (-1: off)
+  std::uint64_t first = 0;     // only the first K times it would run (0: off)
+  std::function<bool(const Frame&)> when;  // predicate on the frame
+  std::size_t async_depth = 0;             // >0: asynchronous, queue this deep
+  std::vector<std::string> reads;          // locals an async hook may read
+};
+
+// Builder returned by pl::on(). Filters compose (all must pass), cheapest
+// first: event, every(N), once_at, when, every_seconds, first.
 class HookBuilder {
  public:
-  explicit HookBuilder(std::string selector) : selector_(std::move(selector)) {}
+  explicit HookBuilder(std::string selector) { spec_.selector = std::move(selector); }
   HookBuilder& at(Event e);
   HookBuilder& at(std::initializer_list<Event> events);
   // Events default to iteration_end when at() is never called.
   // Begin: iterations 0, N, 2N…; end: iterations N-1, 2N-1…;
   // enter/exit: every N-th activation of the loop.
   HookBuilder& every(std::uint64_t n);
+  HookBuilder& every_seconds(double seconds);
+  HookBuilder& once_at(std::uint64_t iteration);
+  HookBuilder& first(std::uint64_t k);
+  // Runs only when the scalar local `var` compares to `value` (a local that
+  // is missing at an event makes the predicate false; said once).
+  HookBuilder& when(std::string var, Compare op, double value);
+  HookBuilder& when(std::function<bool(const Frame&)> predicate);
+  // Runs the hook on a oneTBB worker, in event order. At the boundary only
+  // the scalar locals named in reads() are copied; when `queue_depth`
+  // events wait, the loop waits (back-pressure) instead of using more memory.
+  HookBuilder& async(std::size_t queue_depth = 1024);
+  HookBuilder& reads(std::vector<std::string> locals);
   HookBuilder& named(std::string name);
   Hook call(Callback fn);
+  const HookSpec& spec() const { return spec_; }
 
  private:
-  std::string selector_;
-  std::string name_;
-  std::uint8_t events_ = 0;
-  std::uint64_t every_ = 1;
+  HookSpec spec_;
 };
+
+// Attaches a fully described hook (what HookBuilder::call does).
+Hook attach(HookSpec spec, Callback fn);
+
+// Waits until every asynchronous hook has run all its queued events.
+void drain();
 
 inline HookBuilder on(std::string selector) { return HookBuilder(std::move(selector)); }
 
