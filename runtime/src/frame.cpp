@@ -98,13 +98,13 @@ void* Frame::lookup(std::string_view name, const abi::TypeInfo& want, bool write
   return addrs_[i];
 }
 
-double Frame::number(std::string_view name) const {
-  std::size_t i = index_of(name);
-  if (i == std::string_view::npos) lookup(name, abi::TypeOf<double>::info, false);  // throws
-  const abi::VarDesc& v = point_->vars[i];
-  const void* p = addrs_[i];
-  auto as = [p](auto tag) { decltype(tag) x; std::memcpy(&x, p, sizeof x); return double(x); };
-  switch (v.type->kind) {
+static double scalar_at(const void* p, abi::ScalarKind kind) {
+  auto as = [p](auto tag) {
+    decltype(tag) x;
+    std::memcpy(&x, p, sizeof x);
+    return double(x);
+  };
+  switch (kind) {
     case abi::kBool: return as(bool{});
     case abi::kChar: return as(char{});
     case abi::kI8: return as(std::int8_t{});
@@ -118,15 +118,39 @@ double Frame::number(std::string_view name) const {
     case abi::kF32: return as(float{});
     case abi::kF64: return as(double{});
     case abi::kF80: return double(*static_cast<const long double*>(p));
-    case abi::kEnum:
-      if (v.type->size == 1) return as(std::int8_t{});
-      if (v.type->size == 2) return as(std::int16_t{});
-      if (v.type->size == 4) return as(std::int32_t{});
-      return as(std::int64_t{});
-    default:
-      throw Error("pl: " + where(*this) + ": local '" + std::string(name) + "' of type '" +
-                  std::string(detail::trimmed_type_name(*v.type)) + "' is not a number");
+    default: return 0;
   }
+}
+
+static std::size_t scalar_size(abi::ScalarKind kind) {
+  switch (kind) {
+    case abi::kBool: case abi::kChar: case abi::kI8: case abi::kU8: return 1;
+    case abi::kI16: case abi::kU16: return 2;
+    case abi::kI32: case abi::kU32: case abi::kF32: return 4;
+    case abi::kF80: return sizeof(long double);
+    default: return 8;
+  }
+}
+
+double Frame::number(std::string_view name) const {
+  std::size_t i = index_of(name);
+  if (i == std::string_view::npos) lookup(name, abi::TypeOf<double>::info, false);  // throws
+  const abi::VarDesc& v = point_->vars[i];
+  const void* p = addrs_[i];
+  switch (v.type->kind) {
+    case abi::kNotScalar:
+    case abi::kPointer:
+      break;
+    case abi::kEnum:
+      return scalar_at(p, v.type->size == 1   ? abi::kI8
+                          : v.type->size == 2 ? abi::kI16
+                          : v.type->size == 4 ? abi::kI32
+                                              : abi::kI64);
+    default:
+      return scalar_at(p, v.type->kind);
+  }
+  throw Error("pl: " + where(*this) + ": local '" + std::string(name) + "' of type '" +
+              std::string(detail::trimmed_type_name(*v.type)) + "' is not a number");
 }
 
 void Frame::set_number(std::string_view name, double value) {
@@ -155,6 +179,20 @@ void Frame::set_number(std::string_view name, double value) {
                   std::string(detail::trimmed_type_name(*v.type)) +
                   "' cannot be set from a number");
   }
+}
+
+double Frame::Elements::at(std::size_t i) const {
+  return scalar_at(static_cast<const char*>(data) + i * scalar_size(kind), kind);
+}
+
+bool Frame::elements(std::string_view name, Elements& out) const {
+  std::size_t i = index_of(name);
+  if (i == std::string_view::npos) return false;
+  const abi::TypeInfo& t = *point_->vars[i].type;
+  if (!t.elements) return false;
+  out.count = t.elements(addrs_[i], &out.data);
+  out.kind = t.element_kind;
+  return true;
 }
 
 void Frame::request_stop() {

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "async.h"
+#include "config.h"
 #include "registry.h"
 
 namespace pl {
@@ -110,6 +111,12 @@ Hook attach(HookSpec spec, Callback fn) {
 }
 
 void drain() { detail::Registry::get().drain_async(); }
+
+void configure(std::string_view text, std::string_view source, char separator) {
+  detail::apply_config(std::string(text), std::string(source), separator);
+}
+
+void finish() { detail::run_exit_handlers(); }
 
 void Hook::remove() {
   if (id_) detail::Registry::get().detach(id_);

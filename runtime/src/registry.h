@@ -58,6 +58,10 @@ class Registry {
   void drain_async();
   bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
   std::vector<SiteInfo> seen() const;
+  std::uint64_t last_id() const {
+    std::lock_guard lock(mu_);
+    return next_id_ - 1;
+  }
 
  private:
   void rebuild(SiteRt& rt);  // holds mu_

@@ -66,6 +66,10 @@ struct TypeInfo {
   const char* (*name)();  // the compiler's spelling, e.g. "Eigen::Matrix<...>"
   std::uint32_t size;
   ScalarKind kind;
+  // Contiguous arithmetic elements (Eigen dense objects, std::vector,
+  // std::array, ...): element kind and an accessor, else kNotScalar/null.
+  ScalarKind element_kind;
+  std::size_t (*elements)(const void* object, const void** data);
 };
 
 template <class T>
@@ -95,9 +99,30 @@ constexpr ScalarKind scalar_kind_of() {
   else return kNotScalar;
 }
 
+template <class T, class = void>
+struct ElementsOf {
+  static constexpr ScalarKind kind = kNotScalar;
+  static constexpr std::size_t (*get)(const void*, const void**) = nullptr;
+};
+template <class T>
+struct ElementsOf<T, std::void_t<decltype(std::declval<const T&>().data()),
+                                 decltype(std::declval<const T&>().size())>> {
+  using E = std::remove_cv_t<std::remove_pointer_t<decltype(std::declval<const T&>().data())>>;
+  static constexpr ScalarKind kind =
+      std::is_arithmetic_v<E> && !std::is_same_v<E, char> ? scalar_kind_of<E>() : kNotScalar;
+  static std::size_t elements(const void* object, const void** data) {
+    const T& t = *static_cast<const T*>(object);
+    *data = t.data();
+    return std::size_t(t.size());
+  }
+  static constexpr std::size_t (*get)(const void*, const void**) =
+      kind == kNotScalar ? nullptr : &elements;
+};
+
 template <class T>
 struct TypeOf {
-  static constexpr TypeInfo info{&type_name_of<T>, sizeof(T), scalar_kind_of<T>()};
+  static constexpr TypeInfo info{&type_name_of<T>, sizeof(T), scalar_kind_of<T>(),
+                                 ElementsOf<T>::kind, ElementsOf<T>::get};
 };
 
 enum VarFlags : std::uint8_t { kReadOnly = 1u << 0 };

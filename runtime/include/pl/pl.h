@@ -105,6 +105,16 @@ class Frame {
   // Writes a scalar local from a double, converting to its type.
   void set_number(std::string_view name, double value);
 
+  // Read-only view of a local's contiguous arithmetic elements (an Eigen
+  // dense matrix or array, a std::vector<double>, ...), as doubles.
+  struct Elements {
+    const void* data = nullptr;
+    std::size_t count = 0;
+    abi::ScalarKind kind = abi::kNotScalar;
+    double at(std::size_t i) const;
+  };
+  bool elements(std::string_view name, Elements& out) const;
+
   // Leave this loop right at this boundary (the loop exits normally).
   void request_break() { actions_ |= abi::kBreak; }
   // Stop the run: every loop breaks at its next boundary, exit hooks run.
@@ -196,6 +206,16 @@ Hook attach(HookSpec spec, Callback fn);
 
 // Waits until every asynchronous hook has run all its queued events.
 void drain();
+
+// Attaches hooks described in the hook language (what PL_CONFIG and PL_HOOKS
+// hold; docs/HOOKS.md). Entries are separated by newlines, or by
+// `separator`. Throws pl::Error "source:line:column: ..." on the first
+// problem, and then attaches nothing.
+void configure(std::string_view text, std::string_view source = "config", char separator = '\n');
+
+// Drains asynchronous hooks and lets built-in hooks write out their files
+// (logs flushed, traces and profiles written). Runs by itself at exit.
+void finish();
 
 inline HookBuilder on(std::string selector) { return HookBuilder(std::move(selector)); }
 

@@ -1,0 +1,59 @@
+// Built-in `earlystop`: leaves a loop when a local has not improved for
+// `patience` iterations (checked at iteration end).
+#include <cmath>
+#include <mutex>
+
+#include "common.h"
+
+namespace pl::detail {
+
+void attach_earlystop(ConfigEntry& e) {
+  struct State {
+    std::string var;
+    bool maximize;
+    std::uint64_t patience;
+    double min_delta;
+    double best = NAN;
+    std::uint64_t best_at = 0, since = 0;
+    std::mutex mu;
+  };
+  auto s = std::make_shared<State>();
+  s->var = e.text("var", "");
+  if (s->var.empty()) e.fail_at(e.column, "earlystop needs var=<local to watch>, e.g. var=accuracy");
+  std::string mode = e.text("mode", "min");
+  if (mode != "min" && mode != "max") e.fail("mode", "expected min or max");
+  s->maximize = mode == "max";
+  s->patience = e.count("patience", 3);
+  if (s->patience == 0) e.fail("patience", "must be at least 1");
+  s->min_delta = e.number("min_delta", 0);
+  HookSpec spec = e.spec(abi::kEnd);
+  spec.events |= abi::kEnter;  // a new activation of the loop starts afresh
+  attach(std::move(spec), [s](Frame& f) {
+    if (f.event() == loop_enter) {
+      std::lock_guard lock(s->mu);
+      s->best = NAN;
+      s->since = 0;
+      return;
+    }
+    double x = f.number(s->var);
+    std::lock_guard lock(s->mu);
+    bool better = std::isnan(s->best) ||
+                  (s->maximize ? x > s->best + s->min_delta : x < s->best - s->min_delta);
+    if (better) {
+      s->best = x;
+      s->best_at = f.iteration();
+      s->since = 0;
+      return;
+    }
+    if (++s->since < s->patience) return;
+    std::fprintf(stderr,
+                 "pl: earlystop: leaving %.*s after iteration %llu: %s has not improved for %llu "
+                 "iterations (best %g at iteration %llu)\n",
+                 int(f.loop().size()), f.loop().data(), (unsigned long long)f.iteration(),
+                 s->var.c_str(), (unsigned long long)s->since, s->best,
+                 (unsigned long long)s->best_at);
+    f.request_break();
+  });
+}
+
+}  // namespace pl::detail

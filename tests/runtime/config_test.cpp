@@ -1,0 +1,111 @@
+// The hook language: every mistake is reported with source:line:column,
+// what was expected and near matches, and a bad configuration attaches
+// nothing.
+#include <gtest/gtest.h>
+#include <pl/pl.h>
+
+#include "loops.h"
+
+namespace {
+
+std::string config_error(const std::string& text, char sep = ';') {
+  try {
+    pl::configure(text, "PL_HOOKS", sep);
+  } catch (const pl::Error& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+struct Config : ::testing::Test {
+  void SetUp() override { pl::reset(); }
+  void TearDown() override { pl::reset(); }
+};
+
+TEST_F(Config, UnknownHookNamesNearMatches) {
+  EXPECT_EQ(config_error("progres */epoch"),
+            "PL_HOOKS:1:1: unknown hook 'progres' (did you mean 'progress'?); built-in hooks: "
+            "break, earlystop, events, log, profile, progress, set, stop, trace");
+}
+
+TEST_F(Config, UnknownOptionNamesNearMatchesAndColumn) {
+  std::string err = config_error("log */epoch vars=loss evry=2");
+  EXPECT_EQ(err.rfind("PL_HOOKS:1:23: unknown option 'evry' for hook 'log' (did you mean 'every'", 0),
+            0u)
+      << err;
+}
+
+TEST_F(Config, LinesAndColumnsCountAcrossEntries) {
+  EXPECT_EQ(config_error("profile **\n\n  set */epoch var=lr mul=x", '\n'),
+            "PL_HOOKS:3:22: 'mul=x': expected a number");
+  EXPECT_EQ(config_error("profile **; log"),
+            "PL_HOOKS:1:16: expected a loop selector after 'log' (e.g. '*/epoch' or 'mlp::train/**')");
+  EXPECT_EQ(config_error("log vars=loss"),
+            "PL_HOOKS:1:5: expected a loop selector before the options, got 'vars=loss'");
+}
+
+TEST_F(Config, ValuesAreChecked) {
+  EXPECT_EQ(config_error("break */x when=loss"),
+            "PL_HOOKS:1:11: 'when=loss': expected a comparison (<, <=, >, >=, ==, !=), e.g. "
+            "when=loss<0.3");
+  EXPECT_EQ(config_error("log */x vars=a every=0"), "PL_HOOKS:1:16: 'every=0': expected a positive amount");
+  EXPECT_EQ(config_error("log */x vars=a every=3h"),
+            "PL_HOOKS:1:16: 'every=3h': expected N (iterations) or a time such as 2s, 500ms, 1min");
+  EXPECT_EQ(config_error("log */x vars=a at=middle"),
+            "PL_HOOKS:1:16: 'at=middle': unknown event 'middle'; expected enter, begin, end or exit");
+  EXPECT_EQ(config_error("earlystop */x var=a mode=up"), "PL_HOOKS:1:21: 'mode=up': expected min or max");
+  EXPECT_EQ(config_error("set */x var=a add=1 mul=2"),
+            "PL_HOOKS:1:1: set needs exactly one of value=, add=, mul=");
+  EXPECT_EQ(config_error("log */x vars=a vars=b"), "PL_HOOKS:1:16: option 'vars' given twice");
+  EXPECT_EQ(config_error("log */x"), "PL_HOOKS:1:1: log needs vars=<locals to log>, e.g. vars=loss,accuracy");
+}
+
+TEST_F(Config, ABadEntryAttachesNothing) {
+  // The first entry is fine, the second fails: neither may be attached.
+  EXPECT_NE(config_error("set loops::sum/loop0 var=s value=1000; log */x vars=a file=/nonexistent/dir/x.csv"),
+            "(accepted)");
+  EXPECT_EQ(loops::sum(4), 6);
+}
+
+TEST_F(Config, SetChangesALocalOnASchedule) {
+  // Every 2nd iteration end, s *= 10: s = 0,1 -> 10, +2 = 12, +3 -> 150, +4 = 154.
+  pl::configure("set loops::sum/loop0 var=s mul=10 every=2", "test");
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(loops::sum(5), (((0 + 1) * 10 + 2 + 3) * 10) + 4);
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("pl: set s 1.000000 -> 10 at loops::sum/loop0 iteration 1"), std::string::npos) << err;
+}
+
+TEST_F(Config, BreakAndStopWithPredicates) {
+  pl::configure("break loops::sum/loop0 when=s>=10", "test");
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(loops::sum(100), 10);  // 0+1+2+3+4 = 10 at the end of iteration 4
+  testing::internal::GetCapturedStderr();
+  pl::reset();
+  pl::configure("stop loops::nested/epoch/batch once=2", "test");
+  testing::internal::CaptureStderr();
+  EXPECT_DOUBLE_EQ(loops::nested(3), 1 + 3 * 2);  // three batches of the first epoch only
+  EXPECT_EQ(loops::sum(5), 0);
+  testing::internal::GetCapturedStderr();
+}
+
+TEST_F(Config, FiltersFirstAndOnce) {
+  int runs = 0;
+  pl::on("loops::sum/loop0").first(2).call([&](pl::Frame&) { ++runs; });
+  std::vector<std::uint64_t> at;
+  pl::on("loops::sum/loop0").at(pl::iteration_begin).once_at(3).call([&](pl::Frame& f) {
+    at.push_back(f.iteration());
+  });
+  loops::sum(6);
+  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(at, std::vector<std::uint64_t>{3});
+}
+
+TEST_F(Config, EverySecondsLimitsTheRate) {
+  int runs = 0;
+  pl::on("loops::sum/loop0").every_seconds(3600).call([&](pl::Frame&) { ++runs; });
+  loops::sum(50);
+  EXPECT_EQ(runs, 1);
+}
+
+}  // namespace
