@@ -1,6 +1,7 @@
 // InstrumentAction — runs the passes on one translation unit.
 #include "InstrumentAction.h"
 
+#include "EmitManifest.h"
 #include "IncludePaths.h"
 #include "InstrumentLoops.h"
 #include "LoopLabels.h"
@@ -54,6 +55,7 @@ public:
     Rewriter RW(SM, Ctx.getLangOpts());
     Result.Instrumented = runInstrumentLoops(Ctx, Loops, Main, RW);
     runIncludePaths(SM, Includes, Main, RW);
+    runEmitManifest(Loops, Main, RW);
     RW.InsertText(SM.getLocForStartOfFile(Main),
                   "#include <" + Opts.AbiHeader + ">\n#line 1 " +
                       cxxStringLiteral(Result.MainFile) + "\n",

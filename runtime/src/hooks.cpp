@@ -55,6 +55,7 @@ static bool compare(double a, Compare op, double b) {
 }
 
 HookBuilder& HookBuilder::when(std::string var, Compare op, double value) {
+  spec_.uses.push_back(var);
   auto warned = std::make_shared<std::atomic<bool>>(false);
   std::string sel = spec_.selector;
   return when([var, op, value, warned, sel](const Frame& f) {
@@ -88,6 +89,7 @@ HookBuilder& HookBuilder::async(std::size_t queue_depth) {
 }
 
 HookBuilder& HookBuilder::reads(std::vector<std::string> locals) {
+  spec_.uses.insert(spec_.uses.end(), locals.begin(), locals.end());
   spec_.reads = std::move(locals);
   return *this;
 }

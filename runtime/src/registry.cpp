@@ -2,8 +2,12 @@
 #include "registry.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <set>
+#include <sstream>
 
 #include "async.h"
+#include "config.h"
 
 namespace pl::detail {
 
@@ -34,9 +38,58 @@ void Registry::rebuild(SiteRt& rt) {
   rt.site->mask.store(mask_for(rt), std::memory_order_relaxed);
 }
 
+void Registry::add_manifest(const abi::ManifestLoop* loops, std::uint32_t count) {
+  std::lock_guard lock(mu_);
+  manifest_.insert(manifest_.end(), loops, loops + count);
+}
+
+static std::vector<std::string> split_names(const char* csv) {
+  std::vector<std::string> out;
+  std::stringstream in(csv);
+  for (std::string v; std::getline(in, v, ',');) out.push_back(v);
+  return out;
+}
+
+void Registry::check_against_manifest(const HookRec& h) const {
+  if (manifest_.empty()) return;
+  std::vector<std::string> names;
+  std::set<std::string> visible;
+  bool any = false;
+  for (const abi::ManifestLoop& m : manifest_) {
+    names.push_back(m.name);
+    if (!selector_matches(h.spec.selector, m.name)) continue;
+    any = true;
+    for (std::string& v : split_names(m.vars)) visible.insert(std::move(v));
+  }
+  if (!any) {
+    std::string hint = near_matches(h.spec.selector, names);
+    std::fprintf(stderr, "pl: warning: hook '%s': selector '%s' matches no instrumented loop%s\n",
+                 h.label().c_str(), h.spec.selector.c_str(),
+                 hint.empty() ? " (pl-instrument --list shows them all)"
+                              : ("; did you mean " + hint + "?").c_str());
+    return;
+  }
+  for (const std::string& use : h.spec.uses) {
+    std::string var = use.substr(0, use.find(':'));
+    if (visible.count(var)) continue;
+    std::string hint = near_matches(var, {visible.begin(), visible.end()});
+    std::fprintf(stderr,
+                 "pl: warning: hook '%s' uses local '%s', which no loop matching '%s' has in "
+                 "scope%s\n",
+                 h.label().c_str(), var.c_str(), h.spec.selector.c_str(),
+                 hint.empty() ? "" : ("; did you mean " + hint + "?").c_str());
+  }
+}
+
 SiteRt* Registry::enroll(abi::Site& site) {
   if (void* p = site.runtime.load(std::memory_order_acquire)) return static_cast<SiteRt*>(p);
   std::lock_guard lock(mu_);
+  if (!checked_) {
+    // The first loop runs: every translation unit loaded so far has
+    // registered its manifest, so hooks attached before main can be checked.
+    checked_ = true;
+    for (auto& h : hooks_) check_against_manifest(*h);
+  }
   if (void* p = site.runtime.load(std::memory_order_acquire)) return static_cast<SiteRt*>(p);
   sites_.push_back(std::make_unique<SiteRt>());
   SiteRt* rt = sites_.back().get();
@@ -50,6 +103,7 @@ std::uint64_t Registry::attach(std::unique_ptr<HookRec> hook) {
   std::lock_guard lock(mu_);
   hook->id = next_id_++;
   std::uint64_t id = hook->id;
+  if (checked_) check_against_manifest(*hook);
   hooks_.push_back(std::move(hook));
   for (auto& s : sites_) rebuild(*s);
   return id;
@@ -102,3 +156,14 @@ std::vector<SiteInfo> Registry::seen() const {
 }
 
 }  // namespace pl::detail
+
+namespace pl::abi {
+bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept {
+  try {
+    pl::detail::Registry::get().add_manifest(loops, count);
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+}  // namespace pl::abi

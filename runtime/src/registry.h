@@ -58,6 +58,7 @@ class Registry {
   void drain_async();
   bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
   std::vector<SiteInfo> seen() const;
+  void add_manifest(const abi::ManifestLoop* loops, std::uint32_t count);
   std::uint64_t last_id() const {
     std::lock_guard lock(mu_);
     return next_id_ - 1;
@@ -65,6 +66,7 @@ class Registry {
 
  private:
   void rebuild(SiteRt& rt);  // holds mu_
+  void check_against_manifest(const HookRec& h) const;  // holds mu_
   std::uint8_t mask_for(const SiteRt& rt) const;
 
   mutable std::mutex mu_;
@@ -73,6 +75,8 @@ class Registry {
   std::vector<std::unique_ptr<HookRec>> retired_;     // detached, maybe still read
   std::vector<std::unique_ptr<HookList>> snapshots_;  // every list ever published
   std::uint64_t next_id_ = 1;
+  std::vector<abi::ManifestLoop> manifest_;
+  bool checked_ = false;  // hooks attached so far were checked against manifest_
   std::atomic<bool> stopping_{false};
 };
 

@@ -95,8 +95,10 @@ CPP
 run src/lines.cpp -o out -- -std=c++20
 g++ -std=c++20 -Wall -I"$inc" -c out/src/lines.cpp -o /dev/null 2>warn.txt
 check "#line maps diagnostics to the original file and line" grep -q "src/lines.cpp:6:7: warning: unused variable 'unused_here'" warn.txt
-check "  ... and the output has the same line count plus the two header lines" \
-  test "$(($(wc -l <src/lines.cpp) + 2))" = "$(wc -l <out/src/lines.cpp)"
+check "  ... and every original line keeps its number (2 header lines, manifest appended)" \
+  test "$(sed -n "$(($(wc -l <src/lines.cpp) + 2))p" out/src/lines.cpp)" = "}"
+check "  ... with the loop manifest after the last original line" \
+  grep -q '^  {"f/loop0", ".*src/lines.cpp", 3, "n,s,i"},$' out/src/lines.cpp
 
 run src/ok.cpp --list --manifest out/manifest.json -- -std=c++20 -I"$inc"
 check "--list names every loop" out_has "work/outer"

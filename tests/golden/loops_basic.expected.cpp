@@ -15,3 +15,14 @@ int basic(int n) {
   PL_VARS_(pl_p2n, 13, PL_V_(n), PL_V_(s), PL_V_(k)); PL_END_(pl_l2, pl_p2n, pl_x2, n, s, k); } while (k < 3); pl_x2: PL_EXIT_(pl_l2, pl_p2e, n, s, k); }
   return s + k;
 }
+
+// pl-instrument: the loops of this file, for the runtime's checks.
+namespace {
+const ::pl::abi::ManifestLoop pl_manifest_[] = {
+  {"basic/loop0", "@GOLDEN_DIR@/loops_basic.cpp", 4, "n,s,i"},
+  {"basic/loop1", "@GOLDEN_DIR@/loops_basic.cpp", 10, "n,s,k"},
+  {"basic/loop2", "@GOLDEN_DIR@/loops_basic.cpp", 11, "n,s,k"},
+};
+[[maybe_unused]] const bool pl_manifest_registered_ =
+    ::pl::abi::register_manifest(pl_manifest_, 3);
+}  // namespace

@@ -31,3 +31,14 @@ int use(const std::map<std::string, int>& m) {
   EACH(q, 2) acc += q;
   return acc + tri(3) + total(std::vector<int>{1, 2});
 }
+
+// pl-instrument: the loops of this file, for the runtime's checks.
+namespace {
+const ::pl::abi::ManifestLoop pl_manifest_[] = {
+  {"total/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 12, "v,sum,x"},
+  {"use/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 24, "m,acc,key,value"},
+  {"use/lambda0/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 26, "k,acc,j"},
+};
+[[maybe_unused]] const bool pl_manifest_registered_ =
+    ::pl::abi::register_manifest(pl_manifest_, 3);
+}  // namespace

@@ -16,3 +16,14 @@ double fit(int epochs, int batches) {
   return loss + hits;
 }
 }  // namespace train
+
+// pl-instrument: the loops of this file, for the runtime's checks.
+namespace {
+const ::pl::abi::ManifestLoop pl_manifest_[] = {
+  {"train::fit/epoch", "@GOLDEN_DIR@/loops_nested.cpp", 7, "epochs,batches,loss,e"},
+  {"train::fit/epoch/batch", "@GOLDEN_DIR@/loops_nested.cpp", 8, "epochs,batches,loss,e,b"},
+  {"train::fit/loop2", "@GOLDEN_DIR@/loops_nested.cpp", 11, "epochs,batches,loss,hits,i"},
+};
+[[maybe_unused]] const bool pl_manifest_registered_ =
+    ::pl::abi::register_manifest(pl_manifest_, 3);
+}  // namespace

@@ -165,6 +165,17 @@ struct Site {
   constexpr explicit Site(const SiteDesc* d) : desc(d) {}
 };
 
+// What pl-instrument knew about the loops of one translation unit, registered
+// at load time so the runtime can check selectors and variable names of
+// hooks before any loop runs ("matches no loop; did you mean ...").
+struct ManifestLoop {
+  const char* name;  // full name
+  const char* file;
+  std::uint32_t line;
+  const char* vars;  // every local visible at some event, comma-separated
+};
+bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept;
+
 struct Loop;
 // Out-of-line entry points, defined in libpl. Return action bits.
 enum Action : std::uint32_t { kNone = 0, kBreak = 1u << 0 };

@@ -168,6 +168,7 @@ struct HookSpec {
   std::function<bool(const Frame&)> when;  // predicate on the frame
   std::size_t async_depth = 0;             // >0: asynchronous, queue this deep
   std::vector<std::string> reads;          // locals an async hook may read
+  std::vector<std::string> uses;           // locals it needs (checked at start-up)
 };
 
 // Builder returned by pl::on(). Filters compose (all must pass), cheapest

@@ -27,6 +27,7 @@ void attach_earlystop(ConfigEntry& e) {
   if (s->patience == 0) e.fail("patience", "must be at least 1");
   s->min_delta = e.number("min_delta", 0);
   HookSpec spec = e.spec(abi::kEnd);
+  spec.uses.push_back(s->var);
   spec.events |= abi::kEnter;  // a new activation of the loop starts afresh
   attach(std::move(spec), [s](Frame& f) {
     if (f.event() == loop_enter) {

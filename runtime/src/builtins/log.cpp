@@ -81,6 +81,7 @@ void attach_log(ConfigEntry& e) {
   std::string path = e.text("file", "pl-log.jsonl");
   s->csv = path.size() > 4 && path.substr(path.size() - 4) == ".csv";
   HookSpec spec = e.spec(abi::kEnd);
+  spec.uses.insert(spec.uses.end(), s->vars.begin(), s->vars.end());
   s->out = open_output(e, path);
   at_exit([s] {
     std::lock_guard lock(s->mu);

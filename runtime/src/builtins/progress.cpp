@@ -150,6 +150,7 @@ void attach_progress(ConfigEntry& e) {
   if (!(s->interval > 0)) e.fail("interval", "must be positive (seconds)");
   HookSpec spec = e.spec(abi::kEnter | abi::kEnd | abi::kExit);
   spec.events = abi::kEnter | abi::kEnd | abi::kExit;
+  spec.uses.insert(spec.uses.end(), s->vars.begin(), s->vars.end());
   s->last_draw = Clock::now();
   attach(std::move(spec), [s](Frame& f) {
     std::lock_guard lock(s->mu);

@@ -14,7 +14,7 @@ void attach_set(ConfigEntry& e) {
   enum { kValue, kAdd, kMul } op = e.has("value") ? kValue : e.has("add") ? kAdd : kMul;
   double x = e.number(op == kValue ? "value" : op == kAdd ? "add" : "mul", 0);
   HookSpec spec = e.spec(abi::kEnd);
-  std::string label = e.hook + " " + e.selector;
+  spec.uses.push_back(var);
   attach(std::move(spec), [var, op, x](Frame& f) {
     double now = f.number(var);  // throws a clear error if missing: hook disabled, said once
     double next = op == kValue ? x : op == kAdd ? now + x : now * x;

@@ -1,0 +1,43 @@
+//===- EmitManifest.cpp - Tell the runtime which loops exist --------------===//
+#include "EmitManifest.h"
+#include "InstrumentLoops.h"
+
+#include "clang/Basic/SourceManager.h"
+
+#include <set>
+
+using namespace clang;
+
+namespace pl {
+
+void runEmitManifest(const std::vector<LoopRecord> &Loops, FileID File, Rewriter &RW) {
+  const SourceManager &SM = RW.getSourceMgr();
+  std::string Rows;
+  unsigned N = 0;
+  for (const LoopRecord &R : Loops) {
+    if (!R.Instrumentable || SM.getFileID(SM.getFileLoc(R.Loop->getBeginLoc())) != File) continue;
+    std::set<std::string> Seen;
+    std::string Vars;
+    auto Add = [&](const std::vector<VisibleVar> &Vs) {
+      for (const VisibleVar &V : Vs)
+        if (Seen.insert(V.Name).second) Vars += (Vars.empty() ? "" : ",") + V.Name;
+    };
+    Add(R.EnterVars);
+    Add(R.BeginVars);
+    Add(R.EndVars);
+    for (const ContinuePoint &C : R.Continues) Add(C.Vars);
+    Rows += "\n  {" + cxxStringLiteral(R.FullName) + ", " + cxxStringLiteral(R.File) + ", " +
+            std::to_string(R.Line) + ", " + cxxStringLiteral(Vars) + "},";
+    ++N;
+  }
+  if (N == 0) return;
+  RW.InsertTextAfter(SM.getLocForEndOfFile(File),
+                     "\n// pl-instrument: the loops of this file, for the runtime's checks.\n"
+                     "namespace {\nconst ::pl::abi::ManifestLoop pl_manifest_[] = {" +
+                         Rows +
+                         "\n};\n[[maybe_unused]] const bool pl_manifest_registered_ =\n"
+                         "    ::pl::abi::register_manifest(pl_manifest_, " +
+                         std::to_string(N) + ");\n}  // namespace\n");
+}
+
+} // namespace pl

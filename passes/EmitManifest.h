@@ -1,0 +1,34 @@
+//===- EmitManifest.h - Tell the runtime which loops exist ------*- C++ -*-===//
+//
+/// \file
+/// pass `emit-manifest`: appends to the instrumented file a table of its
+/// instrumented loops — full name, file, line, and every local visible at
+/// one of its events — registered with the runtime when the program loads.
+/// The runtime checks hooks against it before the first loop runs, so a
+/// misspelled selector or variable is a warning with near matches at
+/// start-up, not silence.
+///
+/// \code
+///   namespace { const ::pl::abi::ManifestLoop pl_manifest_[] = {
+///     {"mlp::train/epoch", "/src/mlp.cpp", 110, "net,train,test,cfg,epoch,loss"}};
+///   [[maybe_unused]] const bool pl_manifest_registered_ =
+///     ::pl::abi::register_manifest(pl_manifest_, 1); }
+/// \endcode
+/// Appended after the last line, so no line of the original moves.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PL_PASSES_EMITMANIFEST_H
+#define PL_PASSES_EMITMANIFEST_H
+
+#include "LoopModel.h"
+
+#include "clang/Rewrite/Core/Rewriter.h"
+
+namespace pl {
+
+void runEmitManifest(const std::vector<LoopRecord> &Loops, clang::FileID File,
+                     clang::Rewriter &RW);
+
+} // namespace pl
+
+#endif // PL_PASSES_EMITMANIFEST_H
