@@ -2,7 +2,9 @@
 #include "async.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <exception>
 
 namespace pl::detail {
@@ -54,6 +56,11 @@ AsyncRunner::~AsyncRunner() { wait(); }
 void AsyncRunner::push(std::unique_ptr<Snapshot> s) {
   queue_.push(std::move(s));  // blocks while the queue is full: back-pressure
   if (pending_.fetch_add(1, std::memory_order_acq_rel) == 0) group_.run([this] { drain(); });
+  // oneTBB starts its workers on first use and stops them at exit; drain
+  // before that, so an exit handler registered now (after TBB started)
+  // runs before TBB's own teardown.
+  static std::once_flag registered;
+  std::call_once(registered, [] { std::atexit([] { pl::drain(); }); });
 }
 
 void AsyncRunner::drain() {
@@ -77,6 +84,14 @@ void AsyncRunner::drain() {
   } while (pending_.fetch_sub(1, std::memory_order_acq_rel) > 1);
 }
 
-void AsyncRunner::wait() { group_.wait(); }
+void AsyncRunner::wait() {
+  if (pending_.load(std::memory_order_acquire) == 0) return;  // nothing queued or running
+  group_.wait();
+  // The drainer's last fetch_sub (release) happened after its last hook call;
+  // acquiring it orders everything the hook wrote before whatever the caller
+  // does next (and makes that order visible to ThreadSanitizer, which does
+  // not see inside libtbb).
+  (void)pending_.load(std::memory_order_acquire);
+}
 
 }  // namespace pl::detail
