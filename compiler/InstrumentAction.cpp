@@ -5,6 +5,7 @@
 #include "IncludePaths.h"
 #include "InstrumentLoops.h"
 #include "LoopLabels.h"
+#include "ModifiedVars.h"
 #include "RewriteSafety.h"
 #include "TripCount.h"
 #include "VisibleVars.h"
@@ -51,6 +52,7 @@ public:
     runVisibleVars(Ctx, Loops);
     runRewriteSafety(Ctx, Loops, Result.Notes);
     runTripCount(Ctx, Loops);
+    runModifiedVars(Ctx, Loops);
 
     Rewriter RW(SM, Ctx.getLangOpts());
     Result.Instrumented = runInstrumentLoops(Ctx, Loops, Main, RW);
@@ -80,6 +82,7 @@ public:
       L.EnterVars = listed(R.EnterVars);
       L.BeginVars = listed(R.BeginVars);
       L.EndVars = listed(R.EndVars);
+      L.State = R.State;
       Result.Loops.push_back(std::move(L));
     }
     for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)

@@ -31,6 +31,7 @@ struct ListedLoop {
   bool Instrumented = false;
   bool Counted = false;
   std::vector<ListedVar> EnterVars, BeginVars, EndVars;
+  std::vector<std::string> State; // visible variables the nest may modify
 };
 
 struct TuResult {

@@ -40,7 +40,11 @@ void printLoopList(llvm::raw_ostream &OS, const std::vector<TuResult> &Results) 
       }
       OS << "  enter/exit  " << newVars(L.EnterVars, {}) << "\n";
       OS << "  begin     + " << newVars(L.BeginVars, L.EnterVars) << "\n";
-      OS << "  end       + " << newVars(L.EndVars, L.BeginVars) << "\n\n";
+      OS << "  end       + " << newVars(L.EndVars, L.BeginVars) << "\n";
+      std::string State;
+      for (const std::string &V : L.State) State += (State.empty() ? "" : ", ") + V;
+      OS << "  state       " << (State.empty() ? "(none)" : State)
+         << "   (what the nest may modify; a checkpoint here holds these)\n\n";
     }
   }
 }
@@ -61,6 +65,7 @@ llvm::json::Value manifestJson(const std::vector<TuResult> &Results) {
                                                        : llvm::json::Value(L.Parent)},
                            {"instrumented", L.Instrumented},
                            {"trip_count_known", L.Counted},
+                           {"state", llvm::json::Array(L.State)},
                            {"vars", llvm::json::Object{{"enter", varsJson(L.EnterVars)},
                                                        {"begin", varsJson(L.BeginVars)},
                                                        {"end", varsJson(L.EndVars)}}}};

@@ -63,6 +63,8 @@ struct LoopRecord {
   std::vector<VisibleVar> EndVars;   ///< at the end of the body
   std::vector<ContinuePoint> Continues;
   std::string TripExpr = "-1"; ///< C++ expression, evaluated at loop enter
+  /// Visible variables the nest may modify (or declares): checkpoint state.
+  std::vector<std::string> State;
 };
 
 /// A message for the user, printed clang-style as file:line:col: kind: text.

@@ -1,0 +1,75 @@
+// Golden input for the state-selection pass (modified-vars): each loop is
+// followed by the exact set of variables a checkpoint there must hold (a
+// STATE comment naming the loop) and the ones it must not (a NOT comment).
+// check_state.py compares them with pl-instrument --manifest.
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+struct Net {
+  std::vector<float> w;
+  float norm() const { return w.empty() ? 0.f : w[0]; }
+  void step(float lr) { for (float& x : w) x -= lr; }
+};
+
+float loss_of(const Net& net, const std::vector<float>& batch) { return net.norm() + float(batch.size()); }
+void bump(int& counter) { ++counter; }
+void fill(int* out) { *out = 7; }
+int twice(int v) { return 2 * v; }
+
+float train(Net& net, const std::vector<float>& data, const Net& teacher, int epochs) {
+  const float lr = 0.1f;
+  std::mt19937 rng(42);
+  std::vector<float> batch(4, 1.0f);  // only read by the nest
+  std::vector<int> order = {0, 1, 2, 3};
+  float total = 0;
+  int steps = 0, filled = 0, by_value = 3, const_ref_only = 5;
+  std::string name = "run";
+  for (int e = 0; e < epochs; ++e) {
+    // STATE train/loop0: net, rng, order, total, steps, filled, e
+    // NOT   train/loop0: data, teacher, epochs, lr, batch, by_value, const_ref_only, name, seen
+    std::shuffle(order.begin(), order.end(), rng);  // order and rng change: state
+    int seen = 0;  // declared inside the nest: dead between outer iterations
+    for (int b = 0; b < 3; ++b) {
+      // STATE train/loop0/loop1: net, rng, order, total, steps, filled, e, seen, b
+      // NOT   train/loop0/loop1: data, teacher, epochs, lr, batch, by_value, const_ref_only, name
+      total += loss_of(net, batch) + teacher.norm() + float(data.size()) + float(name.size()) +
+               float(order.size());
+      net.step(lr);                  // non-const member call through a reference
+      bump(steps);                   // passed to a non-const reference parameter
+      fill(&filled);                 // its address passed as a non-const pointer
+      seen = twice(by_value) + const_ref_only;
+    }
+  }
+  return total + float(steps + filled);
+}
+
+int lambdas_and_pointers(int n, int* sink) {
+  int hits = 0, reads = 1;
+  auto hit = [&hits] { ++hits; };    // captured by reference and written
+  for (int i = 0; i < n; ++i) {
+    // STATE lambdas_and_pointers/loop0: sink, hits, i
+    // NOT   lambdas_and_pointers/loop0: n, reads, hit
+    hit();
+    *sink += reads;                  // the pointee is written through sink
+  }
+  return hits;
+}
+
+int while_and_range(std::vector<int>& v) {
+  int sum = 0;
+  std::size_t k = 0;
+  while (k < v.size()) {
+    // STATE while_and_range/loop0: v, sum, k
+    // NOT   while_and_range/loop0:
+    sum += v[k];                     // non-const operator[] on a non-const vector: conservative
+    ++k;
+  }
+  for (const int& x : v) {
+    // STATE while_and_range/loop1: sum, x
+    // NOT   while_and_range/loop1: v, k
+    sum += x;
+  }
+  return sum;
+}
