@@ -1,4 +1,4 @@
-# pl_instrument(<target>)
+# pl_instrument(<target> [HEADERS <glob>...] [LENIENT])
 #
 # Instruments the C++ sources of <target> at build time, like
 # protobuf_generate: each source is rewritten by pl-instrument into
@@ -9,7 +9,56 @@
 # generator expressions. A depfile makes a copy rebuild whenever its source
 # or anything it includes changes (Ninja and Makefiles). The target links
 # pl::runtime.
+#
+# HEADERS: also instrument the headers (e.g. of a header-only library) whose
+# absolute path matches a glob (`**` crosses directories). Their
+# instrumented copies go to a shadow include tree in the build directory,
+# which comes first on the target's include path; everything else is
+# included unchanged, and the library's files are never touched. LENIENT
+# turns "this selection cannot be honoured" from a build error into a
+# warning.
+function(_pl_include_dirs target out_own out_imported)
+  set(own "")
+  set(imported "")
+  get_target_property(dirs ${target} INCLUDE_DIRECTORIES)
+  if(dirs)
+    list(APPEND own ${dirs})
+  endif()
+  get_target_property(libs ${target} LINK_LIBRARIES)
+  set(seen "")
+  while(libs)
+    list(POP_FRONT libs lib)
+    if(NOT TARGET "${lib}" OR lib IN_LIST seen)
+      continue()
+    endif()
+    list(APPEND seen "${lib}")
+    get_target_property(alias "${lib}" ALIASED_TARGET)
+    set(real "${lib}")
+    if(alias)
+      set(real "${alias}")
+    endif()
+    get_target_property(idirs "${real}" INTERFACE_INCLUDE_DIRECTORIES)
+    get_target_property(is_imported "${real}" IMPORTED)
+    if(idirs)
+      if(is_imported)
+        list(APPEND imported ${idirs})
+      else()
+        list(APPEND own ${idirs})
+      endif()
+    endif()
+    get_target_property(more "${real}" INTERFACE_LINK_LIBRARIES)
+    if(more)
+      list(APPEND libs ${more})
+    endif()
+  endwhile()
+  list(FILTER own EXCLUDE REGEX "\\$<")
+  list(FILTER imported EXCLUDE REGEX "\\$<")
+  set(${out_own} "${own}" PARENT_SCOPE)
+  set(${out_imported} "${imported}" PARENT_SCOPE)
+endfunction()
+
 function(pl_instrument target)
+  cmake_parse_arguments(PL "LENIENT" "" "HEADERS" ${ARGN})
   if(NOT TARGET ${target})
     message(FATAL_ERROR "pl_instrument: '${target}' is not a target")
   endif()
@@ -34,6 +83,23 @@ function(pl_instrument target)
     "${opts}"
     "$<IF:$<BOOL:${std}>,-std=c++${std},-std=c++20>")
 
+  set(header_args "")
+  if(PL_HEADERS)
+    set(shadow "${out_dir}/shadow")
+    list(JOIN PL_HEADERS "," globs)
+    set(header_args --headers "${globs}" --shadow-dir "${shadow}")
+    if(PL_LENIENT)
+      list(APPEND header_args --lenient)
+    endif()
+    _pl_include_dirs(${target} own_dirs imported_dirs)
+    list(TRANSFORM own_dirs PREPEND "${shadow}")
+    list(TRANSFORM imported_dirs PREPEND "${shadow}")
+    # Shadow copies first: -I before the target's own directories, and
+    # -isystem before the (system) directories of imported libraries.
+    target_include_directories(${target} BEFORE PRIVATE ${own_dirs})
+    target_include_directories(${target} SYSTEM BEFORE PRIVATE ${imported_dirs})
+  endif()
+
   set(new_sources "")
   foreach(src IN LISTS sources)
     cmake_path(ABSOLUTE_PATH src BASE_DIRECTORY "${src_dir}" NORMALIZE OUTPUT_VARIABLE abs)
@@ -51,8 +117,8 @@ function(pl_instrument target)
     set(out "${out_dir}/${rel}")
     add_custom_command(
       OUTPUT "${out}"
-      COMMAND ${tool} --source-root "${root}" -o "${out_dir}" --depfile "${out}.d" "${abs}"
-              -- ${flags}
+      COMMAND ${tool} --source-root "${root}" -o "${out_dir}" --depfile "${out}.d" ${header_args}
+              "${abs}" -- ${flags}
       DEPENDS "${abs}" ${tool_dep}
       DEPFILE "${out}.d"
       COMMENT "pl-instrument ${rel}"

@@ -14,7 +14,13 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Lex/Preprocessor.h"
+#include "clang/Lex/HeaderSearchOptions.h"
 #include "clang/Rewrite/Core/Rewriter.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <algorithm>
+#include <map>
 
 using namespace clang;
 
@@ -36,6 +42,14 @@ const char *labelSourceName(LabelSource S) {
   return "?";
 }
 
+/// The rewritten text of file F, with the contract include and a #line
+/// directive pointing back at the original.
+std::string rewritten(SourceManager &SM, FileID F, Rewriter &RW, const std::string &Path) {
+  RW.InsertText(SM.getLocForStartOfFile(F),
+                "#include <pl/abi.h>\n#line 1 " + cxxStringLiteral(Path) + "\n", false);
+  return RW.getRewrittenText(SourceRange(SM.getLocForStartOfFile(F), SM.getLocForEndOfFile(F)));
+}
+
 class Consumer : public ASTConsumer {
 public:
   Consumer(CompilerInstance &CI, TuResult &Result, const InstrumentOptions &Opts,
@@ -46,7 +60,18 @@ public:
     if (CI.getDiagnostics().hasErrorOccurred()) return;
     SourceManager &SM = Ctx.getSourceManager();
     FileID Main = SM.getMainFileID();
-    auto Selected = [Main](FileID F) { return F == Main; };
+    std::map<FileID, bool> Chosen;
+    auto Selected = [&](FileID F) {
+      if (F == Main) return true;
+      auto It = Chosen.find(F);
+      if (It != Chosen.end()) return It->second;
+      bool Pick = false;
+      if (!Opts.HeaderGlobs.empty() && F.isValid()) {
+        std::string Path = absolutePath(SM, F);
+        for (const std::string &G : Opts.HeaderGlobs) Pick |= pathGlobMatches(G, Path);
+      }
+      return Chosen[F] = Pick;
+    };
 
     std::vector<LoopRecord> Loops = runLoopLabels(Ctx, Selected, Markers, Result.Notes);
     runVisibleVars(Ctx, Loops);
@@ -58,12 +83,32 @@ public:
     Result.Instrumented = runInstrumentLoops(Ctx, Loops, Main, RW);
     runIncludePaths(SM, Includes, Main, RW);
     runEmitManifest(Loops, Main, RW);
-    RW.InsertText(SM.getLocForStartOfFile(Main),
-                  "#include <" + Opts.AbiHeader + ">\n#line 1 " +
-                      cxxStringLiteral(Result.MainFile) + "\n",
-                  false);
-    Result.Output = RW.getRewrittenText(SourceRange(SM.getLocForStartOfFile(Main),
-                                                    SM.getLocForEndOfFile(Main)));
+    Result.Output = rewritten(SM, Main, RW, Result.MainFile);
+
+    for (auto &[F, Pick] : Chosen) {
+      if (!Pick || F == Main) continue;
+      HeaderResult H;
+      H.Path = absolutePath(SM, F);
+      H.IncludeRoot = includeRootOf(H.Path);
+      H.Instrumented = runInstrumentLoops(Ctx, Loops, F, RW);
+      if (H.Instrumented == 0) continue;  // nothing to shadow
+      if (H.IncludeRoot.empty()) {
+        Result.Notes.push_back({H.Path, 1, 1, "error",
+                                "header selected with --headers is not under any -I/-isystem "
+                                "directory of this compile, so no shadow copy can take its place"});
+        continue;
+      }
+      runEmitManifest(Loops, F, RW);
+      H.Output = rewritten(SM, F, RW, H.Path);
+      Result.Headers.push_back(std::move(H));
+    }
+    for (const std::string &G : Opts.HeaderGlobs)
+      if (std::none_of(Chosen.begin(), Chosen.end(), [&](auto &C) {
+            return C.second && pathGlobMatches(G, absolutePath(SM, C.first));
+          }))
+        Result.Notes.push_back({Result.MainFile, 1, 1, "error",
+                                "--headers '" + G + "' matches no header this file includes "
+                                "(pass --lenient to go on without it)"});
 
     for (const LoopRecord &R : Loops) {
       ListedLoop L;
@@ -91,6 +136,21 @@ public:
   }
 
 private:
+  /// The longest header search directory that contains `Path`.
+  std::string includeRootOf(const std::string &Path) const {
+    std::string Best;
+    for (const auto &E : CI.getHeaderSearchOpts().UserEntries) {
+      llvm::SmallString<256> Dir(E.Path);
+      llvm::sys::fs::make_absolute(Dir);
+      llvm::sys::path::remove_dots(Dir, true);
+      llvm::StringRef D(Dir);
+      if (Path.size() > D.size() && llvm::StringRef(Path).starts_with(D) &&
+          Path[D.size()] == '/' && D.size() > Best.size())
+        Best = std::string(D);
+    }
+    return Best;
+  }
+
   CompilerInstance &CI;
   TuResult &Result;
   const InstrumentOptions &Opts;
@@ -144,6 +204,24 @@ private:
 };
 
 } // namespace
+
+bool pathGlobMatches(llvm::StringRef G, llvm::StringRef P) {
+  if (G.empty()) return P.empty();
+  if (G.starts_with("**")) {
+    for (size_t I = 0; I <= P.size(); ++I)
+      if (pathGlobMatches(G.drop_front(2), P.drop_front(I))) return true;
+    return false;
+  }
+  if (G.front() == '*') {
+    for (size_t I = 0; I <= P.size(); ++I) {
+      if (pathGlobMatches(G.drop_front(), P.drop_front(I))) return true;
+      if (I < P.size() && P[I] == '/') return false;
+    }
+    return false;
+  }
+  if (P.empty() || (G.front() == '?' ? P.front() == '/' : G.front() != P.front())) return false;
+  return pathGlobMatches(G.drop_front(), P.drop_front());
+}
 
 std::unique_ptr<tooling::FrontendActionFactory>
 makeInstrumentActionFactory(std::vector<TuResult> &Results, const InstrumentOptions &Opts) {

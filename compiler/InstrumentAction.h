@@ -34,9 +34,19 @@ struct ListedLoop {
   std::vector<std::string> State; // visible variables the nest may modify
 };
 
+/// An instrumented header (selected with --headers), to be written into the
+/// shadow include tree.
+struct HeaderResult {
+  std::string Path;        // absolute path of the original
+  std::string IncludeRoot; // the -I/-isystem directory it lies under
+  std::string Output;
+  unsigned Instrumented = 0;
+};
+
 struct TuResult {
   std::string MainFile; // absolute
   bool Parsed = false;
+  std::vector<HeaderResult> Headers;
   std::vector<ListedLoop> Loops;
   std::vector<ToolNote> Notes;
   std::string Output; // the instrumented text
@@ -46,7 +56,12 @@ struct TuResult {
 
 struct InstrumentOptions {
   std::string AbiHeader = "pl/abi.h";
+  /// Globs over absolute header paths whose loops are instrumented too.
+  std::vector<std::string> HeaderGlobs;
 };
+
+/// Glob over paths: `*` and `?` stay within a path segment, `**` crosses.
+bool pathGlobMatches(llvm::StringRef Glob, llvm::StringRef Path);
 
 std::unique_ptr<clang::tooling::FrontendActionFactory>
 makeInstrumentActionFactory(std::vector<TuResult> &Results, const InstrumentOptions &Opts);

@@ -16,6 +16,7 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
@@ -44,6 +45,17 @@ static cl::opt<bool> List("list", cl::desc("Print every loop, its name and visib
                           cl::cat(Category));
 static cl::opt<std::string> ManifestFile("manifest", cl::desc("Write the loop manifest as JSON"),
                                          cl::value_desc("file"), cl::cat(Category));
+static cl::list<std::string> Headers(
+    "headers", cl::desc("Also instrument included headers whose absolute path matches one of "
+                        "these globs (comma-separated; ** crosses directories)"),
+    cl::value_desc("glob,..."), cl::CommaSeparated, cl::cat(Category));
+static cl::opt<std::string> ShadowDir(
+    "shadow-dir", cl::desc("Where instrumented headers go: a mirror of their include directory "
+                           "(put <dir>/<include dir> first on the include path)"),
+    cl::value_desc("dir"), cl::cat(Category));
+static cl::opt<bool> Lenient(
+    "lenient", cl::desc("A header selection that cannot be honoured is a warning, not an error"),
+    cl::cat(Category));
 static cl::opt<std::string> DepFile(
     "depfile", cl::desc("Write a Makefile-style depfile for the output (one source only)"),
     cl::value_desc("file"), cl::cat(Category));
@@ -90,6 +102,35 @@ static bool writeAtomically(const std::string &Path, llvm::StringRef Data) {
     fail("cannot rename '" + Tmp + "' to '" + Path + "': " + EC.message());
     llvm::sys::fs::remove(Tmp);
     return false;
+  }
+  return true;
+}
+
+/// Copies into the shadow tree (under `Shadow` + original path) every file
+/// of `Files` that lies under include directory `Root`, so that quoted
+/// includes between headers resolve inside the shadow tree. Copies, not
+/// symbolic links: GCC canonicalizes the paths of system headers, which
+/// would lead it back out of the tree. A copy is refreshed when its
+/// original is newer; every copy is written atomically, so concurrent runs
+/// (one per translation unit) are safe.
+static bool mirrorIncludedFiles(const std::string &Root, const std::vector<std::string> &Files,
+                                const std::string &Shadow) {
+  for (const std::string &F : Files) {
+    if (F.size() <= Root.size() || F.compare(0, Root.size(), Root) != 0 || F[Root.size()] != '/')
+      continue;
+    llvm::SmallString<256> Copy(Shadow);
+    llvm::sys::path::append(Copy, F);
+    llvm::sys::fs::file_status Orig, Mine;
+    if (llvm::sys::fs::status(F, Orig)) continue;
+    if (!llvm::sys::fs::status(Copy, Mine) &&
+        Mine.getLastModificationTime() >= Orig.getLastModificationTime())
+      continue;
+    auto Buf = llvm::MemoryBuffer::getFile(F);
+    if (!Buf) {
+      fail("cannot read '" + F + "' to shadow it: " + Buf.getError().message());
+      return false;
+    }
+    if (!writeAtomically(std::string(Copy), (*Buf)->getBuffer())) return false;
   }
   return true;
 }
@@ -183,19 +224,49 @@ int main(int argc, const char **argv) {
                 "' has no include/ (builtin headers such as stddef.h live there)\n  fix: pass "
                 "--resource-dir=$(clang-19 -print-resource-dir) or set PL_CLANG_RESOURCE_DIR");
 
+  if (!Headers.empty() && ShadowDir.empty())
+    return fail("--headers needs --shadow-dir <dir> (where the instrumented headers go)");
+  std::string Shadow = ShadowDir.empty() ? "" : absolute(ShadowDir);
+
   ClangTool Tool(*Db, Files);
+  if (!Shadow.empty()) {
+    // Parse the original headers, never an earlier run's shadow copies.
+    Tool.appendArgumentsAdjuster([Shadow](const CommandLineArguments &Args, llvm::StringRef) {
+      CommandLineArguments Out;
+      for (size_t I = 0; I < Args.size(); ++I) {
+        llvm::StringRef A(Args[I]);
+        for (llvm::StringRef Flag : {"-I", "-isystem", "-iquote", "-idirafter"}) {
+          if (A == Flag && I + 1 < Args.size() && llvm::StringRef(Args[I + 1]).starts_with(Shadow)) {
+            ++I;
+            A = "";
+            break;
+          }
+          if (A.starts_with(Flag) && A.drop_front(Flag.size()).starts_with(Shadow)) {
+            A = "";
+            break;
+          }
+        }
+        if (!A.empty()) Out.push_back(Args[I]);
+      }
+      return Out;
+    });
+  }
   Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
       {"-resource-dir=" + Resource, "-w", "-Wno-unknown-warning-option"},
       ArgumentInsertPosition::BEGIN));
   std::vector<pl::TuResult> Results;
   pl::InstrumentOptions Opts;
+  Opts.HeaderGlobs.assign(Headers.begin(), Headers.end());
   int ToolStatus = Tool.run(pl::makeInstrumentActionFactory(Results, Opts).get());
 
   bool Ok = ToolStatus == 0;
   for (const pl::TuResult &TU : Results) {
-    for (const pl::ToolNote &N : TU.Notes)
+    for (pl::ToolNote N : TU.Notes) {
+      if (N.Kind == "error" && Lenient) N.Kind = "warning";
+      if (N.Kind == "error") Ok = false;
       llvm::errs() << N.File << ":" << N.Line << ":" << N.Column << ": " << N.Kind << ": "
                    << N.Message << "\n";
+    }
     if (!TU.Parsed) {
       Ok = false;
       llvm::errs() << "pl-instrument: error: '" << TU.MainFile
@@ -209,9 +280,20 @@ int main(int argc, const char **argv) {
     OS << llvm::formatv("{0:2}", pl::manifestJson(Results)) << "\n";
     if (!writeAtomically(absolute(ManifestFile), OS.str())) Ok = false;
   }
-  if (!OutDir.empty()) {
-    for (const pl::TuResult &TU : Results)
-      if (TU.Parsed && !writeAtomically(outputPathFor(TU.MainFile, Root), TU.Output)) Ok = false;
+  if (!OutDir.empty() && Ok) {
+    for (const pl::TuResult &TU : Results) {
+      if (!TU.Parsed) continue;
+      for (const pl::HeaderResult &H : TU.Headers) {
+        if (!mirrorIncludedFiles(H.IncludeRoot, TU.Dependencies, Shadow)) {
+          Ok = false;
+          continue;
+        }
+        llvm::SmallString<256> Out(Shadow);
+        llvm::sys::path::append(Out, H.Path);
+        if (!writeAtomically(std::string(Out), H.Output)) Ok = false;
+      }
+      if (!writeAtomically(outputPathFor(TU.MainFile, Root), TU.Output)) Ok = false;
+    }
   }
   if (!DepFile.empty() && Ok && Results.size() == 1) {
     auto Escape = [](llvm::StringRef P) {

@@ -3,6 +3,8 @@
 #include "InstrumentLoops.h"
 
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/xxhash.h"
 
 #include <set>
 
@@ -31,13 +33,18 @@ void runEmitManifest(const std::vector<LoopRecord> &Loops, FileID File, Rewriter
     ++N;
   }
   if (N == 0) return;
+  // Guarded and named after the file's contents (not its path, so the text
+  // is the same in every checkout): a header's table follows its own
+  // include guard, and the header may be included more than once.
+  std::string Id = llvm::utohexstr(llvm::xxh3_64bits(SM.getBufferData(File)));
   RW.InsertTextAfter(SM.getLocForEndOfFile(File),
                      "\n// pl-instrument: the loops of this file, for the runtime's checks.\n"
-                     "namespace {\nconst ::pl::abi::ManifestLoop pl_manifest_[] = {" +
-                         Rows +
-                         "\n};\n[[maybe_unused]] const bool pl_manifest_registered_ =\n"
-                         "    ::pl::abi::register_manifest(pl_manifest_, " +
-                         std::to_string(N) + ");\n}  // namespace\n");
+                     "#ifndef PL_MANIFEST_" + Id + "\n#define PL_MANIFEST_" + Id +
+                         "\nnamespace {\nconst ::pl::abi::ManifestLoop pl_manifest_" + Id +
+                         "[] = {" + Rows +
+                         "\n};\n[[maybe_unused]] const bool pl_manifest_registered_" + Id +
+                         " =\n    ::pl::abi::register_manifest(pl_manifest_" + Id + ", " +
+                         std::to_string(N) + ");\n}  // namespace\n#endif\n");
 }
 
 } // namespace pl

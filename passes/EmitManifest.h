@@ -9,10 +9,12 @@
 /// start-up, not silence.
 ///
 /// \code
-///   namespace { const ::pl::abi::ManifestLoop pl_manifest_[] = {
+///   #ifndef PL_MANIFEST_<hash of the path>       // headers may be included twice
+///   namespace { const ::pl::abi::ManifestLoop pl_manifest_<hash>[] = {
 ///     {"mlp::train/epoch", "/src/mlp.cpp", 110, "net,train,test,cfg,epoch,loss"}};
-///   [[maybe_unused]] const bool pl_manifest_registered_ =
-///     ::pl::abi::register_manifest(pl_manifest_, 1); }
+///   [[maybe_unused]] const bool pl_manifest_registered_<hash> =
+///     ::pl::abi::register_manifest(pl_manifest_<hash>, 1); }
+///   #endif
 /// \endcode
 /// Appended after the last line, so no line of the original moves.
 //

@@ -107,5 +107,29 @@ check "  ... and says which are not instrumented" out_has "NOT INSTRUMENTED: the
 check "--manifest writes valid JSON" python3 -m json.tool out/manifest.json /dev/null
 check "  ... listing the loops" grep -q '"name": "work/outer/loop1"' out/manifest.json
 
+mkdir -p lib/mylib
+cat >lib/mylib/algo.h <<'CPP'
+#pragma once
+inline int algo_sum(int n) {
+  int s = 0;
+  for (int k = 0; k < n; ++k) s += k;
+  return s;
+}
+CPP
+printf '#include <mylib/algo.h>\nint main() { return algo_sum(4) == 6 ? 0 : 1; }\n' >src/uses_lib.cpp
+run src/uses_lib.cpp -o out --headers "$dir/lib/**" --shadow-dir shadow -- -std=c++20 -Ilib -I"$inc"
+check "--headers instruments a library header into the shadow tree" rc_is 0
+check "  ... writing the instrumented copy" grep -q 'PL_SITE_(pl_s0, "algo_sum/loop0"' "shadow$dir/lib/mylib/algo.h"
+check "  ... and leaving the original alone" test "$(grep -c PL_SITE_ lib/mylib/algo.h)" = 0
+check "  ... which compiles first on the include path" \
+  g++ -std=c++20 -Wall -Wextra -Werror -I"shadow$dir/lib" -Ilib -I"$inc" -fsyntax-only out/src/uses_lib.cpp
+run src/uses_lib.cpp -o out --headers "$dir/nothing/**" --shadow-dir shadow -- -std=c++20 -Ilib -I"$inc"
+check "a --headers glob that matches nothing fails" rc_is 1
+check "  ... saying so" err_has "--headers '$dir/nothing/**' matches no header this file includes"
+run src/uses_lib.cpp -o out --headers "$dir/nothing/**" --shadow-dir shadow --lenient -- -std=c++20 -Ilib -I"$inc"
+check "  ... unless --lenient" rc_is 0
+run src/uses_lib.cpp -o out --headers "$dir/lib/**" -- -std=c++20 -Ilib
+check "--headers without --shadow-dir is an error" err_has "--headers needs --shadow-dir"
+
 echo "cli: $passes passed, $failures failed"
 [ "$failures" = 0 ]

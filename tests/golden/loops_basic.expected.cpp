@@ -17,12 +17,15 @@ int basic(int n) {
 }
 
 // pl-instrument: the loops of this file, for the runtime's checks.
+#ifndef PL_MANIFEST_5FB0525389F3FF7D
+#define PL_MANIFEST_5FB0525389F3FF7D
 namespace {
-const ::pl::abi::ManifestLoop pl_manifest_[] = {
+const ::pl::abi::ManifestLoop pl_manifest_5FB0525389F3FF7D[] = {
   {"basic/loop0", "@GOLDEN_DIR@/loops_basic.cpp", 4, "n,s,i"},
   {"basic/loop1", "@GOLDEN_DIR@/loops_basic.cpp", 10, "n,s,k"},
   {"basic/loop2", "@GOLDEN_DIR@/loops_basic.cpp", 11, "n,s,k"},
 };
-[[maybe_unused]] const bool pl_manifest_registered_ =
-    ::pl::abi::register_manifest(pl_manifest_, 3);
+[[maybe_unused]] const bool pl_manifest_registered_5FB0525389F3FF7D =
+    ::pl::abi::register_manifest(pl_manifest_5FB0525389F3FF7D, 3);
 }  // namespace
+#endif

@@ -33,12 +33,15 @@ int use(const std::map<std::string, int>& m) {
 }
 
 // pl-instrument: the loops of this file, for the runtime's checks.
+#ifndef PL_MANIFEST_2A6F53336AC1CD8B
+#define PL_MANIFEST_2A6F53336AC1CD8B
 namespace {
-const ::pl::abi::ManifestLoop pl_manifest_[] = {
+const ::pl::abi::ManifestLoop pl_manifest_2A6F53336AC1CD8B[] = {
   {"total/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 12, "v,sum,x"},
   {"use/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 24, "m,acc,key,value"},
   {"use/lambda0/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 26, "k,acc,j"},
 };
-[[maybe_unused]] const bool pl_manifest_registered_ =
-    ::pl::abi::register_manifest(pl_manifest_, 3);
+[[maybe_unused]] const bool pl_manifest_registered_2A6F53336AC1CD8B =
+    ::pl::abi::register_manifest(pl_manifest_2A6F53336AC1CD8B, 3);
 }  // namespace
+#endif

@@ -18,12 +18,15 @@ double fit(int epochs, int batches) {
 }  // namespace train
 
 // pl-instrument: the loops of this file, for the runtime's checks.
+#ifndef PL_MANIFEST_6981EE8C16C82B92
+#define PL_MANIFEST_6981EE8C16C82B92
 namespace {
-const ::pl::abi::ManifestLoop pl_manifest_[] = {
+const ::pl::abi::ManifestLoop pl_manifest_6981EE8C16C82B92[] = {
   {"train::fit/epoch", "@GOLDEN_DIR@/loops_nested.cpp", 7, "epochs,batches,loss,e"},
   {"train::fit/epoch/batch", "@GOLDEN_DIR@/loops_nested.cpp", 8, "epochs,batches,loss,e,b"},
   {"train::fit/loop2", "@GOLDEN_DIR@/loops_nested.cpp", 11, "epochs,batches,loss,hits,i"},
 };
-[[maybe_unused]] const bool pl_manifest_registered_ =
-    ::pl::abi::register_manifest(pl_manifest_, 3);
+[[maybe_unused]] const bool pl_manifest_registered_6981EE8C16C82B92 =
+    ::pl::abi::register_manifest(pl_manifest_6981EE8C16C82B92, 3);
 }  // namespace
+#endif
