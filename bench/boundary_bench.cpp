@@ -1,0 +1,277 @@
+// boundary_bench.cpp — what an instrumented loop boundary costs.
+//
+// Every kernel of kernels.cpp runs in four variants:
+//
+//   <kernel>/plain        built without pl-instrument
+//   <kernel>/idle         instrumented, no hook attached anywhere: the goal
+//                         is <= 1 ns per idle boundary
+//   <kernel>/other_hook   instrumented, a hook attached to another loop
+//                         (instr::other/loop): this loop's per-iteration
+//                         boundaries stay idle, but its enter/exit now keep
+//                         the per-thread loop stack (informational)
+//   <kernel>/active_hook  instrumented, a hook on this loop's innermost
+//                         iteration_end that increments a counter
+//                         (informational: the cost of a hook that runs)
+//
+// Each case reports `time/elem` (time per innermost iteration) and
+// `boundaries` (boundary events per innermost iteration). After the run a
+// summary table gives, per kernel, the idle overhead per iteration and per
+// boundary: (idle - plain) / elems and / boundary events. With
+// --benchmark_repetitions the summary uses the medians.
+#define PL_BENCH_NS plain
+#include "kernels.h"
+#undef PL_BENCH_NS
+#define PL_BENCH_NS instr
+#include "kernels.h"
+#undef PL_BENCH_NS
+
+#include <pl/pl.h>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+enum class Mode { kPlain, kIdle, kOtherHook, kActiveHook };
+constexpr const char* kModeName[] = {"plain", "idle", "other_hook", "active_hook"};
+
+// Problem sizes: L2-resident, so the loops, not memory, set the pace.
+constexpr std::size_t kN = 1 << 16;  // elements of the 1-D kernels
+constexpr int kRows = 1024;          // grid: 1024 x 64, inner loop entered 1024 times
+constexpr int kCols = 64;
+constexpr std::uint64_t kCollatzCount = 256;  // starts per call (~27k while iterations)
+
+std::uint64_t g_hook_calls = 0;
+
+// Attaches the hook a mode asks for; removes it when the benchmark ends.
+class HookScope {
+ public:
+  HookScope(Mode mode, const char* innermost) {
+    if (mode == Mode::kOtherHook)
+      hook_ = pl::on("instr::other/loop").at(pl::iteration_end).call([](pl::Frame&) {
+        ++g_hook_calls;
+      });
+    if (mode == Mode::kActiveHook)
+      hook_ = pl::on(innermost).at(pl::iteration_end).call([](pl::Frame&) { ++g_hook_calls; });
+    // Enroll the other loop's site so the registry knows it.
+    benchmark::DoNotOptimize(instr::other(3));
+  }
+  ~HookScope() { hook_.remove(); }
+
+ private:
+  pl::Hook hook_;
+};
+
+std::vector<float> random_floats(std::size_t n, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> d(-1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float& f : v) f = d(rng);
+  return v;
+}
+
+// Sets the per-iteration counters. `elems` innermost iterations and
+// `boundaries` boundary events per call of the kernel.
+void set_counters(benchmark::State& state, double elems, double boundaries) {
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * elems));
+  // kIsIterationInvariantRate | kInvert: seconds / (elems * iterations),
+  // printed with an SI prefix (e.g. 495.3ps = 0.4953 ns per element).
+  state.counters["time/elem"] = benchmark::Counter(
+      elems, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["elems"] = elems;
+  state.counters["boundaries"] = boundaries;
+}
+
+void bm_sum_sq(benchmark::State& state, Mode mode) {
+  HookScope scope(mode, "instr::sum_sq/elems");
+  const std::size_t n = static_cast<std::size_t>(state.range(0));
+  const std::vector<float> x = random_floats(n, 1);
+  for (auto _ : state) {
+    const float* p = x.data();
+    benchmark::DoNotOptimize(p);
+    if (mode == Mode::kPlain) {
+      plain::SumSq r = plain::sum_sq(p, n);
+      benchmark::DoNotOptimize(r);
+    } else {
+      instr::SumSq r = instr::sum_sq(p, n);
+      benchmark::DoNotOptimize(r);
+    }
+  }
+  set_counters(state, double(n), 2.0 * double(n) + 2);
+}
+
+void bm_sum_range(benchmark::State& state, Mode mode) {
+  HookScope scope(mode, "instr::sum_range/elems");
+  const std::size_t n = static_cast<std::size_t>(state.range(0));
+  std::vector<int> v(n);
+  std::mt19937 rng(2);
+  for (int& e : v) e = static_cast<int>(rng() % 1000);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(v.data());
+    auto r = mode == Mode::kPlain ? plain::sum_range(v) : instr::sum_range(v);
+    benchmark::DoNotOptimize(r);
+  }
+  set_counters(state, double(n), 2.0 * double(n) + 2);
+}
+
+void bm_axpy(benchmark::State& state, Mode mode) {
+  HookScope scope(mode, "instr::axpy/elems");
+  const std::size_t n = static_cast<std::size_t>(state.range(0));
+  // x and y in one buffer, y 64 bytes past a 4 KiB multiple from x: two
+  // separate page-aligned buffers (what malloc returns for the first large
+  // blocks) make y[i] and x[i] collide in the low 12 address bits, and the
+  // resulting 4K-aliasing stalls of the scalar loop depend on allocation luck.
+  const std::size_t gap = (n + 1023) / 1024 * 1024 + 16;
+  std::vector<float> buf = random_floats(gap + n, 3);
+  const float* x = buf.data();
+  float* y = buf.data() + gap;
+  float a = 1e-6f;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(a);
+    if (mode == Mode::kPlain) plain::axpy(a, x, y, n);
+    else instr::axpy(a, x, y, n);
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, double(n), 2.0 * double(n) + 2);
+}
+
+void bm_grid(benchmark::State& state, Mode mode) {
+  HookScope scope(mode, "instr::grid/rows/cols");
+  const int rows = static_cast<int>(state.range(0));
+  const int cols = static_cast<int>(state.range(1));
+  const std::vector<float> m = random_floats(std::size_t(rows) * cols, 5);
+  for (auto _ : state) {
+    const float* p = m.data();
+    benchmark::DoNotOptimize(p);
+    double r = mode == Mode::kPlain ? plain::grid(p, rows, cols) : instr::grid(p, rows, cols);
+    benchmark::DoNotOptimize(r);
+  }
+  // outer: enter + exit + begin/end per row; inner: enter/exit per row + begin/end per element
+  const double elems = double(rows) * cols;
+  set_counters(state, elems, 2.0 + 4.0 * rows + 2.0 * elems);
+}
+
+void bm_collatz(benchmark::State& state, Mode mode) {
+  HookScope scope(mode, "instr::collatz/starts/steps");
+  std::uint64_t first = 1000001;  // hidden from the optimizer below
+  const std::uint64_t count = static_cast<std::uint64_t>(state.range(0));
+  std::uint64_t steps = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(first);
+    steps = mode == Mode::kPlain ? plain::collatz(first, count) : instr::collatz(first, count);
+    benchmark::DoNotOptimize(steps);
+  }
+  const double elems = double(steps);
+  set_counters(state, elems, 2.0 + 4.0 * double(count) + 2.0 * elems);
+}
+
+struct Kernel {
+  const char* name;
+  void (*fn)(benchmark::State&, Mode);
+  std::vector<std::int64_t> args;
+};
+
+const Kernel kKernels[] = {
+    {"sum_sq", bm_sum_sq, {std::int64_t(kN)}},
+    {"sum_range", bm_sum_range, {std::int64_t(kN)}},
+    {"axpy", bm_axpy, {std::int64_t(kN)}},
+    {"grid", bm_grid, {kRows, kCols}},
+    {"collatz", bm_collatz, {std::int64_t(kCollatzCount)}},
+};
+
+// Console output as usual, plus a record of each run for the summary.
+class SummaryReporter : public benchmark::ConsoleReporter {
+ public:
+  struct Row {
+    double ns_per_call = 0;
+    double elems = 0;
+    double boundaries = 0;
+    bool median = false;
+  };
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      if (r.error_occurred) continue;
+      const bool is_median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      if (r.run_type == Run::RT_Aggregate && !is_median) continue;
+      const std::string name = r.run_name.function_name;  // "<kernel>/<mode>"
+      Row& row = rows_[name];
+      if (row.median && !is_median) continue;  // keep the median once we have it
+      row.median = is_median;
+      // Only the first repetition is kept if no median is produced.
+      if (!is_median && row.ns_per_call > 0) continue;
+      row.ns_per_call = r.GetAdjustedCPUTime();  // in r.time_unit, set to ns below
+      auto get = [&](const char* k) {
+        auto it = r.counters.find(k);
+        return it == r.counters.end() ? 0.0 : it->second.value;
+      };
+      row.elems = get("elems");
+      row.boundaries = get("boundaries");
+    }
+  }
+
+  void PrintSummary() const {
+    std::printf("\nIdle overhead per kernel (CPU time%s):\n\n",
+                any_median() ? ", medians of the repetitions" : ", single runs");
+    std::printf("| kernel | plain ns/elem | idle ns/elem | idle - plain ns/elem | "
+                "boundaries/elem | idle ns/boundary | other_hook ns/elem | active_hook ns/elem |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (const Kernel& k : kKernels) {
+      const Row* plain = find(k.name, Mode::kPlain);
+      const Row* idle = find(k.name, Mode::kIdle);
+      if (!plain || !idle || plain->elems <= 0 || idle->elems <= 0) continue;
+      const Row* other = find(k.name, Mode::kOtherHook);
+      const Row* active = find(k.name, Mode::kActiveHook);
+      const double p = plain->ns_per_call / plain->elems;
+      const double i = idle->ns_per_call / idle->elems;
+      const double per_boundary =
+          (idle->ns_per_call - plain->ns_per_call * idle->elems / plain->elems) / idle->boundaries;
+      auto col = [](const Row* r) {
+        return r && r->elems > 0 ? r->ns_per_call / r->elems : -1.0;
+      };
+      std::printf("| %s | %.3f | %.3f | %+.3f | %.3f | %+.3f | %.3f | %.3f |\n", k.name, p, i,
+                  i - p, idle->boundaries / idle->elems, per_boundary, col(other), col(active));
+    }
+    std::printf("\nGoal: idle ns/boundary <= 1.\n");
+  }
+
+ private:
+  const Row* find(const char* kernel, Mode mode) const {
+    auto it = rows_.find(std::string(kernel) + "/" + kModeName[int(mode)]);
+    return it == rows_.end() ? nullptr : &it->second;
+  }
+  bool any_median() const {
+    for (auto& [name, row] : rows_)
+      if (row.median) return true;
+    return false;
+  }
+  std::map<std::string, Row> rows_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (const Kernel& k : kKernels) {
+    for (Mode mode : {Mode::kPlain, Mode::kIdle, Mode::kOtherHook, Mode::kActiveHook}) {
+      const std::string name = std::string(k.name) + "/" + kModeName[int(mode)];
+      auto* b = benchmark::RegisterBenchmark(name.c_str(), k.fn, mode);
+      b->Args(k.args)->Unit(benchmark::kNanosecond);
+    }
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  SummaryReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.PrintSummary();
+  benchmark::Shutdown();
+  std::fprintf(stderr, "(hook calls: %llu)\n", static_cast<unsigned long long>(g_hook_calls));
+  return 0;
+}
