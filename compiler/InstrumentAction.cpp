@@ -33,14 +33,6 @@ std::vector<ListedVar> listed(const std::vector<VisibleVar> &Vs) {
   return Out;
 }
 
-const char *labelSourceName(LabelSource S) {
-  switch (S) {
-  case LabelSource::Automatic: return "automatic";
-  case LabelSource::CxxLabel: return "label";
-  case LabelSource::Marker: return "PL_LOOP";
-  }
-  return "?";
-}
 
 /// The rewritten text of file F, with the contract include and a #line
 /// directive pointing back at the original.

@@ -38,9 +38,8 @@ InsertPoint pointBefore(const Stmt *S, const SourceManager &SM) {
 
   auto [FID, Off] = SM.getDecomposedLoc(P.Loc);
   StringRef Buf = SM.getBufferData(FID);
-  // StringRef::rfind(C, From) looks at [0, From); npos + 1 == 0.
-  size_t LineStart = Buf.rfind('\n', Off) + 1;
-  if (!Buf.slice(LineStart, Off).trim().empty()) return P;
+  size_t LineStart = startOfOwnLine(SM, P.Loc);
+  if (LineStart == StringRef::npos) return P;
   auto IsPragma = [](StringRef Line) {
     Line = Line.trim();
     return Line.consume_front("#") && Line.ltrim().starts_with("pragma");
@@ -93,7 +92,9 @@ public:
     std::string End = point("n", line(BodyEnd), "PL_END_", R.EndVars);
     if (CS) {
       RW.InsertText(CS->getLBracLoc().getLocWithOffset(1), " " + Begin, true);
-      RW.InsertText(BodyEnd, End, false);
+      // After Begin when the body is empty (`{}`: both at one location);
+      // still before what inner loops and `continue`s insert here later.
+      RW.InsertText(BodyEnd, End, true);
     } else {
       insertBefore(pointBefore(Body, SM), "{ " + Begin, R.File);
       RW.InsertText(BodyEnd, " " + End + "}", false);

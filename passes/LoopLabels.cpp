@@ -37,6 +37,15 @@ const char *abiLoopKind(LoopKind K) {
   return "kFor";
 }
 
+const char *labelSourceName(LabelSource S) {
+  switch (S) {
+  case LabelSource::Automatic: return "automatic";
+  case LabelSource::CxxLabel: return "label";
+  case LabelSource::Marker: return "PL_LOOP";
+  }
+  return "?";
+}
+
 std::string absolutePath(const SourceManager &SM, FileID FID) {
   OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID);
   if (!FE) return "<unknown>";
@@ -103,7 +112,9 @@ public:
 
   bool TraverseDecl(Decl *D) {
     if (!D) return true;
-    if (!isa<TranslationUnitDecl, NamespaceDecl, LinkageSpecDecl, ExportDecl>(D)) {
+    // Containers are entered wherever they are; CapturedDecl (the body of
+    // an OpenMP region under -fopenmp) has no location of its own.
+    if (!isa<TranslationUnitDecl, NamespaceDecl, LinkageSpecDecl, ExportDecl, CapturedDecl>(D)) {
       SourceLocation L = SM.getExpansionLoc(D->getLocation());
       if (L.isInvalid() || !Selected(SM.getFileID(L))) return true;
     }
@@ -211,13 +222,15 @@ void applyMarkers(const SourceManager &SM, const std::vector<LoopMarker> &Marker
     SourceLocation ML = SM.getFileLoc(M.Loc);
     LoopRecord *Best = nullptr;
     for (LoopRecord &R : Loops) {
-      SourceLocation RL = SM.getFileLoc(R.Outer->getBeginLoc());
+      // The loop keyword, not R.Outer: a loop-hint pragma before the marker
+      // starts the AttributedStmt (`#pragma GCC unroll 4` / `PL_LOOP(x) for`).
+      SourceLocation RL = SM.getFileLoc(R.Loop->getBeginLoc());
       SourceRange Body = R.ContextBody->getSourceRange();
       if (SM.getFileID(RL) != SM.getFileID(ML) || !SM.isBeforeInTranslationUnit(ML, RL)) continue;
       if (!SM.isBeforeInTranslationUnit(SM.getFileLoc(Body.getBegin()), ML) ||
           !SM.isBeforeInTranslationUnit(ML, SM.getFileLoc(Body.getEnd())))
         continue;
-      if (!Best || SM.isBeforeInTranslationUnit(RL, SM.getFileLoc(Best->Outer->getBeginLoc())))
+      if (!Best || SM.isBeforeInTranslationUnit(RL, SM.getFileLoc(Best->Loop->getBeginLoc())))
         Best = &R;
     }
     if (!Best) {

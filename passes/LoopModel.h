@@ -83,6 +83,7 @@ struct LoopMarker {
 
 const char *loopKindName(LoopKind K);
 const char *abiLoopKind(LoopKind K);
+const char *labelSourceName(LabelSource S); ///< "automatic", "label", "PL_LOOP"
 
 } // namespace pl
 

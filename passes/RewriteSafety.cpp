@@ -47,6 +47,20 @@ SourceLocation endOfStatement(const Stmt *S, const SourceManager &SM, const Lang
   return Lexer::findLocationAfterToken(End, tok::semi, SM, LO, false);
 }
 
+size_t startOfOwnLine(const SourceManager &SM, SourceLocation Loc) {
+  auto [FID, Off] = SM.getDecomposedLoc(SM.getFileLoc(Loc));
+  StringRef Buf = SM.getBufferData(FID);
+  // StringRef::rfind(C, From) looks at [0, From); npos + 1 == 0.
+  size_t LineStart = Buf.rfind('\n', Off) + 1;
+  StringRef Before = Buf.slice(LineStart, Off).trim();
+  while (Before.consume_front("PL_LOOP")) {
+    size_t Close = Before.find(')');
+    if (!Before.ltrim().starts_with("(") || Close == StringRef::npos) return StringRef::npos;
+    Before = Before.drop_front(Close + 1).ltrim();
+  }
+  return Before.empty() ? LineStart : StringRef::npos;
+}
+
 namespace {
 
 /// Jumps within one function body: who targets which label.
@@ -82,9 +96,8 @@ bool followsOpenMPPragma(const SourceManager &SM, SourceLocation Loc) {
   Loc = SM.getFileLoc(Loc);
   auto [FID, Off] = SM.getDecomposedLoc(Loc);
   StringRef Buf = SM.getBufferData(FID);
-  // StringRef::rfind(C, From) looks at [0, From); npos + 1 == 0.
-  size_t LineStart = Buf.rfind('\n', Off) + 1;
-  if (!Buf.slice(LineStart, Off).trim().empty()) return false;
+  size_t LineStart = startOfOwnLine(SM, Loc);
+  if (LineStart == StringRef::npos) return false;
   // The pragma lines directly above the loop (blank lines in between too).
   for (size_t End = Buf.find('\n', Off); LineStart > 0 || End == StringRef::npos;) {
     StringRef Line = Buf.slice(LineStart, End).trim();
@@ -119,6 +132,17 @@ bool lambdaSpellsConstexpr(const FunctionDecl *FD, const SourceManager &SM,
   return false;
 }
 
+/// True when constant evaluation may run FD's body: FD is spelled
+/// constexpr/consteval, or it is a lambda (implicitly constexpr when it can
+/// be) inside such a function, where calling it is part of the evaluation.
+bool mayRunAtCompileTime(const FunctionDecl *FD, const SourceManager &SM, const LangOptions &LO) {
+  while (FD && FD->isConstexpr()) {
+    if (!isLambdaCallOperator(FD) || lambdaSpellsConstexpr(FD, SM, LO)) return true;
+    FD = dyn_cast<FunctionDecl>(FD->getParent()->getParent()); // operator() -> closure -> scope
+  }
+  return false;
+}
+
 std::string whyNotRewritable(ASTContext &Ctx, const LoopRecord &R, const JumpIndex &J) {
   const SourceManager &SM = Ctx.getSourceManager();
   const LangOptions &LO = Ctx.getLangOpts();
@@ -130,14 +154,9 @@ std::string whyNotRewritable(ASTContext &Ctx, const LoopRecord &R, const JumpInd
     return "the loop body begins or ends inside a macro expansion";
   if (auto *CS = dyn_cast<CompoundStmt>(Body); CS && CS->getRBracLoc().isMacroID())
     return "the loop body's closing brace comes from a macro";
-  if (auto *FD = dyn_cast_or_null<FunctionDecl>(R.Context); FD && FD->isConstexpr()) {
-    // Lambdas are implicitly constexpr when they can be; only a spelled
-    // `constexpr`/`consteval` makes instrumenting them a compile error.
-    bool Spelled = !isLambdaCallOperator(FD) || lambdaSpellsConstexpr(FD, SM, LO);
-    if (Spelled)
-      return "the loop is in a constexpr or consteval function, where runtime calls are not "
-             "allowed";
-  }
+  if (mayRunAtCompileTime(dyn_cast_or_null<FunctionDecl>(R.Context), SM, LO))
+    return "the loop is in a constexpr or consteval function, where runtime calls are not "
+           "allowed";
   for (const ContinuePoint &C : R.Continues)
     if (C.Stmt->getBeginLoc().isMacroID())
       return "a `continue` of this loop comes from a macro expansion (line " +

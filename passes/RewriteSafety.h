@@ -6,8 +6,8 @@
 /// untouched, with a note naming file:line and the reason, when
 ///   - its head, body braces or a `continue` of it come from a macro
 ///     expansion (those tokens have no place in the file to edit);
-///   - it is in a constexpr/consteval function (runtime calls are not
-///     constant expressions);
+///   - it is in a constexpr/consteval function, or a lambda inside one
+///     (runtime calls are not constant expressions);
 ///   - code outside it jumps into it (a `goto` to a label inside, a `case`
 ///     of an enclosing switch inside its body — Duff's device — or a label
 ///     whose address is taken): the jump would bypass the loop's guard;
@@ -41,6 +41,12 @@ clang::SourceLocation endOfStatement(const clang::Stmt *S, const clang::SourceMa
 
 /// Body of a loop statement.
 const clang::Stmt *loopBody(const clang::Stmt *Loop);
+
+/// Offset of the start of Loc's line in its buffer when the statement at
+/// Loc is the first thing on that line — blanks and `PL_LOOP(name)` markers
+/// (which expand to nothing) may precede it — so `#pragma` lines right above
+/// apply to it; StringRef::npos otherwise.
+size_t startOfOwnLine(const clang::SourceManager &SM, clang::SourceLocation Loc);
 
 } // namespace pl
 

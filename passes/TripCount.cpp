@@ -1,6 +1,7 @@
 //===- TripCount.cpp - Trip counts of counted loops -----------------------===//
 #include "TripCount.h"
 
+#include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
@@ -61,11 +62,51 @@ const VarDecl *refVar(const Expr *E) {
   return nullptr;
 }
 
+/// E as written, joined onto one line: it is pasted into one line of the
+/// emitted code, which must not move the lines after it. Empty when E
+/// holds a `//` comment or a line continuation, which would swallow the rest.
 std::string text(const Expr *E, ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
   CharSourceRange R = SM.getExpansionRange(E->getSourceRange());
   if (SM.getFileID(R.getBegin()) != SM.getFileID(R.getEnd())) return {};
-  return Lexer::getSourceText(R, SM, Ctx.getLangOpts()).str();
+  StringRef Written = Lexer::getSourceText(R, SM, Ctx.getLangOpts());
+  if (Written.contains("//") || Written.contains("\\\n")) return {};
+  std::string Line;
+  for (StringRef Rest = Written; !Rest.empty();) {
+    auto [Part, Tail] = Rest.split('\n');
+    Line += (Line.empty() ? "" : " ") + Part.trim().str();
+    Rest = Tail;
+  }
+  return Line;
+}
+
+/// The class of a range of type T; for a dependent specialization such as
+/// `std::vector<T>`, the pattern of its primary template.
+const CXXRecordDecl *classOf(QualType T) {
+  if (const CXXRecordDecl *RD = T->getAsCXXRecordDecl()) return RD;
+  if (auto *TST = T->getAs<TemplateSpecializationType>())
+    if (auto *CTD = dyn_cast_or_null<ClassTemplateDecl>(TST->getTemplateName().getAsTemplateDecl()))
+      return CTD->getTemplatedDecl();
+  return nullptr;
+}
+
+/// RD or a base of it declares a member `size`. Dependent bases are unknown
+/// and do not count.
+bool declaresSize(const CXXRecordDecl *RD, DeclarationName Size) {
+  RD = RD ? RD->getDefinition() : nullptr;
+  if (!RD) return false;
+  if (!RD->lookup(Size).empty()) return true;
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (declaresSize(B.getType()->getAsCXXRecordDecl(), Size)) return true;
+  return false;
+}
+
+/// True when `::pl::abi::trip_of` compiles for a range of type T: an array,
+/// or a class with a member `size` (trip_of calls it unchecked).
+bool hasSize(QualType T, ASTContext &Ctx) {
+  T = T.getNonReferenceType();
+  return T->isConstantArrayType() ||
+         declaresSize(classOf(T), DeclarationName(&Ctx.Idents.get("size")));
 }
 
 /// Step of `++i`, `i--`, `i += 3`, `i -= 2`; 0 if not of that form.
@@ -136,7 +177,7 @@ std::string rangeTrip(const CXXForRangeStmt *RF, ASTContext &Ctx, const PureExpr
   bool Named = false;
   if (auto *DR = dyn_cast<DeclRefExpr>(E)) Named = Visible.count(DR->getDecl()) > 0;
   else if (isa<MemberExpr>(E)) Named = Pure.check(E);
-  if (!Named) return {};
+  if (!Named || !hasSize(E->getType(), Ctx)) return {};
   std::string T = text(Range, Ctx);
   return T.empty() ? std::string() : "::pl::abi::trip_of(" + T + ")";
 }

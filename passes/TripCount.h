@@ -6,13 +6,15 @@
 /// at loop enter) to tell hooks how many iterations to expect — progress
 /// bars and ETAs need it. The expression is only emitted when it is free of
 /// side effects and uses only names visible before the loop, so evaluating
-/// it can never change the program.
+/// it can never change the program, and (for a range) when the range has a
+/// `size()` to call.
 ///
 /// \code
 ///   for (int i = 0; i < n; ++i)       // trip_count(0, n, 1, false)
 ///   for (int i = n; i >= 1; i -= 2)   // trip_count(n, 1, -2, true)
 ///   for (auto& x : items)             // trip_of(items)
 ///   for (auto it = v.begin(); ...)    // unknown: -1
+///   for (int x : forward_list)        // unknown: -1 (no size())
 /// \endcode
 //
 //===----------------------------------------------------------------------===//

@@ -50,10 +50,19 @@ private:
       return;
     }
     if (!D || D->isImplicit() || !D->getIdentifier()) return;
+    // Shadowed by an inner one. Inserted before the checks below, so a
+    // variable that is not exposed still hides the outer one it shadows.
+    if (!Names.insert(D->getName().str()).second) return;
     if (D->getType()->isVariablyModifiedType() || D->getType()->isDependentSizedArrayType())
       return;
     if (auto *VD = dyn_cast<VarDecl>(D); VD && VD->isParameterPack()) return;
-    if (!Names.insert(D->getName().str()).second) return; // shadowed by an inner one
+    // Hooks get a copy that is written back: for a volatile object those
+    // are accesses the program never made.
+    if (D->getType().getNonReferenceType().isVolatileQualified()) return;
+    // A binding to a bit-field has no address to hand to the runtime.
+    if (auto *B = dyn_cast<BindingDecl>(D); B && B->getBinding() &&
+                                            B->getBinding()->refersToBitField())
+      return;
     VisibleVar V;
     V.Decl = D;
     V.Name = D->getName().str();

@@ -5,8 +5,9 @@
 /// at each event: parameters, locals declared earlier in enclosing blocks,
 /// loop and condition variables, structured bindings, a lambda's parameters
 /// and captures. Shadowed names resolve to the innermost declaration, as in
-/// C++. Compiler-made variables (the `__range1`/`__begin1` of a range-for)
-/// and variably modified types are never exposed.
+/// C++. Compiler-made variables (the `__range1`/`__begin1` of a range-for),
+/// variably modified types, volatile objects and bindings to bit-fields are
+/// never exposed.
 ///
 /// \code
 ///   void f(int n) {

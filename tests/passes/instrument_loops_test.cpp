@@ -1,0 +1,454 @@
+// instrument_loops_test.cpp — pass `instrument-loops` (passes/InstrumentLoops.h):
+// the transform. Checks what it writes, and that what it writes compiles.
+#include "run_pass.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace pl::test {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::StartsWith;
+
+const char *const kHeader = "#include <pl/abi.h>\n#line 1 \"/pl-test/input.cc\"\n";
+
+std::string instrument(const std::string &Code, const std::vector<std::string> &Args = {}) {
+  return runPassOnCode<Pass::InstrumentLoops>(Code, Args).Output;
+}
+
+std::vector<std::string> lines(const std::string &Text) {
+  std::vector<std::string> Out;
+  std::istringstream In(Text);
+  for (std::string L; std::getline(In, L);) Out.push_back(L);
+  return Out;
+}
+
+/// Line `N` (1-based, as in the input) of the output, header skipped.
+std::string outputLine(const std::string &Output, unsigned N) {
+  std::vector<std::string> Ls = lines(Output);
+  return N + 1 < Ls.size() ? Ls[N + 1] : "<no line " + std::to_string(N) + ">";
+}
+
+std::string trimmed(const std::string &S) {
+  size_t B = S.find_first_not_of(" \t");
+  return B == std::string::npos ? "" : S.substr(B);
+}
+
+/// Instruments `Code`, then compiles the result; expects no errors.
+void expectOutputCompiles(const std::string &Code, const std::vector<std::string> &Args = {}) {
+  PassRun R = runPassOnCode<Pass::EmitManifest>(Code, Args);
+  ASSERT_THAT(compileErrors(Code, Args), IsEmpty()) << "the input itself does not compile";
+  std::vector<std::string> Errors = compileErrors(R.Output, Args, "/pl-test/output.cc");
+  EXPECT_THAT(Errors, IsEmpty()) << R.Output;
+}
+
+TEST(InstrumentLoops, BracelessBodyGetsBracesOnTheSameLine) {
+  std::string Out = instrument(R"cpp(
+    void f(int n) {
+      int s = 0;
+      for (int i = 0; i < n; ++i) s += i;
+    }
+  )cpp");
+  EXPECT_EQ(
+      outputLine(Out, 4),
+      R"(      { PL_SITE_(pl_s0, "f/loop0", "/pl-test/input.cc", 4, kFor); )"
+      R"(PL_VARS_(pl_p0e, 4, PL_V_(n), PL_V_(s)); ::pl::abi::Loop pl_l0(pl_s0); )"
+      R"(PL_ENTER_(pl_l0, pl_p0e, pl_x0, ::pl::abi::trip_count((long double)(0), )"
+      R"((long double)(n), 1, false), n, s); )"
+      R"(for (int i = 0; i < n; ++i) { PL_VARS_(pl_p0b, 4, PL_V_(n), PL_V_(s), PL_V_(i)); )"
+      R"(PL_BEGIN_(pl_l0, pl_p0b, pl_x0, n, s, i); s += i; )"
+      R"(PL_VARS_(pl_p0n, 4, PL_V_(n), PL_V_(s), PL_V_(i)); )"
+      R"(PL_END_(pl_l0, pl_p0n, pl_x0, n, s, i); })"
+      R"( pl_x0: PL_EXIT_(pl_l0, pl_p0e, n, s); })");
+}
+
+TEST(InstrumentLoops, EveryBracelessKindGetsBraces) {
+  std::string Out = instrument(R"cpp(
+    void f(int n) {
+      int s = 0;
+      while (n > 0) --n;
+      do ++s; while (s < 3);
+      for (int i = 0; i < n; ++i);
+      if (s) for (int x = 0; x < 2; ++x) s += x; else while (s) --s;
+    }
+  )cpp");
+  EXPECT_THAT(outputLine(Out, 4), HasSubstr("while (n > 0) { PL_VARS_(pl_p0b"));
+  EXPECT_THAT(outputLine(Out, 4), HasSubstr("--n; PL_VARS_(pl_p0n"));
+  EXPECT_THAT(outputLine(Out, 5), HasSubstr("do { PL_VARS_(pl_p1b"));
+  EXPECT_THAT(outputLine(Out, 5), HasSubstr("++s; PL_VARS_(pl_p1n"));
+  EXPECT_THAT(outputLine(Out, 5), HasSubstr("); } while (s < 3); pl_x1: PL_EXIT_("));
+  EXPECT_THAT(outputLine(Out, 6), HasSubstr("++i){ PL_VARS_(pl_p2b"));
+  EXPECT_THAT(outputLine(Out, 6), HasSubstr("; ; PL_VARS_(pl_p2n"));
+  EXPECT_THAT(outputLine(Out, 7), HasSubstr("if (s) { PL_SITE_(pl_s3"));
+  EXPECT_THAT(outputLine(Out, 7), HasSubstr("); } else { PL_SITE_(pl_s4"));
+}
+
+TEST(InstrumentLoops, EmptyBodyBeginsBeforeItEnds) {
+  std::string Line = outputLine(instrument(R"cpp(
+    void f(int n) {
+      for (int i = 0; i < n; ++i) {}
+    }
+  )cpp"),
+                                3);
+  size_t Begin = Line.find("PL_BEGIN_(pl_l0"), End = Line.find("PL_END_(pl_l0");
+  ASSERT_NE(Begin, std::string::npos);
+  ASSERT_NE(End, std::string::npos);
+  EXPECT_LT(Begin, End) << Line;
+  EXPECT_THAT(Line, HasSubstr("++i) { PL_VARS_(pl_p0b"));
+}
+
+TEST(InstrumentLoops, SideEffectingConditionsAreEvaluatedExactlyOnce) {
+  const std::string Code = R"cpp(
+    bool next(int &x);
+    void f() {
+      int x = 0;
+      while (next(x)) { x += 1; }
+      do { x -= 1; } while (next(x));
+      for (int i = 0; next(i); ++i) { if (i) continue; }
+    }
+  )cpp";
+  std::string Out = instrument(Code);
+  EXPECT_EQ(countOf(Out, "next(x)"), 2u) << Out;
+  EXPECT_EQ(countOf(Out, "next(i)"), 1u) << Out;
+  EXPECT_EQ(countOf(Out, "++i"), 1u) << Out;
+  EXPECT_EQ(countOf(Out, "PL_SITE_("), 3u);
+}
+
+TEST(InstrumentLoops, OutputKeepsTheLineCountAndEveryLoopOnItsLine) {
+  const std::string Code = R"cpp(
+    #define PL_LOOP(name)
+    #include <map>
+    #include <vector>
+    namespace ns {
+    double train(const std::vector<double> &data, std::map<int, double> &m, int epochs) {
+      double loss = 0;
+      PL_LOOP(epoch) for (int e = 0; e < epochs; ++e) {
+        batch: for (double x : data) {
+          if (x < 0) continue;
+          loss += x;
+        }
+        for (auto &[k, v] : m)
+          v += k;
+        int left = 3;
+        while (left--)
+          if (left == 1) continue; else loss -= 1;
+        do {
+          --left;
+        } while (left > -3);
+      }
+      auto each = [&](int n) { for (int i = 0; i < n; ++i) loss += i; };
+      each(2);
+      return loss;
+    }
+    } // namespace ns
+  )cpp";
+  PassRun R = runPassOnCode<Pass::InstrumentLoops>(Code);
+  ASSERT_EQ(R.Loops.size(), 6u);
+  EXPECT_EQ(countOf(R.Output, "\n") - 2, countOf(Code, "\n"));
+  EXPECT_THAT(R.Output, StartsWith(kHeader));
+  for (unsigned K = 0; K < R.Loops.size(); ++K) {
+    const Loop &L = R.Loops[K];
+    std::string Site = "PL_SITE_(pl_s" + std::to_string(K) + ", \"" + L.FullName + "\"";
+    EXPECT_THAT(outputLine(R.Output, L.Line), HasSubstr(Site)) << L.FullName;
+  }
+}
+
+TEST(InstrumentLoops, LoopPragmasStayDirectlyBeforeTheirLoop) {
+  const std::string Code = R"cpp(
+    void f(int n, int *x) {
+      #pragma GCC unroll 4
+      for (int i = 0; i < n; ++i) x[i] = i;
+      #pragma clang loop vectorize(enable)
+      #pragma clang loop unroll(enable)
+      while (n > 0) --n;
+    }
+  )cpp";
+  PassRun R = runPassOnCode<Pass::InstrumentLoops>(Code);
+  ASSERT_EQ(R.Loops.size(), 2u);
+  EXPECT_TRUE(R.Loops[0].Instrumentable);
+  EXPECT_TRUE(R.Loops[1].Instrumentable);
+  std::vector<std::string> Ls = lines(R.Output);
+  auto lineOf = [&](const std::string &Text) {
+    return std::find_if(Ls.begin(), Ls.end(),
+                        [&](const std::string &L) { return trimmed(L) == Text; }) -
+           Ls.begin();
+  };
+  size_t Unroll = lineOf("#pragma GCC unroll 4");
+  ASSERT_LT(Unroll + 1, Ls.size());
+  EXPECT_THAT(trimmed(Ls[Unroll + 1]), StartsWith("for (int i = 0; i < n; ++i) {"));
+  EXPECT_EQ(Ls[Unroll - 1], "#line 3 \"/pl-test/input.cc\"");
+  EXPECT_THAT(Ls[Unroll - 2], StartsWith("{ PL_SITE_(pl_s0, \"f/loop0\""));
+
+  size_t Vectorize = lineOf("#pragma clang loop vectorize(enable)");
+  ASSERT_LT(Vectorize + 2, Ls.size());
+  EXPECT_EQ(trimmed(Ls[Vectorize + 1]), "#pragma clang loop unroll(enable)");
+  EXPECT_THAT(trimmed(Ls[Vectorize + 2]), StartsWith("while (n > 0) {"));
+  EXPECT_EQ(Ls[Vectorize - 1], "#line 5 \"/pl-test/input.cc\"");
+  // The pragma lines add two lines each time; #line keeps the numbering.
+  EXPECT_EQ(countOf(R.Output, "\n") - 2, countOf(Code, "\n") + 4);
+  expectOutputCompiles(Code);
+}
+
+TEST(InstrumentLoops, PragmaBeforeAMarkedLoop) {
+  const std::string Code = R"cpp(
+    #include <pl/marker.h>
+    void f(int n, int *x) {
+      #pragma GCC unroll 4
+      PL_LOOP(fill) for (int i = 0; i < n; ++i) x[i] = i;
+    }
+  )cpp";
+  PassRun R = runPassOnCode<Pass::InstrumentLoops>(Code, {"-I" PL_RUNTIME_INCLUDE_DIR});
+  EXPECT_THAT(R.fullNames(), ElementsAre("f/fill"));
+  expectOutputCompiles(Code, {"-I" PL_RUNTIME_INCLUDE_DIR});
+}
+
+TEST(InstrumentLoops, PragmasClangIgnoresStayBeforeAMarkedLoop) {
+  // g++ compiles the output too: its `#pragma GCC ivdep` needs the loop next.
+  const std::string Code = R"cpp(
+    #define PL_LOOP(name)
+    void f(int n, int *x) {
+      #pragma GCC ivdep
+      PL_LOOP(fill) for (int i = 0; i < n; ++i) x[i] = i;
+    }
+  )cpp";
+  std::vector<std::string> Ls = lines(instrument(Code, {"-Wno-unknown-pragmas"}));
+  auto Pragma = std::find_if(Ls.begin(), Ls.end(), [](const std::string &L) {
+    return trimmed(L) == "#pragma GCC ivdep";
+  });
+  ASSERT_NE(Pragma, Ls.end());
+  EXPECT_THAT(trimmed(*(Pragma + 1)), StartsWith("PL_LOOP(fill) for (int i = 0; i < n; ++i) {"));
+  EXPECT_EQ(*(Pragma - 1), "#line 4 \"/pl-test/input.cc\"");
+}
+
+TEST(InstrumentLoops, OutputIsTheDriversOutput) {
+  const std::string Code = R"cpp(
+    #include <vector>
+    int f(const std::vector<int> &v) {
+      int s = 0;
+      for (int x : v) { if (x) continue; s += x; }
+      return s;
+    }
+  )cpp";
+  EXPECT_EQ(runPassOnCode<Pass::EmitManifest>(Code).Output, instrumentWithDriver(Code));
+}
+
+// ---- the output compiles whenever the input did ----------------------------
+
+TEST(InstrumentLoopsCompiles, NamesNestingContinueBreakAndExits) {
+  expectOutputCompiles(R"cpp(
+    #include <pl/marker.h>
+    #include <map>
+    #include <string>
+    #include <vector>
+    namespace mlp {
+    struct Model { std::vector<double> w; double step(double x) const { return x; } };
+    double train(Model &model, const std::vector<double> &data, int epochs) {
+      double loss = 0;
+      PL_LOOP(epoch) for (int e = 0; e < epochs; ++e) {
+        batch: for (std::size_t b = 0; b < data.size(); b += 2) {
+          if (data[b] < 0) continue;
+          if (data[b] > 1e9) break;
+          if (data[b] > 1e10) return loss;
+          loss += model.step(data[b]);
+        }
+        for (double &w : model.w) w *= 0.5;
+        if (loss > 100) goto done;
+      }
+    done:
+      std::map<std::string, int> counts{{"a", 1}};
+      for (const auto &[name, count] : counts) loss += count + double(name.size());
+      int k = 0;
+      do { ++k; if (k == 2) continue; } while (k < 4);
+      while (k) switch (k) { case 1: --k; continue; default: k = 1; break; }
+      return loss;
+    }
+    } // namespace mlp
+  )cpp",
+                       {"-I" PL_RUNTIME_INCLUDE_DIR});
+}
+
+TEST(InstrumentLoopsCompiles, LambdasTemplatesAndMethods) {
+  expectOutputCompiles(R"cpp(
+    #include <vector>
+    template <class T> T sum(const std::vector<T> &v) {
+      T s{};
+      for (const T &x : v) s += x;
+      for (typename std::vector<T>::size_type i = 0; i < v.size(); ++i) s += v[i];
+      return s;
+    }
+    template int sum<int>(const std::vector<int> &);
+    template double sum<double>(const std::vector<double> &);
+    struct Counter {
+      int n = 0;
+      Counter(int m) { for (int i = 0; i < m; ++i) ++n; }
+      int twice() const { int r = 0; for (int i = 0; i < n; ++i) r += 2; return r; }
+    };
+    int use(int m) {
+      auto generic = [](auto limit) { int c = 0; while (c < limit) ++c; return c; };
+      auto capture = [&m, copy = m](int k) { for (int i = 0; i < k; ++i) m += copy; };
+      capture(2);
+      return generic(3) + Counter(m).twice() + sum(std::vector<int>{1, 2});
+    }
+  )cpp");
+}
+
+TEST(InstrumentLoopsCompiles, ConstantsArraysAndSpecialLocals) {
+  expectOutputCompiles(R"cpp(
+    #include <memory>
+    #include <string>
+    #include <vector>
+    struct Flags { unsigned a : 3; unsigned b : 5; };
+    int f(int n, const std::string &name, Flags flags) {
+      constexpr int kWidth = 4;
+      const int limit = n * 2;
+      static int calls = 0;
+      int grid[kWidth] = {};
+      volatile int ticks = 0;
+      std::unique_ptr<int> owned = std::make_unique<int>(1);
+      auto [a, b] = flags;
+      for (int i = 0; i < kWidth; ++i) grid[i] = i + limit + int(name.size()) + *owned;
+      for (int x : grid) calls += x;
+      while (a < b) { ++a; ++ticks; }
+      return calls;
+    }
+  )cpp");
+}
+
+TEST(InstrumentLoopsCompiles, PragmasAndOpenMP) {
+  const std::string Code = R"cpp(
+    void scale(int n, double *x) {
+      #pragma omp parallel for
+      for (int i = 0; i < n; ++i) {
+        for (int j = 0; j < 4; ++j) x[i] *= 2;
+      }
+      #pragma GCC unroll 4
+      for (int i = 0; i < n; ++i) x[i] += 1;
+    }
+  )cpp";
+  expectOutputCompiles(Code, {"-fopenmp"});
+  expectOutputCompiles(Code, {"-Wno-source-uses-openmp"});
+}
+
+TEST(InstrumentLoopsCompiles, MarkedLoopsAfterPragmas) {
+  const std::string Code = R"cpp(
+    #include <pl/marker.h>
+    void scale(int n, double *x) {
+      #pragma omp parallel for
+      PL_LOOP(rows) for (int i = 0; i < n; ++i) {
+        PL_LOOP(cols) for (int j = 0; j < 4; ++j) x[i] *= 2;
+      }
+      #pragma clang loop unroll(enable)
+      PL_LOOP(shift) for (int i = 0; i < n; ++i) x[i] += 1;
+    }
+  )cpp";
+  expectOutputCompiles(Code, {"-fopenmp", "-I" PL_RUNTIME_INCLUDE_DIR});
+  PassRun R = runPassOnCode<Pass::RewriteSafety>(Code, {"-fopenmp", "-I" PL_RUNTIME_INCLUDE_DIR});
+  EXPECT_THAT(R.fullNames(),
+              ElementsAre("scale/rows", "scale/rows/cols", "scale/shift"));
+  EXPECT_FALSE(R.loop("scale/rows")->Instrumentable);
+}
+
+TEST(InstrumentLoopsCompiles, RangesWithAndWithoutSize) {
+  expectOutputCompiles(R"cpp(
+    #include <forward_list>
+    #include <map>
+    struct Countdown {
+      struct It { int n; int operator*() const { return n; } It &operator++() { --n; return *this; }
+                  bool operator!=(const It &o) const { return n != o.n; } };
+      int from;
+      It begin() const { return {from}; }
+      It end() const { return {0}; }
+    };
+    template <class T> T sum(const std::forward_list<T> &l) {
+      T s{};
+      for (T x : l) s += x;
+      return s;
+    }
+    template <class C> int any(const C &c) { int s = 0; for (int x : c) s += x; return s; }
+    int f(const std::forward_list<int> &l, std::map<int, int> &m) {
+      int s = 0;
+      Countdown c{3};
+      for (int x : l) s += x;
+      for (int x : c) s += x;
+      for (auto &[k, v] : m) s += k + v;
+      return s + sum(l) + any(l) + any(c);
+    }
+  )cpp");
+}
+
+TEST(InstrumentLoopsCompiles, SkippedLoopsNextToInstrumentedOnes) {
+  expectOutputCompiles(R"cpp(
+    #define EACH(i, n) for (int i = 0; i < n; ++i)
+    #define SKIP_IF(c) if (c) continue
+    constexpr int folded() { int s = 0; for (int i = 0; i < 3; ++i) s += i; return s; }
+    constexpr int viaLambda() {
+      auto sum = [](int n) { int s = 0; for (int i = 0; i < n; ++i) s += i; return s; };
+      return sum(3);
+    }
+    static_assert(folded() == 3 && viaLambda() == 3);
+    void copy(char *to, const char *from, int count) {
+      int n = (count + 1) / 2;
+      switch (count % 2) {
+      case 0: do { *to++ = *from++;
+      case 1:      *to++ = *from++;
+              } while (--n > 0);
+      }
+      EACH(i, 3) { for (int j = 0; j < i; ++j) {} }
+      for (int i = 0; i < 3; ++i) { SKIP_IF(i == 1); }
+    }
+  )cpp");
+}
+
+// ---- negatives: text that must not change ----------------------------------
+
+TEST(InstrumentLoopsNegatives, FileWithoutLoopsOnlyGainsTheHeader) {
+  const std::string Code = R"cpp(
+    int f(int n) { if (n) return 1; switch (n) { default: return 2; } }
+  )cpp";
+  EXPECT_EQ(instrument(Code), kHeader + Code);
+}
+
+TEST(InstrumentLoopsNegatives, SkippedLoopsAreLeftAsWritten) {
+  const std::string Code = R"cpp(
+    #define EACH(i, n) for (int i = 0; i < n; ++i)
+    constexpr int folded() { int s = 0; for (int i = 0; i < 3; ++i) s += i; return s; }
+    void f() { EACH(i, 3) {} }
+  )cpp";
+  EXPECT_EQ(instrument(Code), kHeader + Code);
+}
+
+TEST(InstrumentLoopsNegatives, LoopHeadsAreNeverRewritten) {
+  const std::string Code = R"cpp(
+    #include <vector>
+    int f(std::vector<int> &v, int n) {
+      for (auto it = v.begin(); it != v.end(); ++it) *it += 1;
+      for (int i = n; i >= 1; i -= 2) n += i;
+      while (n-- > 3) {}
+      for (int &x : v) x *= 2;
+      return n;
+    }
+  )cpp";
+  std::string Out = instrument(Code);
+  for (const char *Head :
+       {"for (auto it = v.begin(); it != v.end(); ++it) {", "for (int i = n; i >= 1; i -= 2) {",
+        "while (n-- > 3) {", "for (int &x : v) {"})
+    EXPECT_EQ(countOf(Out, Head), 1u) << Head;
+}
+
+TEST(InstrumentLoopsNegatives, TemplateLoopIsInstrumentedOnce) {
+  std::string Out = instrument(R"cpp(
+    template <class T> T sum(T n) { T s = 0; for (T i = 0; i < n; ++i) s += i; return s; }
+    template int sum<int>(int);
+    template long sum<long>(long);
+  )cpp");
+  EXPECT_EQ(countOf(Out, "PL_SITE_("), 1u) << Out;
+}
+
+} // namespace
+} // namespace pl::test

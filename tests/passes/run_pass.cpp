@@ -1,0 +1,258 @@
+// run_pass.cpp — run pl-instrument's pass chain on an in-memory file.
+#include "run_pass.h"
+
+#include "EmitManifest.h"
+#include "IncludePaths.h"
+#include "InstrumentAction.h"
+#include "InstrumentLoops.h"
+#include "LoopLabels.h"
+#include "ModifiedVars.h"
+#include "RewriteSafety.h"
+#include "TripCount.h"
+#include "VisibleVars.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendActions.h"
+#include "clang/Lex/Preprocessor.h"
+#include "clang/Rewrite/Core/Rewriter.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/VirtualFileSystem.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+using namespace clang;
+
+namespace pl::test {
+namespace {
+
+/// Keeps the errors ("line:col: message", physical lines of the parsed
+/// text) and drops everything else, so a test's output stays quiet.
+class ErrorCollector : public DiagnosticConsumer {
+public:
+  explicit ErrorCollector(std::vector<std::string> &Out) : Out(Out) {}
+
+  void HandleDiagnostic(DiagnosticsEngine::Level Level, const Diagnostic &Info) override {
+    DiagnosticConsumer::HandleDiagnostic(Level, Info);
+    if (Level < DiagnosticsEngine::Error) return;
+    llvm::SmallString<256> Message;
+    Info.FormatDiagnostic(Message);
+    std::string Where;
+    if (Info.hasSourceManager() && Info.getLocation().isValid()) {
+      const SourceManager &SM = Info.getSourceManager();
+      PresumedLoc P = SM.getPresumedLoc(SM.getFileLoc(Info.getLocation()), false);
+      if (P.isValid())
+        Where = std::to_string(P.getLine()) + ":" + std::to_string(P.getColumn()) + ": ";
+    }
+    Out.push_back(Where + std::string(Message));
+  }
+
+private:
+  std::vector<std::string> &Out;
+};
+
+/// Runs `Action` on `Code`, mapped in memory at `FileName` over the real
+/// file system (so headers beside a real directory are found).
+void runOnCode(std::unique_ptr<FrontendAction> Action, const std::string &Code,
+               const std::vector<std::string> &ExtraArgs, const std::string &FileName,
+               std::vector<std::string> &Errors) {
+  auto Overlay = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
+      llvm::vfs::getRealFileSystem());
+  auto Memory = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
+  Overlay->pushOverlay(Memory);
+  Memory->addFile(FileName, 0, llvm::MemoryBuffer::getMemBufferCopy(Code, FileName));
+  auto Files = llvm::makeIntrusiveRefCnt<FileManager>(FileSystemOptions(), Overlay);
+
+  // No carets: also keeps clang from printing "N errors generated".
+  std::vector<std::string> Args = {"pl-passes-test", "-fsyntax-only", "-std=c++20",
+                                   "-fno-caret-diagnostics",
+                                   "-resource-dir=" PL_CLANG_RESOURCE_DIR};
+  Args.insert(Args.end(), ExtraArgs.begin(), ExtraArgs.end());
+  Args.push_back(FileName);
+  tooling::ToolInvocation Invocation(std::move(Args), std::move(Action), Files.get());
+  ErrorCollector Diags(Errors);
+  Invocation.setDiagnosticConsumer(&Diags);
+  if (!Invocation.run() && Errors.empty()) Errors.push_back("the tool failed to run");
+}
+
+std::vector<Var> copied(const std::vector<VisibleVar> &Vs) {
+  std::vector<Var> Out;
+  for (const VisibleVar &V : Vs) Out.push_back({V.Name, V.Type});
+  return Out;
+}
+
+
+Loop copied(const LoopRecord &R, const std::vector<LoopRecord> &All, const SourceManager &SM) {
+  Loop L;
+  L.FullName = R.FullName;
+  L.Function = R.Function;
+  L.Label = R.Label;
+  L.Source = labelSourceName(R.Source);
+  L.Kind = loopKindName(R.Kind);
+  L.Parent = R.Parent >= 0 ? All[R.Parent].FullName : "";
+  L.Line = R.Line;
+  L.Column = R.Column;
+  L.Instrumentable = R.Instrumentable;
+  L.SkipReason = R.SkipReason;
+  L.EnterVars = copied(R.EnterVars);
+  L.BeginVars = copied(R.BeginVars);
+  L.EndVars = copied(R.EndVars);
+  for (const ContinuePoint &C : R.Continues)
+    L.Continues.push_back(
+        {SM.getSpellingLineNumber(SM.getFileLoc(C.Stmt->getBeginLoc())), copied(C.Vars)});
+  L.TripExpr = R.TripExpr;
+  L.State = R.State;
+  return L;
+}
+
+/// The passes as InstrumentAction chains them, stopping after `UpTo`.
+class ChainConsumer : public ASTConsumer {
+public:
+  ChainConsumer(CompilerInstance &CI, Pass UpTo, PassRun &Run,
+                const std::vector<LoopMarker> &Markers, const std::vector<LocalInclude> &Includes)
+      : CI(CI), UpTo(UpTo), Run(Run), Markers(Markers), Includes(Includes) {}
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    if (CI.getDiagnostics().hasErrorOccurred()) return;
+    SourceManager &SM = Ctx.getSourceManager();
+    FileID Main = SM.getMainFileID();
+    auto Selected = [Main](FileID F) { return F == Main; };
+    std::vector<ToolNote> Notes;
+
+    std::vector<LoopRecord> Loops = runLoopLabels(Ctx, Selected, Markers, Notes);
+    if (UpTo >= Pass::VisibleVars) runVisibleVars(Ctx, Loops);
+    if (UpTo >= Pass::RewriteSafety) runRewriteSafety(Ctx, Loops, Notes);
+    if (UpTo >= Pass::TripCount) runTripCount(Ctx, Loops);
+    if (UpTo >= Pass::ModifiedVars) runModifiedVars(Ctx, Loops);
+    if (UpTo >= Pass::InstrumentLoops) {
+      Rewriter RW(SM, Ctx.getLangOpts());
+      runInstrumentLoops(Ctx, Loops, Main, RW);
+      if (UpTo >= Pass::IncludePaths) runIncludePaths(SM, Includes, Main, RW);
+      if (UpTo >= Pass::EmitManifest) runEmitManifest(Loops, Main, RW);
+      RW.InsertText(SM.getLocForStartOfFile(Main),
+                    "#include <pl/abi.h>\n#line 1 " +
+                        cxxStringLiteral(absolutePath(SM, Main)) + "\n",
+                    false);
+      Run.Output = RW.getRewrittenText(
+          SourceRange(SM.getLocForStartOfFile(Main), SM.getLocForEndOfFile(Main)));
+    }
+
+    for (const LoopRecord &R : Loops) Run.Loops.push_back(copied(R, Loops, SM));
+    for (const ToolNote &N : Notes)
+      Run.Notes.push_back({N.File, N.Line, N.Column, N.Kind, N.Message});
+  }
+
+private:
+  CompilerInstance &CI;
+  Pass UpTo;
+  PassRun &Run;
+  const std::vector<LoopMarker> &Markers;
+  const std::vector<LocalInclude> &Includes;
+};
+
+class ChainAction : public ASTFrontendAction {
+public:
+  ChainAction(Pass UpTo, PassRun &Run) : UpTo(UpTo), Run(Run) {}
+
+  bool BeginSourceFileAction(CompilerInstance &CI) override {
+    Preprocessor &PP = CI.getPreprocessor();
+    PP.addPPCallbacks(makeMarkerCollector(Markers));
+    PP.addPPCallbacks(makeIncludeRecorder(CI.getSourceManager(), Includes));
+    return true;
+  }
+
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI, StringRef) override {
+    return std::make_unique<ChainConsumer>(CI, UpTo, Run, Markers, Includes);
+  }
+
+private:
+  Pass UpTo;
+  PassRun &Run;
+  std::vector<LoopMarker> Markers;
+  std::vector<LocalInclude> Includes;
+};
+
+} // namespace
+
+const Loop *PassRun::loop(std::string_view FullName) const {
+  for (const Loop &L : Loops)
+    if (L.FullName == FullName) return &L;
+  return nullptr;
+}
+
+std::vector<std::string> PassRun::fullNames() const {
+  std::vector<std::string> Out;
+  for (const Loop &L : Loops) Out.push_back(L.FullName);
+  return Out;
+}
+
+PassRun runPassChain(Pass UpTo, const std::string &Code, const std::vector<std::string> &ExtraArgs,
+                     const std::string &FileName) {
+  PassRun Run;
+  runOnCode(std::make_unique<ChainAction>(UpTo, Run), Code, ExtraArgs, FileName, Run.Errors);
+  // Every test input is valid C++: the passes only run on code that parses.
+  for (const std::string &E : Run.Errors) ADD_FAILURE() << "the test input does not compile: " << E;
+  return Run;
+}
+
+std::string instrumentWithDriver(const std::string &Code, const std::vector<std::string> &ExtraArgs,
+                                 const std::string &FileName) {
+  std::vector<TuResult> Results;
+  std::vector<std::string> Errors;
+  runOnCode(makeInstrumentActionFactory(Results, InstrumentOptions())->create(), Code, ExtraArgs,
+            FileName, Errors);
+  for (const std::string &E : Errors) ADD_FAILURE() << "the test input does not compile: " << E;
+  return Results.empty() ? std::string() : Results.front().Output;
+}
+
+std::vector<std::string> compileErrors(const std::string &Code,
+                                       const std::vector<std::string> &ExtraArgs,
+                                       const std::string &FileName) {
+  std::vector<std::string> Args = {"-I" PL_RUNTIME_INCLUDE_DIR};
+  Args.insert(Args.end(), ExtraArgs.begin(), ExtraArgs.end());
+  std::vector<std::string> Errors;
+  runOnCode(std::make_unique<SyntaxOnlyAction>(), Code, Args, FileName, Errors);
+  return Errors;
+}
+
+std::vector<std::string> names(const std::vector<Var> &Vars) {
+  std::vector<std::string> Out;
+  for (const Var &V : Vars) Out.push_back(V.Name);
+  return Out;
+}
+
+std::size_t countOf(std::string_view Text, std::string_view Needle) {
+  std::size_t N = 0;
+  for (std::size_t At = Text.find(Needle); At != std::string_view::npos;
+       At = Text.find(Needle, At + Needle.size()))
+    ++N;
+  return N;
+}
+
+TempDir::TempDir() {
+  llvm::SmallString<128> Dir;
+  if (std::error_code EC = llvm::sys::fs::createUniqueDirectory("pl-passes-test", Dir))
+    ADD_FAILURE() << "cannot create a temporary directory: " << EC.message();
+  Root = std::string(Dir);
+}
+
+TempDir::~TempDir() {
+  std::error_code EC;
+  std::filesystem::remove_all(Root, EC);
+}
+
+std::string TempDir::write(const std::string &Relative, const std::string &Text) const {
+  std::filesystem::path P = Root / Relative;
+  std::filesystem::create_directories(P.parent_path());
+  std::ofstream(P) << Text;
+  return P.string();
+}
+
+std::string TempDir::path(const std::string &Relative) const {
+  return Relative.empty() ? Root.string() : (Root / Relative).string();
+}
+
+} // namespace pl::test

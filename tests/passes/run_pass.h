@@ -1,0 +1,128 @@
+// run_pass.h — run pl-instrument's pass chain on an in-memory file.
+//
+// The pass-test counterpart of clang-tidy's runCheckOnCode<Check>(Code):
+//
+//   PassRun R = runPassOnCode<Pass::TripCount>("void f(int n) { for (int i = 0; i < n; ++i); }");
+//   EXPECT_EQ(R.loop("f/loop0")->TripExpr, "...");
+//
+// The code is parsed as C++20 with Clang's resource dir, so <vector>, <map>
+// and friends work; the passes run in the order InstrumentAction runs them,
+// up to and including the one named. Everything is copied out as strings:
+// AST pointers die with the AST. This header includes no Clang headers, so
+// the test files that use it compile quickly.
+#ifndef PL_TESTS_PASSES_RUN_PASS_H
+#define PL_TESTS_PASSES_RUN_PASS_H
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pl::test {
+
+/// The passes in pipeline order (compiler/InstrumentAction.cpp).
+enum class Pass {
+  LoopLabels,
+  VisibleVars,
+  RewriteSafety,
+  TripCount,
+  ModifiedVars,
+  InstrumentLoops,
+  IncludePaths,
+  EmitManifest, ///< the whole chain: the driver's output
+};
+
+/// Name of the in-memory input file unless a test gives another one.
+inline constexpr const char *kInputFile = "/pl-test/input.cc";
+
+struct Var {
+  std::string Name, Type;
+};
+
+struct Continue {
+  unsigned Line = 0;
+  std::vector<Var> Vars;
+};
+
+/// A LoopRecord with its AST pointers dropped.
+struct Loop {
+  std::string FullName, Function, Label;
+  std::string Source; ///< "automatic", "label" or "PL_LOOP"
+  std::string Kind;   ///< loopKindName(): "for", "range-for", "while", "do-while"
+  std::string Parent; ///< full name of the enclosing loop, or ""
+  unsigned Line = 0, Column = 0;
+  bool Instrumentable = true;
+  std::string SkipReason;
+  std::vector<Var> EnterVars, BeginVars, EndVars;
+  std::vector<Continue> Continues;
+  std::string TripExpr;
+  std::vector<std::string> State;
+};
+
+/// A ToolNote.
+struct Note {
+  std::string File;
+  unsigned Line = 0, Column = 0;
+  std::string Kind, Message;
+};
+
+struct PassRun {
+  std::vector<std::string> Errors; ///< Clang errors in the input ("line:col: message")
+  std::vector<Loop> Loops;         ///< in source order
+  std::vector<Note> Notes;
+  /// The rewritten file (InstrumentLoops and later), with the contract
+  /// include and #line header the driver adds.
+  std::string Output;
+
+  /// The loop with this full name, or nullptr.
+  const Loop *loop(std::string_view FullName) const;
+  std::vector<std::string> fullNames() const;
+};
+
+/// Runs the passes up to and including `UpTo` on `Code`.
+PassRun runPassChain(Pass UpTo, const std::string &Code,
+                     const std::vector<std::string> &ExtraArgs = {},
+                     const std::string &FileName = kInputFile);
+
+template <Pass UpTo>
+PassRun runPassOnCode(const std::string &Code, const std::vector<std::string> &ExtraArgs = {},
+                      const std::string &FileName = kInputFile) {
+  return runPassChain(UpTo, Code, ExtraArgs, FileName);
+}
+
+/// The output of the real driver (makeInstrumentActionFactory) for `Code`.
+std::string instrumentWithDriver(const std::string &Code,
+                                 const std::vector<std::string> &ExtraArgs = {},
+                                 const std::string &FileName = kInputFile);
+
+/// Compiles `Code` with -fsyntax-only against the runtime's headers
+/// (-I runtime/include) and returns its errors; empty means it compiles.
+std::vector<std::string> compileErrors(const std::string &Code,
+                                       const std::vector<std::string> &ExtraArgs = {},
+                                       const std::string &FileName = kInputFile);
+
+/// The names of `Vars`, in order.
+std::vector<std::string> names(const std::vector<Var> &Vars);
+
+/// Number of times `Needle` occurs in `Text`.
+std::size_t countOf(std::string_view Text, std::string_view Needle);
+
+/// A fresh directory of real files, removed with the object.
+class TempDir {
+public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir &) = delete;
+  TempDir &operator=(const TempDir &) = delete;
+
+  /// Writes `Text` to `Relative` (directories created) and returns its path.
+  std::string write(const std::string &Relative, const std::string &Text) const;
+  std::string path(const std::string &Relative = "") const;
+
+private:
+  std::filesystem::path Root;
+};
+
+} // namespace pl::test
+
+#endif // PL_TESTS_PASSES_RUN_PASS_H
