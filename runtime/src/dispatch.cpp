@@ -17,7 +17,9 @@ namespace {
 
 enum LoopState : std::uint32_t { kLinked = 1u << 0, kExitFired = 1u << 1 };
 
-thread_local abi::Loop* tls_top = nullptr;
+// initial-exec: libpl is loaded with the program, so the variable lives in
+// static TLS and each access is one instruction, not a __tls_get_addr call.
+__attribute__((tls_model("initial-exec"))) thread_local abi::Loop* tls_top = nullptr;
 
 std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -91,8 +93,8 @@ namespace pl::abi {
 
 std::uint32_t dispatch(Loop& loop, Event ev, const PointDesc& point, void* const* addrs) noexcept {
   using namespace pl::detail;
-  Registry& reg = Registry::get();
-  SiteRt* rt = reg.enroll(loop.site);
+  auto* rt = static_cast<SiteRt*>(loop.site.runtime.load(std::memory_order_acquire));
+  if (PL_ABI_UNLIKELY(!rt)) rt = Registry::get().enroll(loop.site);  // first event of the site
   std::uint8_t mask = loop.site.mask.load(std::memory_order_relaxed);
   if (ev == kEnter && (mask & kTrack) && !(loop.state & kLinked)) {
     loop.parent = tls_top;
@@ -102,7 +104,7 @@ std::uint32_t dispatch(Loop& loop, Event ev, const PointDesc& point, void* const
   if (ev == kExit) loop.state |= kExitFired;
   if (!(mask & ev)) return kNone;
   std::uint32_t actions = run_hooks(*rt, loop, ev, &point, addrs);
-  if (ev != kExit && reg.stopping()) actions |= kBreak;
+  if (ev != kExit && PL_ABI_UNLIKELY(Registry::stopping())) actions |= kBreak;
   return actions;
 }
 

@@ -2,6 +2,7 @@
 #include "registry.h"
 
 #include <algorithm>
+#include <numeric>
 #include <cstdio>
 #include <set>
 #include <sstream>
@@ -29,11 +30,30 @@ std::uint8_t Registry::mask_for(const SiteRt& rt) const {
   return m;
 }
 
+// The gate of Site::period_*: gcd of the every(N) of all hooks on `ev`, or
+// 1 when one of them may run at any iteration (no every, or another filter
+// that is not a pure restriction of it).
+static std::uint32_t period_for(const HookList& hooks, abi::Event ev, bool stopping) {
+  if (stopping) return 1;
+  std::uint64_t g = 0;
+  for (const HookRec* h : hooks) {
+    if (!(h->spec.events & ev)) continue;
+    std::uint64_t n = h->spec.every;
+    if (n <= 1 || n > 0xffffffffu || h->spec.every_seconds > 0) return 1;
+    g = std::gcd(g, n);
+  }
+  return g == 0 ? 1 : std::uint32_t(g);
+}
+
 void Registry::rebuild(SiteRt& rt) {
   auto list = std::make_unique<HookList>();
   for (auto& h : hooks_)
     if (selector_matches(h->spec.selector, rt.site->desc->name)) list->push_back(h.get());
   rt.hooks.store(list.get(), std::memory_order_release);
+  // Gates before the mask: an event let through by a new mask must not be
+  // gated by an old, larger period.
+  rt.site->period_begin.store(period_for(*list, abi::kBegin, stopping()), std::memory_order_relaxed);
+  rt.site->period_end.store(period_for(*list, abi::kEnd, stopping()), std::memory_order_relaxed);
   snapshots_.push_back(std::move(list));
   rt.site->mask.store(mask_for(rt), std::memory_order_relaxed);
 }

@@ -56,7 +56,7 @@ class Registry {
   void reset();
   void request_stop();
   void drain_async();
-  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
+  static bool stopping() { return stopping_.load(std::memory_order_relaxed); }
   std::vector<SiteInfo> seen() const;
   void add_manifest(const abi::ManifestLoop* loops, std::uint32_t count);
   std::uint64_t last_id() const {
@@ -77,7 +77,7 @@ class Registry {
   std::uint64_t next_id_ = 1;
   std::vector<abi::ManifestLoop> manifest_;
   bool checked_ = false;  // hooks attached so far were checked against manifest_
-  std::atomic<bool> stopping_{false};
+  static inline std::atomic<bool> stopping_{false};  // read on every dispatched event
 };
 
 }  // namespace pl::detail

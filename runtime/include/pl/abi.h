@@ -39,7 +39,7 @@
 
 namespace pl::abi {
 
-inline constexpr std::uint32_t kContractVersion = 1;
+inline constexpr std::uint32_t kContractVersion = 2;
 
 // Loop boundary events. Also used as bits of Site::mask.
 enum Event : std::uint8_t {
@@ -162,6 +162,12 @@ struct Site {
   std::atomic<std::uint8_t> mask{0xff};  // kUnseen: registers on first event
   const SiteDesc* desc;
   std::atomic<void*> runtime{nullptr};  // owned by libpl
+  // When every hook listening to kBegin (kEnd) runs only every N-th
+  // iteration, the gcd of those N: an armed boundary whose iteration is not
+  // a multiple of it skips the runtime call altogether (filtered-out events
+  // then cost a load and a division, not a call). 1 = no gating.
+  std::atomic<std::uint32_t> period_begin{1};
+  std::atomic<std::uint32_t> period_end{1};
   constexpr explicit Site(const SiteDesc* d) : desc(d) {}
 };
 
@@ -254,6 +260,18 @@ PL_ABI_INLINE std::uint32_t fire(Loop& loop, Event ev, const PointDesc& point, T
   return fire_cells(std::index_sequence_for<T...>{}, loop, ev, point, vars...);
 }
 
+// Whether an armed begin/end boundary can interest any hook: see
+// Site::period_begin. Iteration i begins when i % N == 0 and ends when
+// (i + 1) % N == 0, for every(N) hooks.
+template <Event ev>
+PL_ABI_INLINE bool due(const Loop& loop) noexcept {
+  const std::uint32_t p = (ev == kBegin ? loop.site.period_begin : loop.site.period_end)
+                              .load(std::memory_order_relaxed);
+  if (p <= 1) return true;
+  const std::uint64_t n = ev == kBegin ? loop.iterations - 1 : loop.iterations;
+  return (n < (std::uint64_t(1) << 32) ? std::uint32_t(n) % p : n % p) == 0;
+}
+
 // Trip count of a range, when it has a size.
 template <class R>
 std::int64_t trip_of(R& range) {
@@ -298,8 +316,9 @@ constexpr std::int64_t trip_count(long double start, long double bound, long dou
 #define PL_AT_(l, ev, p, brk, ...)                                                   \
   do {                                                                               \
     if (PL_ABI_UNLIKELY((l).armed() & (::pl::abi::ev | ::pl::abi::kUnseen)))          \
-      if (::pl::abi::fire((l), ::pl::abi::ev, (p), ##__VA_ARGS__) & ::pl::abi::kBreak) \
-        goto brk;                                                                    \
+      if (::pl::abi::due<::pl::abi::ev>(l))                                           \
+        if (::pl::abi::fire((l), ::pl::abi::ev, (p), ##__VA_ARGS__) & ::pl::abi::kBreak) \
+          goto brk;                                                                  \
   } while (0)
 #define PL_BEGIN_(l, p, brk, ...)                                                    \
   ++(l).iterations;                                                                  \
