@@ -10,6 +10,9 @@
 #     both sides.
 #     Reports the median of the per-pair ratios and the median times; also
 #     checks that both builds print the same results. Goal: <= 1.01.
+#     With hooks (the same pairs, hooks attached from outside with PL_HOOKS):
+#       progress on epoch+batch and a log of the loss at every batch ÷ plain
+#       (goal <= 1.02), and a trace of every epoch and batch ÷ plain (<= 1.05).
 # (b) pl-instrument on examples/fashion_mnist/mlp.cpp divided by
 #     clang++-19 -fsyntax-only on it with the same flags, R alternating
 #     repetitions, medians. Goal: <= 1.5.
@@ -22,6 +25,7 @@
 #   --clang PATH      the clang++ for the baseline of (b) (default clang++-19)
 #   --only-mnist      run (a) only
 #   --only-instrument run (b) only
+#   --no-hooks        skip the with-hooks ratios of (a)
 #
 # Needs a Release build with examples: cmake -S . -B <build-dir> -G Ninja &&
 # ninja -C <build-dir> fashion_mnist fashion_mnist_plain pl-instrument.
@@ -34,6 +38,7 @@ data=""
 clang=clang++-19
 do_mnist=1
 do_instrument=1
+do_hooks=1
 build=""
 
 usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; }
@@ -51,6 +56,7 @@ while [[ $# -gt 0 ]]; do
     --clang=*) clang="${1#*=}"; shift ;;
     --only-mnist) do_instrument=0; shift ;;
     --only-instrument) do_mnist=0; shift ;;
+    --no-hooks) do_hooks=0; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "ratio.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
     *) [[ -z "$build" ]] || { echo "ratio.sh: one build dir only" >&2; exit 2; }
@@ -86,45 +92,60 @@ if (( do_mnist )); then
   args=(--epochs "$epochs")
   [[ -n "$data" ]] && args+=(--data "$data")
   # One timed run: wall time of the whole process; training time from stderr.
-  run() {  # run <exe> <tag> -> prints "<wall> <train>"
-    local t0 t1
+  run() {  # run <exe> <tag> [VAR=value...] -> prints "<wall> <train>"
+    local exe=$1 tag=$2 t0 t1
+    shift 2
     t0=$(now)
-    env -u PL_PLUGINS -u PL_CONFIG -u PL_HOOKS -u PL_STRICT "$1" "${args[@]}" >"$tmp/$2.out" 2>"$tmp/$2.err"
+    env -u PL_PLUGINS -u PL_CONFIG -u PL_HOOKS -u PL_STRICT "$@" "$exe" "${args[@]}" \
+      >"$tmp/$tag.out" 2>"$tmp/$tag.err"
     t1=$(now)
-    awk -v a="$t0" -v b="$t1" -v f="$tmp/$2.err" 'BEGIN {
+    awk -v a="$t0" -v b="$t1" -v f="$tmp/$tag.err" 'BEGIN {
       train = -1
       while ((getline line < f) > 0) if (line ~ /^time /) { split(line, w, " "); train = w[2] }
       printf "%.4f %s\n", b - a, train }'
   }
-  echo "Fashion-MNIST: $runs pairs of $epochs-epoch runs (no hook: PL_PLUGINS, PL_CONFIG, PL_HOOKS unset)" >&2
-  : >"$tmp/pairs"
-  for ((i = 1; i <= runs; ++i)); do
-    if (( i % 2 )); then p=$(run "$plain_exe" plain); n=$(run "$instr_exe" instr)
-    else n=$(run "$instr_exe" instr); p=$(run "$plain_exe" plain); fi
-    if ! cmp -s "$tmp/plain.out" "$tmp/instr.out"; then
-      echo "ratio.sh: the instrumented trainer printed different results:" >&2
-      diff "$tmp/plain.out" "$tmp/instr.out" >&2 || true
-      exit 1
-    fi
-    read -r pw pt <<<"$p"
-    read -r nw nt <<<"$n"
-    echo "$pw $nw $pt $nt" >>"$tmp/pairs"
-    awk -v i="$i" -v pw="$pw" -v nw="$nw" -v pt="$pt" -v nt="$nt" 'BEGIN {
-      printf "  pair %d: plain %.3f s, instrumented %.3f s, ratio %.4f (training %.2f / %.2f s)\n",
-             i, pw, nw, nw / pw, pt, nt }' >&2
-  done
-  pw_med=$(awk '{ print $1 }' "$tmp/pairs" | median)
-  nw_med=$(awk '{ print $2 }' "$tmp/pairs" | median)
-  pt_med=$(awk '{ print $3 }' "$tmp/pairs" | median)
-  nt_med=$(awk '{ print $4 }' "$tmp/pairs" | median)
-  r_med=$(awk '{ printf "%.6f\n", $2 / $1 }' "$tmp/pairs" | median)
-  rt_med=$(awk '$3 > 0 { printf "%.6f\n", $4 / $3 }' "$tmp/pairs" | median)
-  r_min=$(awk '{ printf "%.6f\n", $2 / $1 }' "$tmp/pairs" | sort -g | head -1)
-  r_max=$(awk '{ printf "%.6f\n", $2 / $1 }' "$tmp/pairs" | sort -g | tail -1)
-  rows+=("$(printf '| Fashion-MNIST wall time, instrumented (no hook) ÷ plain, %d × %d epochs | %.3f s | %.3f s | **%.4f** (pairs %.4f–%.4f) | ≤ 1.01 | %s |' \
-    "$runs" "$epochs" "$pw_med" "$nw_med" "$r_med" "$r_min" "$r_max" "$(verdict "$r_med" 1.01)")")
-  rows+=("$(printf '| (training loop only, from the trainer'"'"'s stderr) | %.3f s | %.3f s | %.4f | — | — |' \
-    "$pt_med" "$nt_med" "$rt_med")")
+  # pairs <what> <goal> [VAR=value...]: N alternating pairs plain / instrumented.
+  pairs() {
+    local what=$1 goal=$2 i p n pw pt nw nt
+    shift 2
+    echo "Fashion-MNIST, $what: $runs pairs of $epochs-epoch runs" >&2
+    : >"$tmp/pairs"
+    for ((i = 1; i <= runs; ++i)); do
+      if (( i % 2 )); then p=$(run "$plain_exe" plain); n=$(run "$instr_exe" instr "$@")
+      else n=$(run "$instr_exe" instr "$@"); p=$(run "$plain_exe" plain); fi
+      if ! cmp -s "$tmp/plain.out" "$tmp/instr.out"; then
+        echo "ratio.sh: the instrumented trainer printed different results:" >&2
+        diff "$tmp/plain.out" "$tmp/instr.out" >&2 || true
+        exit 1
+      fi
+      read -r pw pt <<<"$p"
+      read -r nw nt <<<"$n"
+      echo "$pw $nw $pt $nt" >>"$tmp/pairs"
+      awk -v i="$i" -v pw="$pw" -v nw="$nw" -v pt="$pt" -v nt="$nt" 'BEGIN {
+        printf "  pair %d: plain %.3f s, instrumented %.3f s, ratio %.4f (training %.2f / %.2f s)\n",
+               i, pw, nw, nw / pw, pt, nt }' >&2
+    done
+    local pw_med nw_med pt_med nt_med r_med rt_med r_min r_max
+    pw_med=$(awk '{ print $1 }' "$tmp/pairs" | median)
+    nw_med=$(awk '{ print $2 }' "$tmp/pairs" | median)
+    pt_med=$(awk '{ print $3 }' "$tmp/pairs" | median)
+    nt_med=$(awk '{ print $4 }' "$tmp/pairs" | median)
+    r_med=$(awk '{ printf "%.6f\n", $2 / $1 }' "$tmp/pairs" | median)
+    rt_med=$(awk '$3 > 0 { printf "%.6f\n", $4 / $3 }' "$tmp/pairs" | median)
+    r_min=$(awk '{ printf "%.6f\n", $2 / $1 }' "$tmp/pairs" | sort -g | head -1)
+    r_max=$(awk '{ printf "%.6f\n", $2 / $1 }' "$tmp/pairs" | sort -g | tail -1)
+    rows+=("$(printf '| Fashion-MNIST wall time, instrumented, %s ÷ plain, %d × %d epochs | %.3f s | %.3f s | **%.4f** (pairs %.4f–%.4f) | ≤ %s | %s |' \
+      "$what" "$runs" "$epochs" "$pw_med" "$nw_med" "$r_med" "$r_min" "$r_max" "$goal" "$(verdict "$r_med" "$goal")")")
+    rows+=("$(printf '| (training loop only, from the trainer'"'"'s stderr) | %.3f s | %.3f s | %.4f | — | — |' \
+      "$pt_med" "$nt_med" "$rt_med")")
+  }
+  pairs "no hook" 1.01
+  if (( do_hooks )); then
+    pairs "progress on epoch+batch, log of loss every batch" 1.02 \
+      "PL_HOOKS=progress mlp::train/epoch,mlp::train/epoch/batch vars=loss; log mlp::train/epoch/batch vars=loss file=$tmp/log.jsonl"
+    pairs "trace of every epoch and batch" 1.05 \
+      "PL_HOOKS=trace mlp::train/epoch,mlp::train/epoch/batch file=$tmp/trace.json"
+  fi
 fi
 
 # ---- (b) pl-instrument / clang++ -fsyntax-only --------------------------------

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <atomic>
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 namespace pl::detail {
@@ -329,6 +332,20 @@ void at_exit(std::function<void()> fn) {
   exit_handlers().push_back(std::move(fn));
 }
 
+namespace {
+std::atomic<bool> strict_failed{false};
+}
+
+bool strict_mode() {
+  static const bool strict = [] {
+    const char* s = std::getenv("PL_STRICT");
+    return s && *s && std::string(s) != "0";
+  }();
+  return strict;
+}
+
+void note_strict_failure() { strict_failed.store(true); }
+
 void run_exit_handlers() {
   drain();
   std::vector<std::function<void()>> fns;
@@ -337,6 +354,12 @@ void run_exit_handlers() {
     fns.swap(exit_handlers());
   }
   for (auto& fn : fns) fn();
+}
+
+void exit_if_strict_failure() {
+  if (!strict_failed.load()) return;
+  std::fflush(nullptr);
+  std::_Exit(3);
 }
 
 }  // namespace pl::detail

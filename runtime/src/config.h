@@ -69,6 +69,12 @@ std::string near_matches(const std::string& word, const std::vector<std::string>
 void at_exit(std::function<void()> fn);
 void run_exit_handlers();
 
+// PL_STRICT=1: configuration errors stop the program before it starts, and a
+// failing hook stops the run cleanly; the process then exits with status 3.
+bool strict_mode();
+void note_strict_failure();
+void exit_if_strict_failure();  // at exit, after the handlers above
+
 }  // namespace pl::detail
 
 #endif  // PL_RUNTIME_CONFIG_H

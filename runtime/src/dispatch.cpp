@@ -10,6 +10,7 @@
 #include <exception>
 
 #include "async.h"
+#include "config.h"
 #include "registry.h"
 
 namespace pl::detail {
@@ -59,6 +60,12 @@ void report_failure(HookRec& h, const Frame& f, const char* what) {
                h.label().c_str(), int(f.loop().size()), f.loop().data(),
                int(to_string(f.event()).size()), to_string(f.event()).data(), f.file().data(),
                f.line(), what);
+  if (strict_mode()) {
+    std::fprintf(stderr, "pl: PL_STRICT is set: stopping the run (loops unwind at their next "
+                         "boundary; the process will exit with status 3)\n");
+    note_strict_failure();
+    Registry::get().request_stop();
+  }
 }
 
 std::uint32_t run_hooks(SiteRt& rt, abi::Loop& loop, abi::Event ev, const abi::PointDesc* point,

@@ -58,10 +58,7 @@ void load_plugin(std::string path) {
   }
 }
 
-bool strict() {
-  const char* s = std::getenv("PL_STRICT");
-  return s && *s && std::string(s) != "0";
-}
+bool strict() { return strict_mode(); }
 
 void apply_or_report(const std::string& text, const std::string& source, char separator) {
   try {
@@ -96,7 +93,10 @@ void load_configuration() {
 struct Startup {
   Startup() {
     load_configuration();
-    std::atexit([] { run_exit_handlers(); });
+    std::atexit([] {
+      run_exit_handlers();
+      exit_if_strict_failure();
+    });
     const char* list = std::getenv("PL_PLUGINS");
     if (!list) return;
     std::string all(list);
