@@ -7,6 +7,7 @@
 #include "clang/Basic/SourceManager.h"
 
 #include <map>
+#include <set>
 #include <memory>
 
 using namespace clang;
@@ -54,19 +55,18 @@ struct Aliases : RecursiveASTVisitor<Aliases> {
   }
 };
 
-/// True if the nest refers to `D` anywhere.
-bool mentions(const Stmt *Nest, const ValueDecl *D) {
+/// Every declaration the nest refers to (the analyzer only ever finds
+/// mutations through such references, so the others need no query).
+std::set<const ValueDecl *> referencedIn(const Stmt *Nest) {
   struct Finder : RecursiveASTVisitor<Finder> {
-    const ValueDecl *D;
-    bool Found = false;
+    std::set<const ValueDecl *> Refs;
     bool VisitDeclRefExpr(DeclRefExpr *E) {
-      Found |= E->getDecl() == D;
-      return !Found;
+      Refs.insert(E->getDecl());
+      return true;
     }
   } F;
-  F.D = D;
   F.TraverseStmt(const_cast<Stmt *>(Nest));
-  return F.Found;
+  return std::move(F.Refs);
 }
 
 bool declaredInside(const ValueDecl *D, const Stmt *Nest, const SourceManager &SM) {
@@ -82,6 +82,7 @@ void runModifiedVars(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
   const SourceManager &SM = Ctx.getSourceManager();
   std::map<const Stmt *, std::unique_ptr<ExprMutationAnalyzer>> Analyzers;
   std::map<const Stmt *, std::unique_ptr<Aliases>> AliasMaps;
+  std::map<const Stmt *, std::set<const ValueDecl *>> Referenced;
   for (LoopRecord &R : Loops) {
     // The whole nest this loop belongs to in its function: the outermost
     // enclosing loop. Code of an outer iteration between its boundary and
@@ -90,7 +91,12 @@ void runModifiedVars(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
     const LoopRecord *Top = &R;
     while (Top->Parent >= 0) Top = &Loops[Top->Parent];
     auto &Mutations = Analyzers[Top->Loop];
-    if (!Mutations) Mutations = std::make_unique<ExprMutationAnalyzer>(*Top->Loop, Ctx);
+    if (!Mutations) {
+      Mutations = std::make_unique<ExprMutationAnalyzer>(*Top->Loop, Ctx);
+      Referenced[Top->Loop] = referencedIn(Top->Loop);
+    }
+    const std::set<const ValueDecl *> &Refs = Referenced[Top->Loop];
+    auto Mentions = [&](const ValueDecl *D) { return Refs.count(D) > 0; };
     // Candidates: what is in scope between two iterations (the loop's own
     // variables included, the body's locals excluded: they are dead there).
     auto &Alias = AliasMaps[R.ContextBody];
@@ -99,18 +105,19 @@ void runModifiedVars(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
       Alias->TraverseStmt(const_cast<Stmt *>(R.ContextBody));
     }
     for (const VisibleVar &V : R.BeginVars) {
-      bool State = declaredInside(V.Decl, Top->Loop, SM) || Mutations->isMutated(V.Decl);
+      bool State = declaredInside(V.Decl, Top->Loop, SM) ||
+                   (Mentions(V.Decl) && Mutations->isMutated(V.Decl));
       // A pointer whose pointee the nest writes (`*p += 1`, `p[i] = 0`): the
       // pointee is state, and it is reached through the pointer.
       auto Derefs = Alias->Derefs.equal_range(V.Decl);
       for (auto It = Derefs.first; !State && It != Derefs.second; ++It)
         State = declaredInside(V.Decl, Top->Loop, SM) ||
-                (mentions(Top->Loop, V.Decl) && Mutations->isMutated(It->second));
+                (Mentions(V.Decl) && Mutations->isMutated(It->second));
       // Captured by reference in a lambda the nest uses, which may write it.
       auto Closures = Alias->Closures.equal_range(V.Decl);
       for (auto It = Closures.first; !State && It != Closures.second; ++It) {
         const LambdaExpr *L = Alias->Lambdas[It->second];
-        State = mentions(Top->Loop, It->second) &&
+        State = Mentions(It->second) &&
                 ExprMutationAnalyzer(*L->getBody(), Ctx).isMutated(V.Decl);
       }
       if (State) R.State.push_back(V.Name);
