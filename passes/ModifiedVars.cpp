@@ -105,8 +105,13 @@ void runModifiedVars(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
       Alias->TraverseStmt(const_cast<Stmt *>(R.ContextBody));
     }
     for (const VisibleVar &V : R.BeginVars) {
+      // A const object (or what a reference-to-const names) cannot be
+      // modified through this name; only its `mutable` members could, which
+      // the analyzer would not see either. Skipping it saves a query.
+      QualType Named = V.Decl->getType().getNonReferenceType();
+      bool ReadOnly = Named.isConstQualified() && !Named->isPointerType();
       bool State = declaredInside(V.Decl, Top->Loop, SM) ||
-                   (Mentions(V.Decl) && Mutations->isMutated(V.Decl));
+                   (!ReadOnly && Mentions(V.Decl) && Mutations->isMutated(V.Decl));
       // A pointer whose pointee the nest writes (`*p += 1`, `p[i] = 0`): the
       // pointee is state, and it is reached through the pointer.
       auto Derefs = Alias->Derefs.equal_range(V.Decl);
