@@ -1,0 +1,54 @@
+// pass emit-manifest: the table of loops and locals the runtime checks hooks
+// against, appended after the last original line.
+#include "run_pass.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+using namespace pl::test;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+namespace {
+
+const char *kTwoLoops = R"(int f(int n) {
+  int s = 0;
+  for (int i = 0; i < n; ++i) s += i;
+  while (s > 10) { int half = s / 2; s = half; }
+  return s;
+}
+)";
+
+TEST(EmitManifest, ListsEveryInstrumentedLoopWithItsLocals) {
+  PassRun R = runPassOnCode<Pass::EmitManifest>(kTwoLoops);
+  ASSERT_THAT(R.Errors, IsEmpty());
+  EXPECT_THAT(R.Output, HasSubstr("{\"f/loop0\", \"/pl-test/input.cc\", 3, \"n,s,i\"},"));
+  EXPECT_THAT(R.Output, HasSubstr("{\"f/loop1\", \"/pl-test/input.cc\", 4, \"n,s,half\"},"));
+  EXPECT_THAT(R.Output, HasSubstr("register_manifest(pl_manifest_"));
+}
+
+TEST(EmitManifest, IsAppendedAfterTheLastLineAndGuarded) {
+  PassRun R = runPassOnCode<Pass::EmitManifest>(kTwoLoops);
+  ASSERT_THAT(R.Errors, IsEmpty());
+  std::size_t lastOriginal = R.Output.find("  return s;\n}\n");
+  std::size_t table = R.Output.find("#ifndef PL_MANIFEST_");
+  ASSERT_NE(lastOriginal, std::string::npos);
+  ASSERT_NE(table, std::string::npos);
+  EXPECT_LT(lastOriginal, table);
+  // Guarded: a header carrying a table may be included twice in one TU.
+  EXPECT_THAT(compileErrors(R.Output + "\n" + R.Output.substr(table)), IsEmpty());
+}
+
+// --- code that must not get a table ---------------------------------------
+
+TEST(EmitManifestNegatives, NoTableWithoutInstrumentedLoops) {
+  PassRun R = runPassOnCode<Pass::EmitManifest>(R"(
+    #define EACH(i, n) for (int i = 0; i < n; ++i)
+    int f(int n) { int s = 0; EACH(i, n) s += i; return s; }
+    int g() { return 1; })");
+  ASSERT_THAT(R.Errors, IsEmpty());
+  EXPECT_THAT(R.Output, Not(HasSubstr("pl_manifest_")));
+}
+
+} // namespace
