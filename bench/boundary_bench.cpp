@@ -17,6 +17,8 @@
 //                         is <= 5 ns per filtered-out event
 //   <kernel>/filtered_when  the same with a predicate that is always false:
 //                         such filters run in the runtime (informational)
+//   <kernel>/filtered_time  the same with every_seconds(3600): after its one
+//                         run the hook sleeps and the loop is idle again
 //
 // Each case reports `time/elem` (time per innermost iteration) and
 // `boundaries` (boundary events per innermost iteration). After the run a
@@ -44,9 +46,9 @@
 
 namespace {
 
-enum class Mode { kPlain, kIdle, kOtherHook, kActiveHook, kFiltered, kFilteredWhen };
-constexpr const char* kModeName[] = {"plain",       "idle",     "other_hook",
-                                     "active_hook", "filtered", "filtered_when"};
+enum class Mode { kPlain, kIdle, kOtherHook, kActiveHook, kFiltered, kFilteredWhen, kFilteredTime };
+constexpr const char* kModeName[] = {"plain",    "idle",          "other_hook",   "active_hook",
+                                     "filtered", "filtered_when", "filtered_time"};
 
 // Problem sizes: L2-resident, so the loops, not memory, set the pace.
 constexpr std::size_t kN = 1 << 16;  // elements of the 1-D kernels
@@ -68,6 +70,9 @@ class HookScope {
       hook_ = pl::on(innermost).at(pl::iteration_end).call([](pl::Frame&) { ++g_hook_calls; });
     if (mode == Mode::kFiltered)  // reaches the runtime at every iteration end, never runs
       hook_ = pl::on(innermost).at(pl::iteration_end).every(std::uint64_t(1) << 30).call(
+          [](pl::Frame&) { ++g_hook_calls; });
+    if (mode == Mode::kFilteredTime)  // every=1h: runs once, then sleeps (site idle)
+      hook_ = pl::on(innermost).at(pl::iteration_end).every_seconds(3600).call(
           [](pl::Frame&) { ++g_hook_calls; });
     if (mode == Mode::kFilteredWhen)  // rejected by a predicate, in the runtime
       hook_ = pl::on(innermost)
@@ -237,8 +242,9 @@ class SummaryReporter : public benchmark::ConsoleReporter {
                 any_median() ? ", medians of the repetitions" : ", single runs");
     std::printf("| kernel | plain ns/elem | idle ns/elem | idle - plain ns/elem | "
                 "boundaries/elem | idle ns/boundary | other_hook ns/elem | active_hook ns/elem | "
-                "filtered ns/elem | **filtered-out event ns** | filtered by a predicate ns |\n");
-    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                "filtered ns/elem | **filtered-out event ns** | filtered by a predicate ns | "
+                "filtered by time ns |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (const Kernel& k : kKernels) {
       const Row* plain = find(k.name, Mode::kPlain);
       const Row* idle = find(k.name, Mode::kIdle);
@@ -247,6 +253,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       const Row* active = find(k.name, Mode::kActiveHook);
       const Row* filtered = find(k.name, Mode::kFiltered);
       const Row* filtered_when = find(k.name, Mode::kFilteredWhen);
+      const Row* filtered_time = find(k.name, Mode::kFilteredTime);
       const double p = plain->ns_per_call / plain->elems;
       const double i = idle->ns_per_call / idle->elems;
       const double per_boundary =
@@ -257,10 +264,13 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       // One iteration_end event per innermost iteration reaches the runtime;
       // the other boundaries (and kTrack's enter/exit) are charged too, as
       // other_hook shows them: (filtered - other_hook) is the event itself.
-      const double f = col(filtered), o = col(other), w = col(filtered_when);
-      std::printf("| %s | %.3f | %.3f | %+.3f | %.3f | %+.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n",
+      const double f = col(filtered), o = col(other), w = col(filtered_when),
+                   t = col(filtered_time);
+      auto minus = [o](double x) { return x >= 0 && o >= 0 ? x - o : -1.0; };
+      std::printf("| %s | %.3f | %.3f | %+.3f | %.3f | %+.3f | %.3f | %.3f | %.3f | %.3f | %.3f | "
+                  "%.3f |\n",
                   k.name, p, i, i - p, idle->boundaries / idle->elems, per_boundary, o,
-                  col(active), f, f >= 0 && o >= 0 ? f - o : -1.0, w >= 0 && o >= 0 ? w - o : -1.0);
+                  col(active), f, minus(f), minus(w), minus(t));
     }
     std::printf("\nGoals: idle ns/boundary <= 1; filtered-out event <= 5 ns.\n");
   }
@@ -284,7 +294,7 @@ int main(int argc, char** argv) {
   for (const Kernel& k : kKernels) {
     for (Mode mode :
          {Mode::kPlain, Mode::kIdle, Mode::kOtherHook, Mode::kActiveHook, Mode::kFiltered,
-          Mode::kFilteredWhen}) {
+          Mode::kFilteredWhen, Mode::kFilteredTime}) {
       const std::string name = std::string(k.name) + "/" + kModeName[int(mode)];
       auto* b = benchmark::RegisterBenchmark(name.c_str(), k.fn, mode);
       b->Args(k.args)->Unit(benchmark::kNanosecond);

@@ -44,13 +44,23 @@ bool passes_filters(HookRec& h, abi::Event ev, const abi::Loop& loop, const Fram
   if (h.spec.once_at >= 0 && frame.iteration() != std::uint64_t(h.spec.once_at)) return false;
   if (h.spec.when && !h.spec.when(frame)) return false;
   if (h.spec.every_seconds > 0) {
+    // Between periods the hook sleeps: its events leave the loop idle (the
+    // site's mask) until the ticker wakes it; this check only settles races.
     std::int64_t now = now_ns(), last = h.last_run_ns.load(std::memory_order_relaxed);
-    if (last != 0 && now - last < std::int64_t(h.spec.every_seconds * 1e9)) return false;
+    const std::int64_t period = std::int64_t(h.spec.every_seconds * 1e9);
+    if (last != 0 && now - last < period) return false;
     if (!h.last_run_ns.compare_exchange_strong(last, now, std::memory_order_relaxed))
       return false;  // another thread ran it just now
+    Registry::get().sleep_until(h, now + period);
   }
-  if (h.spec.first > 0 && h.runs.fetch_add(1, std::memory_order_relaxed) >= h.spec.first)
-    return false;
+  if (h.spec.first > 0) {
+    std::uint64_t run = h.runs.fetch_add(1, std::memory_order_relaxed);
+    if (run >= h.spec.first) return false;
+    if (run + 1 == h.spec.first) {  // the last run: nothing left to listen for
+      h.asleep.store(true, std::memory_order_relaxed);
+      Registry::get().remask();
+    }
+  }
   return true;
 }
 

@@ -2,10 +2,12 @@
 #include "registry.h"
 
 #include <algorithm>
+#include <chrono>
 #include <numeric>
 #include <cstdio>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "async.h"
 #include "config.h"
@@ -24,7 +26,8 @@ Registry& Registry::get() {
 std::uint8_t Registry::mask_for(const SiteRt& rt) const {
   std::uint8_t m = 0;
   if (const HookList* hl = rt.hooks.load(std::memory_order_relaxed))
-    for (const HookRec* h : *hl) m |= h->spec.events;
+    for (const HookRec* h : *hl)
+      if (!h->asleep.load(std::memory_order_relaxed)) m |= h->spec.events;
   if (!hooks_.empty()) m |= abi::kTrack;
   if (stopping()) m |= abi::kEnter | abi::kBegin | abi::kEnd;
   return m;
@@ -39,7 +42,7 @@ static std::uint32_t period_for(const HookList& hooks, abi::Event ev, bool stopp
   for (const HookRec* h : hooks) {
     if (!(h->spec.events & ev)) continue;
     std::uint64_t n = h->spec.every;
-    if (n <= 1 || n > 0xffffffffu || h->spec.every_seconds > 0) return 1;
+    if (n <= 1 || n > 0xffffffffu) return 1;
     g = std::gcd(g, n);
   }
   return g == 0 ? 1 : std::uint32_t(g);
@@ -157,6 +160,50 @@ void Registry::drain_async() {
       if (h->async) runners.push_back(h->async.get());
   }
   for (AsyncRunner* r : runners) r->wait();
+}
+
+void Registry::remask() {
+  std::lock_guard lock(mu_);
+  for (auto& s : sites_) s->site->mask.store(mask_for(*s), std::memory_order_relaxed);
+}
+
+static std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void Registry::sleep_until(HookRec& h, std::int64_t wake_ns) {
+  {
+    std::lock_guard lock(mu_);
+    h.asleep.store(true, std::memory_order_relaxed);
+    wakeups_.emplace_back(wake_ns, &h);
+    for (auto& s : sites_) s->site->mask.store(mask_for(*s), std::memory_order_relaxed);
+    if (!ticker_started_) {
+      ticker_started_ = true;
+      std::thread([this] { ticker(); }).detach();  // lives as long as the process
+    }
+  }
+  tick_cv_.notify_one();
+}
+
+void Registry::ticker() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    if (wakeups_.empty()) {
+      tick_cv_.wait(lock);
+      continue;
+    }
+    auto next = std::min_element(wakeups_.begin(), wakeups_.end());
+    std::int64_t wait = next->first - steady_ns();
+    if (wait > 0) {
+      tick_cv_.wait_for(lock, std::chrono::nanoseconds(wait));
+      continue;
+    }
+    next->second->asleep.store(false, std::memory_order_relaxed);
+    wakeups_.erase(next);
+    for (auto& s : sites_) s->site->mask.store(mask_for(*s), std::memory_order_relaxed);
+  }
 }
 
 void Registry::request_stop() {

@@ -12,6 +12,7 @@
 #include <pl/pl.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -28,6 +29,10 @@ struct HookRec {
   Callback fn;
   std::atomic<std::uint64_t> activations[2] = {};  // enter, exit
   std::atomic<std::int64_t> last_run_ns{0};
+  // Hooks whose events are out of reach until something re-arms them, so
+  // their sites' masks leave those events idle: a time-filtered hook between
+  // its periods (the ticker re-arms it), a first(K) hook after K runs.
+  std::atomic<bool> asleep{false};
   std::atomic<std::uint64_t> runs{0};
   std::atomic<bool> disabled{false};
   std::atomic<bool> warned_missing_var{false};
@@ -55,6 +60,11 @@ class Registry {
   void detach(std::uint64_t id);
   void reset();
   void request_stop();
+  // A hook went to sleep (`asleep` set) or woke up: recompute every site's
+  // mask from the hook lists it already has (no selector matching).
+  void remask();
+  // Puts a time-filtered hook to sleep until its next period (see ticker).
+  void sleep_until(HookRec& h, std::int64_t wake_ns);
   void drain_async();
   static bool stopping() { return stopping_.load(std::memory_order_relaxed); }
   std::vector<SiteInfo> seen() const;
@@ -78,6 +88,10 @@ class Registry {
   std::vector<abi::ManifestLoop> manifest_;
   bool checked_ = false;  // hooks attached so far were checked against manifest_
   static inline std::atomic<bool> stopping_{false};  // read on every dispatched event
+  void ticker();  // wakes sleeping time-filtered hooks
+  std::condition_variable tick_cv_;
+  std::vector<std::pair<std::int64_t, HookRec*>> wakeups_;  // guarded by mu_
+  bool ticker_started_ = false;
 };
 
 }  // namespace pl::detail

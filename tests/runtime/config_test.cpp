@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <pl/pl.h>
 
+#include <chrono>
+
 #include "loops.h"
 
 namespace {
@@ -99,6 +101,30 @@ TEST_F(Config, FiltersFirstAndOnce) {
   loops::sum(6);
   EXPECT_EQ(runs, 2);
   EXPECT_EQ(at, std::vector<std::uint64_t>{3});
+}
+
+TEST_F(Config, ExhaustedAndSleepingHooksLeaveTheLoopIdle) {
+  // The predicate counts how often the runtime is asked about the event.
+  int asked_first = 0, asked_timed = 0;
+  pl::on("loops::sum/loop0").first(2).when([&](const pl::Frame&) { return ++asked_first > 0; })
+      .call([](pl::Frame&) {});
+  loops::sum(50);
+  EXPECT_EQ(asked_first, 2) << "after its last run, a first(K) hook must not be consulted";
+  pl::reset();
+  pl::on("loops::sum/loop0").every_seconds(3600).when([&](const pl::Frame&) {
+    return ++asked_timed > 0;
+  }).call([](pl::Frame&) {});
+  loops::sum(50);
+  EXPECT_EQ(asked_timed, 1) << "between its periods, a time-filtered hook must not be consulted";
+}
+
+TEST_F(Config, TimeFilteredHooksWakeUpForTheirNextPeriod) {
+  int runs = 0;
+  pl::on("loops::sum/loop0").every_seconds(0.05).call([&](pl::Frame&) { ++runs; });
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(400);
+  while (std::chrono::steady_clock::now() < until) loops::sum(100);
+  EXPECT_GE(runs, 3) << "the ticker must re-arm the hook every 50 ms";
+  EXPECT_LE(runs, 10);
 }
 
 TEST_F(Config, EverySecondsLimitsTheRate) {
