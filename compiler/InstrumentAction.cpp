@@ -72,7 +72,7 @@ public:
     runModifiedVars(Ctx, Loops);
 
     Rewriter RW(SM, Ctx.getLangOpts());
-    Result.Instrumented = runInstrumentLoops(Ctx, Loops, Main, RW);
+    Result.Instrumented = runInstrumentLoops(Ctx, Loops, Main, RW, Opts.Versioning);
     runIncludePaths(SM, Includes, Main, RW);
     runEmitManifest(Loops, Main, RW);
     Result.Output = rewritten(SM, Main, RW, Result.MainFile);
@@ -82,7 +82,7 @@ public:
       HeaderResult H;
       H.Path = absolutePath(SM, F);
       H.IncludeRoot = includeRootOf(H.Path);
-      H.Instrumented = runInstrumentLoops(Ctx, Loops, F, RW);
+      H.Instrumented = runInstrumentLoops(Ctx, Loops, F, RW, Opts.Versioning);
       if (H.Instrumented == 0) continue;  // nothing to shadow
       if (H.IncludeRoot.empty()) {
         Result.Notes.push_back({H.Path, 1, 1, "error",

@@ -58,6 +58,9 @@ struct InstrumentOptions {
   std::string AbiHeader = "pl/abi.h";
   /// Globs over absolute header paths whose loops are instrumented too.
   std::vector<std::string> HeaderGlobs;
+  /// Innermost loops also get an uninstrumented copy for when nothing
+  /// listens (instrument-loops, "Versioning").
+  bool Versioning = true;
 };
 
 /// Glob over paths: `*` and `?` stay within a path segment, `**` crosses.

@@ -56,6 +56,11 @@ static cl::opt<std::string> ShadowDir(
 static cl::opt<bool> Lenient(
     "lenient", cl::desc("A header selection that cannot be honoured is a warning, not an error"),
     cl::cat(Category));
+static cl::opt<bool> NoVersioning(
+    "no-versioning",
+    cl::desc("Do not give innermost loops an uninstrumented copy for when nothing listens "
+             "(keeps every output line on its original line, at some idle cost)"),
+    cl::cat(Category));
 static cl::opt<std::string> DepFile(
     "depfile", cl::desc("Write a Makefile-style depfile for the output (one source only)"),
     cl::value_desc("file"), cl::cat(Category));
@@ -257,6 +262,7 @@ int main(int argc, const char **argv) {
   std::vector<pl::TuResult> Results;
   pl::InstrumentOptions Opts;
   Opts.HeaderGlobs.assign(Headers.begin(), Headers.end());
+  Opts.Versioning = !NoVersioning;
   int ToolStatus = Tool.run(pl::makeInstrumentActionFactory(Results, Opts).get());
 
   bool Ok = ToolStatus == 0;

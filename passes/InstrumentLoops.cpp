@@ -3,7 +3,9 @@
 #include "LoopLabels.h"
 #include "RewriteSafety.h"
 
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
+#include "clang/Lex/Lexer.h"
 
 using namespace clang;
 
@@ -58,31 +60,72 @@ InsertPoint pointBefore(const Stmt *S, const SourceManager &SM) {
   return P;
 }
 
+/// Can this loop be emitted twice (see the header)? Innermost, and nothing
+/// in it that must exist once per function: labels, static locals, lambdas.
+bool duplicable(const LoopRecord &R, const SourceManager &SM, const LangOptions &LO) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const Stmt *Self;
+    bool Bad = false;
+    bool VisitStmt(Stmt *S) {
+      if (S != Self && isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt, LabelStmt, LambdaExpr,
+                           AddrLabelExpr, IndirectGotoStmt>(S))
+        Bad = true;
+      return !Bad;
+    }
+    bool VisitVarDecl(VarDecl *V) {
+      Bad |= V->isStaticLocal() || V->getTSCSpec() != TSCS_unspecified;
+      return !Bad;
+    }
+  } F;
+  F.Self = R.Loop;
+  F.TraverseStmt(const_cast<Stmt *>(R.Loop));
+  if (F.Bad) return false;
+  SourceLocation End = endOfStatement(R.Loop, SM, LO);
+  SourceLocation Begin = SM.getFileLoc(R.Outer->getBeginLoc());
+  return End.isValid() && SM.getFileID(End) == SM.getFileID(Begin) &&
+         SM.getFileOffset(End) - SM.getFileOffset(Begin) <= 4000;
+}
+
 class Emitter {
 public:
   Emitter(ASTContext &Ctx, Rewriter &RW) : SM(Ctx.getSourceManager()), LO(Ctx.getLangOpts()),
                                            RW(RW) {}
 
-  void emit(const LoopRecord &R, unsigned K) {
+  void emit(const LoopRecord &R, unsigned K, bool Version) {
     Id = std::to_string(K);
     const Stmt *Body = loopBody(R.Loop);
     std::string Enter = "pl_p" + Id + "e";
+    InsertPoint At = pointBefore(R.Outer, SM);
 
-    // Block, site, activation, loop_enter.
-    std::string Open = "{ PL_SITE_(pl_s" + Id + ", " + cxxStringLiteral(R.FullName) + ", " +
+    // Block, site, [the original loop, for when nothing listens,] activation,
+    // loop_enter.
+    std::string Site = "{ PL_SITE_(pl_s" + Id + ", " + cxxStringLiteral(R.FullName) + ", " +
                        cxxStringLiteral(R.File) + ", " + std::to_string(R.Line) + ", " +
-                       abiLoopKind(R.Kind) + "); " + vars(Enter, R.Line, R.EnterVars) +
-                       "::pl::abi::Loop pl_l" + Id + "(pl_s" + Id + "); PL_ENTER_(pl_l" + Id +
-                       ", " + Enter + ", pl_x" + Id + ", " + R.TripExpr +
-                       args(R.EnterVars) + "); ";
-    insertBefore(pointBefore(R.Outer, SM), Open, R.File);
+                       abiLoopKind(R.Kind) + "); ";
+    std::string Open = vars(Enter, R.Line, R.EnterVars) + "::pl::abi::Loop pl_l" + Id + "(pl_s" +
+                       Id + "); PL_ENTER_(pl_l" + Id + ", " + Enter + ", pl_x" + Id + ", " +
+                       R.TripExpr + args(R.EnterVars) + "); ";
+    if (Version) {
+      SourceLocation End = endOfStatement(R.Loop, SM, LO);
+      std::string Original =
+          Lexer::getSourceText(CharSourceRange::getCharRange(At.Loc, End), SM, LO).str();
+      unsigned Line = SM.getSpellingLineNumber(At.Loc);
+      std::string Pad(SM.getSpellingColumnNumber(At.Loc) - 1, ' ');
+      std::string LineDirective = "\n#line " + std::to_string(Line) + " " + cxxStringLiteral(R.File) + "\n";
+      RW.InsertText(At.Loc,
+                    Site + "if (::pl::abi::idle(pl_s" + Id + ")) {" + LineDirective + Pad +
+                        Original + "\n} else { " + Open + LineDirective + Pad,
+                    true);
+    } else {
+      insertBefore(At, Site + Open, R.File);
+    }
 
     // Closing-side texts that share a location appear in reverse order of
     // insertion; emit the outermost first: loop exit, then body end, then
     // the `continue` points, so the file reads continue } / END / exit.
     RW.InsertText(endOfStatement(R.Loop, SM, LO),
                   " pl_x" + Id + ": PL_EXIT_(pl_l" + Id + ", " + Enter + args(R.EnterVars) +
-                      "); }",
+                      "); }" + (Version ? " }" : ""),
                   false);
 
     // iteration_begin / iteration_end.
@@ -149,13 +192,13 @@ private:
 } // namespace
 
 unsigned runInstrumentLoops(ASTContext &Ctx, const std::vector<LoopRecord> &Loops, FileID File,
-                            Rewriter &RW) {
+                            Rewriter &RW, bool Versioning) {
   const SourceManager &SM = Ctx.getSourceManager();
   Emitter E(Ctx, RW);
   unsigned K = 0;
   for (const LoopRecord &R : Loops) {
     if (!R.Instrumentable || SM.getFileID(SM.getFileLoc(R.Loop->getBeginLoc())) != File) continue;
-    E.emit(R, K++);
+    E.emit(R, K++, Versioning && duplicable(R, SM, Ctx.getLangOpts()));
   }
   return K;
 }

@@ -19,6 +19,17 @@
 ///   pl_x0: PL_EXIT_(pl_l0, pl_p0e, n); }
 /// \endcode
 ///
+/// Versioning: an innermost loop (no loop, lambda, label or static local
+/// inside, at most 4000 characters) is emitted twice,
+/// \code
+///   { PL_SITE_(...); if (::pl::abi::idle(pl_s0)) { <the original loop> }
+///     else { <the instrumented loop> } }
+/// \endcode
+/// with `#line` directives so both copies report the original lines. While
+/// no hook listens to the loop (and none is attached anywhere) the original
+/// runs at full speed, vectorized; a hook attached while the loop runs
+/// applies from its next activation.
+///
 /// The loop's own tokens are never rewritten, so conditions are evaluated
 /// exactly as often as before. Exits other than falling out or `break`
 /// (return, throw, goto) fire `loop_exit` from ~Loop. Insertions before a
@@ -37,9 +48,11 @@
 namespace pl {
 
 /// Adds the edits for the instrumentable loops of `File` to `RW`.
-/// Returns the number of loops instrumented.
+/// Returns the number of loops instrumented. With `Versioning`, innermost
+/// loops whose body can be duplicated also get an uninstrumented copy that
+/// runs while nothing listens to the loop (see the file comment).
 unsigned runInstrumentLoops(clang::ASTContext &Ctx, const std::vector<LoopRecord> &Loops,
-                            clang::FileID File, clang::Rewriter &RW);
+                            clang::FileID File, clang::Rewriter &RW, bool Versioning = true);
 
 /// Quotes `S` as a C++ string literal.
 std::string cxxStringLiteral(llvm::StringRef S);

@@ -95,6 +95,8 @@ CPP
 run src/lines.cpp -o out -- -std=c++20
 g++ -std=c++20 -Wall -I"$inc" -c out/src/lines.cpp -o /dev/null 2>warn.txt
 check "#line maps diagnostics to the original file and line" grep -q "src/lines.cpp:6:7: warning: unused variable 'unused_here'" warn.txt
+check "  ... with innermost loops also copied uninstrumented" grep -q "if (::pl::abi::idle(pl_s0))" out/src/lines.cpp
+run src/lines.cpp -o out --no-versioning -- -std=c++20
 check "  ... and every original line keeps its number (2 header lines, manifest appended)" \
   test "$(sed -n "$(($(wc -l <src/lines.cpp) + 2))p" out/src/lines.cpp)" = "}"
 check "  ... with the loop manifest after the last original line" \

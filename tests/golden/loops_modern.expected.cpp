@@ -11,7 +11,12 @@
 template <class T>
 T total(const std::vector<T>& v) {
   T sum{};
-  { PL_SITE_(pl_s0, "total/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 12, kRangeFor); PL_VARS_(pl_p0e, 12, PL_V_(v), PL_V_(sum)); ::pl::abi::Loop pl_l0(pl_s0); PL_ENTER_(pl_l0, pl_p0e, pl_x0, ::pl::abi::trip_of(v), v, sum); for (const T& x : v) { PL_VARS_(pl_p0b, 12, PL_V_(v), PL_V_(sum), PL_V_(x)); PL_BEGIN_(pl_l0, pl_p0b, pl_x0, v, sum, x); sum += x; PL_VARS_(pl_p0n, 12, PL_V_(v), PL_V_(sum), PL_V_(x)); PL_END_(pl_l0, pl_p0n, pl_x0, v, sum, x); } pl_x0: PL_EXIT_(pl_l0, pl_p0e, v, sum); }
+  { PL_SITE_(pl_s0, "total/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 12, kRangeFor); if (::pl::abi::idle(pl_s0)) {
+#line 12 "@GOLDEN_DIR@/loops_modern.cpp"
+  for (const T& x : v) sum += x;
+} else { PL_VARS_(pl_p0e, 12, PL_V_(v), PL_V_(sum)); ::pl::abi::Loop pl_l0(pl_s0); PL_ENTER_(pl_l0, pl_p0e, pl_x0, ::pl::abi::trip_of(v), v, sum); 
+#line 12 "@GOLDEN_DIR@/loops_modern.cpp"
+  for (const T& x : v) { PL_VARS_(pl_p0b, 12, PL_V_(v), PL_V_(sum), PL_V_(x)); PL_BEGIN_(pl_l0, pl_p0b, pl_x0, v, sum, x); sum += x; PL_VARS_(pl_p0n, 12, PL_V_(v), PL_V_(sum), PL_V_(x)); PL_END_(pl_l0, pl_p0n, pl_x0, v, sum, x); } pl_x0: PL_EXIT_(pl_l0, pl_p0e, v, sum); } }
   return sum;
 }
 
@@ -23,9 +28,19 @@ constexpr int tri(int n) {
 
 int use(const std::map<std::string, int>& m) {
   int acc = 0;
-  { PL_SITE_(pl_s1, "use/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 24, kRangeFor); PL_VARS_(pl_p1e, 24, PL_V_(m), PL_V_(acc)); ::pl::abi::Loop pl_l1(pl_s1); PL_ENTER_(pl_l1, pl_p1e, pl_x1, ::pl::abi::trip_of(m), m, acc); for (const auto& [key, value] : m) { PL_VARS_(pl_p1b, 24, PL_V_(m), PL_V_(acc), PL_V_(key), PL_V_(value)); PL_BEGIN_(pl_l1, pl_p1b, pl_x1, m, acc, key, value); acc += value + int(key.size()); PL_VARS_(pl_p1n, 24, PL_V_(m), PL_V_(acc), PL_V_(key), PL_V_(value)); PL_END_(pl_l1, pl_p1n, pl_x1, m, acc, key, value); } pl_x1: PL_EXIT_(pl_l1, pl_p1e, m, acc); }
+  { PL_SITE_(pl_s1, "use/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 24, kRangeFor); if (::pl::abi::idle(pl_s1)) {
+#line 24 "@GOLDEN_DIR@/loops_modern.cpp"
+  for (const auto& [key, value] : m) acc += value + int(key.size());
+} else { PL_VARS_(pl_p1e, 24, PL_V_(m), PL_V_(acc)); ::pl::abi::Loop pl_l1(pl_s1); PL_ENTER_(pl_l1, pl_p1e, pl_x1, ::pl::abi::trip_of(m), m, acc); 
+#line 24 "@GOLDEN_DIR@/loops_modern.cpp"
+  for (const auto& [key, value] : m) { PL_VARS_(pl_p1b, 24, PL_V_(m), PL_V_(acc), PL_V_(key), PL_V_(value)); PL_BEGIN_(pl_l1, pl_p1b, pl_x1, m, acc, key, value); acc += value + int(key.size()); PL_VARS_(pl_p1n, 24, PL_V_(m), PL_V_(acc), PL_V_(key), PL_V_(value)); PL_END_(pl_l1, pl_p1n, pl_x1, m, acc, key, value); } pl_x1: PL_EXIT_(pl_l1, pl_p1e, m, acc); } }
   auto twice = [&acc](int k) {
-    { PL_SITE_(pl_s2, "use/lambda0/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 26, kFor); PL_VARS_(pl_p2e, 26, PL_V_(k), PL_V_(acc)); ::pl::abi::Loop pl_l2(pl_s2); PL_ENTER_(pl_l2, pl_p2e, pl_x2, ::pl::abi::trip_count((long double)(0), (long double)(k), 1, false), k, acc); for (int j = 0; j < k; ++j) { PL_VARS_(pl_p2b, 26, PL_V_(k), PL_V_(acc), PL_V_(j)); PL_BEGIN_(pl_l2, pl_p2b, pl_x2, k, acc, j); acc += j; PL_VARS_(pl_p2n, 26, PL_V_(k), PL_V_(acc), PL_V_(j)); PL_END_(pl_l2, pl_p2n, pl_x2, k, acc, j); } pl_x2: PL_EXIT_(pl_l2, pl_p2e, k, acc); }
+    { PL_SITE_(pl_s2, "use/lambda0/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 26, kFor); if (::pl::abi::idle(pl_s2)) {
+#line 26 "@GOLDEN_DIR@/loops_modern.cpp"
+    for (int j = 0; j < k; ++j) acc += j;
+} else { PL_VARS_(pl_p2e, 26, PL_V_(k), PL_V_(acc)); ::pl::abi::Loop pl_l2(pl_s2); PL_ENTER_(pl_l2, pl_p2e, pl_x2, ::pl::abi::trip_count((long double)(0), (long double)(k), 1, false), k, acc); 
+#line 26 "@GOLDEN_DIR@/loops_modern.cpp"
+    for (int j = 0; j < k; ++j) { PL_VARS_(pl_p2b, 26, PL_V_(k), PL_V_(acc), PL_V_(j)); PL_BEGIN_(pl_l2, pl_p2b, pl_x2, k, acc, j); acc += j; PL_VARS_(pl_p2n, 26, PL_V_(k), PL_V_(acc), PL_V_(j)); PL_END_(pl_l2, pl_p2n, pl_x2, k, acc, j); } pl_x2: PL_EXIT_(pl_l2, pl_p2e, k, acc); } }
   };
   twice(3);
   EACH(q, 2) acc += q;

@@ -238,6 +238,62 @@ TEST(InstrumentLoops, OutputIsTheDriversOutput) {
   EXPECT_EQ(runPassOnCode<Pass::EmitManifest>(Code).Output, instrumentWithDriver(Code));
 }
 
+// ---- versioning: an uninstrumented copy of innermost loops -----------------
+
+TEST(InstrumentLoopsVersioning, InnermostLoopGetsAVerbatimCopyForWhenNothingListens) {
+  const std::string Code = R"cpp(float dot(const float *a, const float *b, int n) {
+  float s = 0;
+  for (int i = 0; i < n; ++i)
+    s += a[i] * b[i];
+  return s;
+}
+)cpp";
+  PassRun R = runPassOnCode<Pass::EmitManifest>(Code, {}, kInputFile, /*Versioning=*/true);
+  EXPECT_THAT(R.Output, HasSubstr("if (::pl::abi::idle(pl_s0)) {\n#line 3 \"/pl-test/input.cc\"\n"
+                                  "  for (int i = 0; i < n; ++i)\n    s += a[i] * b[i];\n} else {"));
+  // The instrumented copy follows, mapped to the same line again.
+  EXPECT_EQ(countOf(R.Output, "#line 3 \"/pl-test/input.cc\""), 2u);
+  EXPECT_EQ(countOf(R.Output, "PL_BEGIN_("), 1u);
+  EXPECT_THAT(compileErrors(R.Output), IsEmpty());
+  EXPECT_EQ(R.Output, instrumentWithDriver(Code, {}, kInputFile, /*Versioning=*/true));
+}
+
+TEST(InstrumentLoopsVersioning, PragmasAreCopiedWithTheirLoop) {
+  PassRun R = runPassOnCode<Pass::InstrumentLoops>(R"cpp(int f(int n) {
+  int s = 0;
+#pragma GCC unroll 2
+  for (int i = 0; i < n; ++i) s += i;
+  return s;
+}
+)cpp",
+                                                   {}, kInputFile, true);
+  EXPECT_EQ(countOf(R.Output, "#pragma GCC unroll 2\n  for (int i = 0; i < n; ++i)"), 2u) << R.Output;
+  EXPECT_THAT(compileErrors(R.Output), IsEmpty());
+}
+
+TEST(InstrumentLoopsVersioningNegatives, OnlyLoopsThatCanExistTwiceAreCopied) {
+  PassRun R = runPassOnCode<Pass::InstrumentLoops>(R"cpp(int f(int n) {
+  int s = 0;
+  for (int i = 0; i < n; ++i)       // outer: has a loop inside
+    for (int j = 0; j < i; ++j) s += j;
+  for (int i = 0; i < n; ++i) {     // a label inside
+  again:
+    if (++s % 7 == 0) goto again;
+  }
+  for (int i = 0; i < n; ++i) {     // a static local
+    static int calls = 0;
+    s += ++calls;
+  }
+  for (int i = 0; i < n; ++i) s += [i] { return i; }();  // a lambda
+  return s;
+}
+)cpp",
+                                                   {}, kInputFile, true);
+  EXPECT_EQ(countOf(R.Output, "::pl::abi::idle("), 1u) << "only the inner j loop: " << R.Output;
+  EXPECT_THAT(R.Output, HasSubstr("if (::pl::abi::idle(pl_s1))"));
+  EXPECT_THAT(compileErrors(R.Output), IsEmpty());
+}
+
 // ---- the output compiles whenever the input did ----------------------------
 
 TEST(InstrumentLoopsCompiles, NamesNestingContinueBreakAndExits) {

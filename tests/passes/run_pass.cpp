@@ -129,7 +129,7 @@ public:
     if (UpTo >= Pass::ModifiedVars) runModifiedVars(Ctx, Loops);
     if (UpTo >= Pass::InstrumentLoops) {
       Rewriter RW(SM, Ctx.getLangOpts());
-      runInstrumentLoops(Ctx, Loops, Main, RW);
+      runInstrumentLoops(Ctx, Loops, Main, RW, Run.Versioning);
       if (UpTo >= Pass::IncludePaths) runIncludePaths(SM, Includes, Main, RW);
       if (UpTo >= Pass::EmitManifest) runEmitManifest(Loops, Main, RW);
       RW.InsertText(SM.getLocForStartOfFile(Main),
@@ -190,8 +190,9 @@ std::vector<std::string> PassRun::fullNames() const {
 }
 
 PassRun runPassChain(Pass UpTo, const std::string &Code, const std::vector<std::string> &ExtraArgs,
-                     const std::string &FileName) {
+                     const std::string &FileName, bool Versioning) {
   PassRun Run;
+  Run.Versioning = Versioning;
   runOnCode(std::make_unique<ChainAction>(UpTo, Run), Code, ExtraArgs, FileName, Run.Errors);
   // Every test input is valid C++: the passes only run on code that parses.
   for (const std::string &E : Run.Errors) ADD_FAILURE() << "the test input does not compile: " << E;
@@ -199,11 +200,12 @@ PassRun runPassChain(Pass UpTo, const std::string &Code, const std::vector<std::
 }
 
 std::string instrumentWithDriver(const std::string &Code, const std::vector<std::string> &ExtraArgs,
-                                 const std::string &FileName) {
+                                 const std::string &FileName, bool Versioning) {
   std::vector<TuResult> Results;
   std::vector<std::string> Errors;
-  runOnCode(makeInstrumentActionFactory(Results, InstrumentOptions())->create(), Code, ExtraArgs,
-            FileName, Errors);
+  InstrumentOptions Opts;
+  Opts.Versioning = Versioning;
+  runOnCode(makeInstrumentActionFactory(Results, Opts)->create(), Code, ExtraArgs, FileName, Errors);
   for (const std::string &E : Errors) ADD_FAILURE() << "the test input does not compile: " << E;
   return Results.empty() ? std::string() : Results.front().Output;
 }

@@ -73,6 +73,7 @@ struct PassRun {
   /// The rewritten file (InstrumentLoops and later), with the contract
   /// include and #line header the driver adds.
   std::string Output;
+  bool Versioning = false; ///< how instrument-loops was run
 
   /// The loop with this full name, or nullptr.
   const Loop *loop(std::string_view FullName) const;
@@ -80,20 +81,23 @@ struct PassRun {
 };
 
 /// Runs the passes up to and including `UpTo` on `Code`.
+/// `Versioning` is off by default so that tests see one instrumented copy
+/// of each loop; the versioning tests turn it on.
 PassRun runPassChain(Pass UpTo, const std::string &Code,
                      const std::vector<std::string> &ExtraArgs = {},
-                     const std::string &FileName = kInputFile);
+                     const std::string &FileName = kInputFile, bool Versioning = false);
 
 template <Pass UpTo>
 PassRun runPassOnCode(const std::string &Code, const std::vector<std::string> &ExtraArgs = {},
-                      const std::string &FileName = kInputFile) {
-  return runPassChain(UpTo, Code, ExtraArgs, FileName);
+                      const std::string &FileName = kInputFile, bool Versioning = false) {
+  return runPassChain(UpTo, Code, ExtraArgs, FileName, Versioning);
 }
 
 /// The output of the real driver (makeInstrumentActionFactory) for `Code`.
 std::string instrumentWithDriver(const std::string &Code,
                                  const std::vector<std::string> &ExtraArgs = {},
-                                 const std::string &FileName = kInputFile);
+                                 const std::string &FileName = kInputFile,
+                                 bool Versioning = false);
 
 /// Compiles `Code` with -fsyntax-only against the runtime's headers
 /// (-I runtime/include) and returns its errors; empty means it compiles.

@@ -260,6 +260,13 @@ PL_ABI_INLINE std::uint32_t fire(Loop& loop, Event ev, const PointDesc& point, T
   return fire_cells(std::index_sequence_for<T...>{}, loop, ev, point, vars...);
 }
 
+// True when nothing listens to this loop at all (registered, no hook, no
+// tracking): the emitted code then runs an uninstrumented copy of an
+// innermost loop, so idle loops keep their vectorization.
+PL_ABI_INLINE bool idle(const Site& site) noexcept {
+  return site.mask.load(std::memory_order_relaxed) == 0;
+}
+
 // Whether an armed begin/end boundary can interest any hook: see
 // Site::period_begin. Iteration i begins when i % N == 0 and ends when
 // (i + 1) % N == 0, for every(N) hooks.
