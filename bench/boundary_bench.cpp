@@ -19,6 +19,7 @@
 //                         such filters run in the runtime (informational)
 //   <kernel>/filtered_time  the same with every_seconds(3600): after its one
 //                         run the hook sleeps and the loop is idle again
+//   <kernel>/filtered_once  the same with once_at(2^30): gated like every(N)
 //
 // Each case reports `time/elem` (time per innermost iteration) and
 // `boundaries` (boundary events per innermost iteration). After the run a
@@ -46,9 +47,12 @@
 
 namespace {
 
-enum class Mode { kPlain, kIdle, kOtherHook, kActiveHook, kFiltered, kFilteredWhen, kFilteredTime };
-constexpr const char* kModeName[] = {"plain",    "idle",          "other_hook",   "active_hook",
-                                     "filtered", "filtered_when", "filtered_time"};
+enum class Mode {
+  kPlain, kIdle, kOtherHook, kActiveHook, kFiltered, kFilteredWhen, kFilteredTime, kFilteredOnce
+};
+constexpr const char* kModeName[] = {"plain",         "idle",          "other_hook",
+                                     "active_hook",   "filtered",      "filtered_when",
+                                     "filtered_time", "filtered_once"};
 
 // Problem sizes: L2-resident, so the loops, not memory, set the pace.
 constexpr std::size_t kN = 1 << 16;  // elements of the 1-D kernels
@@ -68,8 +72,8 @@ class HookScope {
       });
     if (mode == Mode::kActiveHook)
       hook_ = pl::on(innermost).at(pl::iteration_end).call([](pl::Frame&) { ++g_hook_calls; });
-    if (mode == Mode::kFiltered)  // reaches the runtime at every iteration end, never runs
-      hook_ = pl::on(innermost).at(pl::iteration_end).every(std::uint64_t(1) << 30).call(
+    if (mode == Mode::kFiltered)  // armed at every iteration end, runs at 1 in 1000 (gated)
+      hook_ = pl::on(innermost).at(pl::iteration_end).every(1000).call(
           [](pl::Frame&) { ++g_hook_calls; });
     if (mode == Mode::kFilteredTime)  // every=1h: runs once, then sleeps (site idle)
       hook_ = pl::on(innermost).at(pl::iteration_end).every_seconds(3600).call(
@@ -79,6 +83,9 @@ class HookScope {
                   .at(pl::iteration_end)
                   .when([](const pl::Frame&) { return false; })
                   .call([](pl::Frame&) { ++g_hook_calls; });
+    if (mode == Mode::kFilteredOnce)  // once_at an iteration no call reaches: gated
+      hook_ = pl::on(innermost).at(pl::iteration_end).once_at(std::uint64_t(1) << 30).call(
+          [](pl::Frame&) { ++g_hook_calls; });
     // Enroll the other loop's site so the registry knows it.
     benchmark::DoNotOptimize(instr::other(3));
   }
@@ -243,8 +250,8 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     std::printf("| kernel | plain ns/elem | idle ns/elem | idle - plain ns/elem | "
                 "boundaries/elem | idle ns/boundary | other_hook ns/elem | active_hook ns/elem | "
                 "filtered ns/elem | **filtered-out event ns** | filtered by a predicate ns | "
-                "filtered by time ns |\n");
-    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                "filtered by time ns | filtered by once ns |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (const Kernel& k : kKernels) {
       const Row* plain = find(k.name, Mode::kPlain);
       const Row* idle = find(k.name, Mode::kIdle);
@@ -254,6 +261,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       const Row* filtered = find(k.name, Mode::kFiltered);
       const Row* filtered_when = find(k.name, Mode::kFilteredWhen);
       const Row* filtered_time = find(k.name, Mode::kFilteredTime);
+      const Row* filtered_once = find(k.name, Mode::kFilteredOnce);
       const double p = plain->ns_per_call / plain->elems;
       const double i = idle->ns_per_call / idle->elems;
       const double per_boundary =
@@ -265,12 +273,12 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       // the other boundaries (and kTrack's enter/exit) are charged too, as
       // other_hook shows them: (filtered - other_hook) is the event itself.
       const double f = col(filtered), o = col(other), w = col(filtered_when),
-                   t = col(filtered_time);
+                   t = col(filtered_time), n = col(filtered_once);
       auto minus = [o](double x) { return x >= 0 && o >= 0 ? x - o : -1.0; };
       std::printf("| %s | %.3f | %.3f | %+.3f | %.3f | %+.3f | %.3f | %.3f | %.3f | %.3f | %.3f | "
-                  "%.3f |\n",
+                  "%.3f | %.3f |\n",
                   k.name, p, i, i - p, idle->boundaries / idle->elems, per_boundary, o,
-                  col(active), f, minus(f), minus(w), minus(t));
+                  col(active), f, minus(f), minus(w), minus(t), minus(n));
     }
     std::printf("\nGoals: idle ns/boundary <= 1; filtered-out event <= 5 ns.\n");
   }
@@ -294,7 +302,7 @@ int main(int argc, char** argv) {
   for (const Kernel& k : kKernels) {
     for (Mode mode :
          {Mode::kPlain, Mode::kIdle, Mode::kOtherHook, Mode::kActiveHook, Mode::kFiltered,
-          Mode::kFilteredWhen, Mode::kFilteredTime}) {
+          Mode::kFilteredWhen, Mode::kFilteredTime, Mode::kFilteredOnce}) {
       const std::string name = std::string(k.name) + "/" + kModeName[int(mode)];
       auto* b = benchmark::RegisterBenchmark(name.c_str(), k.fn, mode);
       b->Args(k.args)->Unit(benchmark::kNanosecond);

@@ -33,19 +33,39 @@ std::uint8_t Registry::mask_for(const SiteRt& rt) const {
   return m;
 }
 
-// The gate of Site::period_*: gcd of the every(N) of all hooks on `ev`, or
-// 1 when one of them may run at any iteration (no every, or another filter
-// that is not a pure restriction of it).
-static std::uint32_t period_for(const HookList& hooks, abi::Event ev, bool stopping) {
-  if (stopping) return 1;
-  std::uint64_t g = 0;
+// The gate of Site::gate_*: a set {i : i >= first, (i - first) % period == 0}
+// holding every iteration at which some hook on `ev` may run. Each hook's
+// own set comes from its every(N) (begin: i % N == 0; end: (i + 1) % N == 0)
+// or once_at(N) (i == N); two sets are covered by period gcd(p1, p2,
+// |f1 - f2|) from min(f1, f2). Any other hook may run anywhere: no gate.
+static std::uint64_t gate_for(const HookList& hooks, abi::Event ev, bool stopping) {
+  constexpr std::uint64_t kOnce = 0xffffffffu;  // a period no loop reaches
+  if (stopping) return abi::Site::kAlways;
+  bool any = false;
+  std::uint64_t period = 0, first = 0;
   for (const HookRec* h : hooks) {
-    if (!(h->spec.events & ev)) continue;
-    std::uint64_t n = h->spec.every;
-    if (n <= 1 || n > 0xffffffffu) return 1;
-    g = std::gcd(g, n);
+    if (!(h->spec.events & ev) || h->asleep.load(std::memory_order_relaxed)) continue;
+    std::uint64_t p, f;
+    if (h->spec.once_at >= 0 && std::uint64_t(h->spec.once_at) < kOnce) {
+      p = kOnce;
+      f = std::uint64_t(h->spec.once_at);
+    } else if (h->spec.every > 1 && h->spec.every < kOnce) {
+      p = h->spec.every;
+      f = ev == abi::kEnd ? p - 1 : 0;
+    } else {
+      return abi::Site::kAlways;
+    }
+    if (!any) {
+      period = p;
+      first = f;
+      any = true;
+    } else {
+      period = std::gcd(std::gcd(period, p), first > f ? first - f : f - first);
+      first = std::min(first, f);
+    }
   }
-  return g == 0 ? 1 : std::uint32_t(g);
+  if (!any || period <= 1) return abi::Site::kAlways;
+  return period << 32 | first;
 }
 
 void Registry::rebuild(SiteRt& rt) {
@@ -53,11 +73,16 @@ void Registry::rebuild(SiteRt& rt) {
   for (auto& h : hooks_)
     if (selector_matches(h->spec.selector, rt.site->desc->name)) list->push_back(h.get());
   rt.hooks.store(list.get(), std::memory_order_release);
-  // Gates before the mask: an event let through by a new mask must not be
-  // gated by an old, larger period.
-  rt.site->period_begin.store(period_for(*list, abi::kBegin, stopping()), std::memory_order_relaxed);
-  rt.site->period_end.store(period_for(*list, abi::kEnd, stopping()), std::memory_order_relaxed);
   snapshots_.push_back(std::move(list));
+  publish(rt);
+}
+
+void Registry::publish(SiteRt& rt) {
+  const HookList& list = *rt.hooks.load(std::memory_order_relaxed);
+  // Gates before the mask: an event let through by a new mask must not be
+  // held back by an old, narrower gate.
+  rt.site->gate_begin.store(gate_for(list, abi::kBegin, stopping()), std::memory_order_relaxed);
+  rt.site->gate_end.store(gate_for(list, abi::kEnd, stopping()), std::memory_order_relaxed);
   rt.site->mask.store(mask_for(rt), std::memory_order_relaxed);
 }
 
@@ -164,7 +189,7 @@ void Registry::drain_async() {
 
 void Registry::remask() {
   std::lock_guard lock(mu_);
-  for (auto& s : sites_) s->site->mask.store(mask_for(*s), std::memory_order_relaxed);
+  for (auto& s : sites_) publish(*s);
 }
 
 static std::int64_t steady_ns() {
@@ -178,7 +203,7 @@ void Registry::sleep_until(HookRec& h, std::int64_t wake_ns) {
     std::lock_guard lock(mu_);
     h.asleep.store(true, std::memory_order_relaxed);
     wakeups_.emplace_back(wake_ns, &h);
-    for (auto& s : sites_) s->site->mask.store(mask_for(*s), std::memory_order_relaxed);
+    for (auto& s : sites_) publish(*s);
     if (!ticker_started_) {
       ticker_started_ = true;
       std::thread([this] { ticker(); }).detach();  // lives as long as the process
@@ -202,7 +227,7 @@ void Registry::ticker() {
     }
     next->second->asleep.store(false, std::memory_order_relaxed);
     wakeups_.erase(next);
-    for (auto& s : sites_) s->site->mask.store(mask_for(*s), std::memory_order_relaxed);
+    for (auto& s : sites_) publish(*s);
   }
 }
 

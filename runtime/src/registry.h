@@ -76,6 +76,7 @@ class Registry {
 
  private:
   void rebuild(SiteRt& rt);  // holds mu_
+  void publish(SiteRt& rt);  // holds mu_: gates and mask from rt's hook list
   void check_against_manifest(const HookRec& h) const;  // holds mu_
   std::uint8_t mask_for(const SiteRt& rt) const;
 

@@ -127,6 +127,25 @@ TEST_F(Config, TimeFilteredHooksWakeUpForTheirNextPeriod) {
   EXPECT_LE(runs, 10);
 }
 
+TEST_F(Config, GatedFiltersOnOneLoopStillSeeEveryIterationTheyWant) {
+  // The emitted gate covers all every/once hooks of an event at once; none
+  // of their iterations may be lost.
+  std::vector<std::uint64_t> e4, e6, once10, b3;
+  pl::on("loops::sum/loop0").every(4).call([&](pl::Frame& f) { e4.push_back(f.iteration()); });
+  pl::on("loops::sum/loop0").every(6).call([&](pl::Frame& f) { e6.push_back(f.iteration()); });
+  pl::on("loops::sum/loop0").at(pl::iteration_begin).once_at(10).call([&](pl::Frame& f) {
+    once10.push_back(f.iteration());
+  });
+  pl::on("loops::sum/loop0").at(pl::iteration_begin).every(3).call([&](pl::Frame& f) {
+    b3.push_back(f.iteration());
+  });
+  EXPECT_EQ(loops::sum(13), 78);
+  EXPECT_EQ(e4, (std::vector<std::uint64_t>{3, 7, 11}));
+  EXPECT_EQ(e6, (std::vector<std::uint64_t>{5, 11}));
+  EXPECT_EQ(once10, (std::vector<std::uint64_t>{10}));
+  EXPECT_EQ(b3, (std::vector<std::uint64_t>{0, 3, 6, 9, 12}));
+}
+
 TEST_F(Config, EverySecondsLimitsTheRate) {
   int runs = 0;
   pl::on("loops::sum/loop0").every_seconds(3600).call([&](pl::Frame&) { ++runs; });

@@ -39,7 +39,7 @@
 
 namespace pl::abi {
 
-inline constexpr std::uint32_t kContractVersion = 2;
+inline constexpr std::uint32_t kContractVersion = 3;
 
 // Loop boundary events. Also used as bits of Site::mask.
 enum Event : std::uint8_t {
@@ -162,12 +162,14 @@ struct Site {
   std::atomic<std::uint8_t> mask{0xff};  // kUnseen: registers on first event
   const SiteDesc* desc;
   std::atomic<void*> runtime{nullptr};  // owned by libpl
-  // When every hook listening to kBegin (kEnd) runs only every N-th
-  // iteration, the gcd of those N: an armed boundary whose iteration is not
-  // a multiple of it skips the runtime call altogether (filtered-out events
-  // then cost a load and a division, not a call). 1 = no gating.
-  std::atomic<std::uint32_t> period_begin{1};
-  std::atomic<std::uint32_t> period_end{1};
+  // Which iterations i can interest a hook on kBegin (kEnd), computed by the
+  // runtime from the hooks' every(N) and once_at(N) filters: i >= first and
+  // (i - first) % period == 0, packed as period << 32 | first. An armed
+  // boundary outside that set skips the runtime call altogether, so a
+  // filtered-out event costs a load and a division, not a call.
+  static constexpr std::uint64_t kAlways = std::uint64_t(1) << 32;  // period 1, first 0
+  std::atomic<std::uint64_t> gate_begin{kAlways};
+  std::atomic<std::uint64_t> gate_end{kAlways};
   constexpr explicit Site(const SiteDesc* d) : desc(d) {}
 };
 
@@ -268,15 +270,17 @@ PL_ABI_INLINE bool idle(const Site& site) noexcept {
 }
 
 // Whether an armed begin/end boundary can interest any hook: see
-// Site::period_begin. Iteration i begins when i % N == 0 and ends when
-// (i + 1) % N == 0, for every(N) hooks.
+// Site::gate_begin.
 template <Event ev>
 PL_ABI_INLINE bool due(const Loop& loop) noexcept {
-  const std::uint32_t p = (ev == kBegin ? loop.site.period_begin : loop.site.period_end)
-                              .load(std::memory_order_relaxed);
-  if (p <= 1) return true;
-  const std::uint64_t n = ev == kBegin ? loop.iterations - 1 : loop.iterations;
-  return (n < (std::uint64_t(1) << 32) ? std::uint32_t(n) % p : n % p) == 0;
+  const std::uint64_t g =
+      (ev == kBegin ? loop.site.gate_begin : loop.site.gate_end).load(std::memory_order_relaxed);
+  if (g == Site::kAlways) return true;
+  const std::uint32_t period = std::uint32_t(g >> 32), first = std::uint32_t(g);
+  const std::uint64_t i = loop.iterations - 1;  // the current iteration
+  if (i < first) return false;
+  const std::uint64_t d = i - first;
+  return (d < (std::uint64_t(1) << 32) ? std::uint32_t(d) % period : d % period) == 0;
 }
 
 // Trip count of a range, when it has a size.
