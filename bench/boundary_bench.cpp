@@ -33,9 +33,8 @@
 #include "kernels.h"
 #undef PL_BENCH_NS
 
-#include <pl/pl.h>
-
 #include <benchmark/benchmark.h>
+#include <pl/pl.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -48,11 +47,17 @@
 namespace {
 
 enum class Mode {
-  kPlain, kIdle, kOtherHook, kActiveHook, kFiltered, kFilteredWhen, kFilteredTime, kFilteredOnce
+  kPlain,
+  kIdle,
+  kOtherHook,
+  kActiveHook,
+  kFiltered,
+  kFilteredWhen,
+  kFilteredTime,
+  kFilteredOnce
 };
-constexpr const char* kModeName[] = {"plain",         "idle",          "other_hook",
-                                     "active_hook",   "filtered",      "filtered_when",
-                                     "filtered_time", "filtered_once"};
+constexpr const char* kModeName[] = {"plain",    "idle",          "other_hook",    "active_hook",
+                                     "filtered", "filtered_when", "filtered_time", "filtered_once"};
 
 // Problem sizes: L2-resident, so the loops, not memory, set the pace.
 constexpr std::size_t kN = 1 << 16;  // elements of the 1-D kernels
@@ -73,19 +78,23 @@ class HookScope {
     if (mode == Mode::kActiveHook)
       hook_ = pl::on(innermost).at(pl::iteration_end).call([](pl::Frame&) { ++g_hook_calls; });
     if (mode == Mode::kFiltered)  // armed at every iteration end, runs at 1 in 1000 (gated)
-      hook_ = pl::on(innermost).at(pl::iteration_end).every(1000).call(
-          [](pl::Frame&) { ++g_hook_calls; });
+      hook_ = pl::on(innermost).at(pl::iteration_end).every(1000).call([](pl::Frame&) {
+        ++g_hook_calls;
+      });
     if (mode == Mode::kFilteredTime)  // every=1h: runs once, then sleeps (site idle)
-      hook_ = pl::on(innermost).at(pl::iteration_end).every_seconds(3600).call(
-          [](pl::Frame&) { ++g_hook_calls; });
+      hook_ = pl::on(innermost).at(pl::iteration_end).every_seconds(3600).call([](pl::Frame&) {
+        ++g_hook_calls;
+      });
     if (mode == Mode::kFilteredWhen)  // rejected by a predicate, in the runtime
       hook_ = pl::on(innermost)
                   .at(pl::iteration_end)
                   .when([](const pl::Frame&) { return false; })
                   .call([](pl::Frame&) { ++g_hook_calls; });
     if (mode == Mode::kFilteredOnce)  // once_at an iteration no call reaches: gated
-      hook_ = pl::on(innermost).at(pl::iteration_end).once_at(std::uint64_t(1) << 30).call(
-          [](pl::Frame&) { ++g_hook_calls; });
+      hook_ = pl::on(innermost)
+                  .at(pl::iteration_end)
+                  .once_at(std::uint64_t(1) << 30)
+                  .call([](pl::Frame&) { ++g_hook_calls; });
     // Enroll the other loop's site so the registry knows it.
     benchmark::DoNotOptimize(instr::other(3));
   }
@@ -161,8 +170,10 @@ void bm_axpy(benchmark::State& state, Mode mode) {
   float a = 1e-6f;
   for (auto _ : state) {
     benchmark::DoNotOptimize(a);
-    if (mode == Mode::kPlain) plain::axpy(a, x, y, n);
-    else instr::axpy(a, x, y, n);
+    if (mode == Mode::kPlain)
+      plain::axpy(a, x, y, n);
+    else
+      instr::axpy(a, x, y, n);
     benchmark::ClobberMemory();
   }
   set_counters(state, double(n), 2.0 * double(n) + 2);
@@ -247,10 +258,11 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   void PrintSummary() const {
     std::printf("\nIdle overhead per kernel (CPU time%s):\n\n",
                 any_median() ? ", medians of the repetitions" : ", single runs");
-    std::printf("| kernel | plain ns/elem | idle ns/elem | idle - plain ns/elem | "
-                "boundaries/elem | idle ns/boundary | other_hook ns/elem | active_hook ns/elem | "
-                "filtered ns/elem | **filtered-out event ns** | filtered by a predicate ns | "
-                "filtered by time ns | filtered by once ns |\n");
+    std::printf(
+        "| kernel | plain ns/elem | idle ns/elem | idle - plain ns/elem | "
+        "boundaries/elem | idle ns/boundary | other_hook ns/elem | active_hook ns/elem | "
+        "filtered ns/elem | **filtered-out event ns** | filtered by a predicate ns | "
+        "filtered by time ns | filtered by once ns |\n");
     std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (const Kernel& k : kKernels) {
       const Row* plain = find(k.name, Mode::kPlain);
@@ -266,19 +278,18 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       const double i = idle->ns_per_call / idle->elems;
       const double per_boundary =
           (idle->ns_per_call - plain->ns_per_call * idle->elems / plain->elems) / idle->boundaries;
-      auto col = [](const Row* r) {
-        return r && r->elems > 0 ? r->ns_per_call / r->elems : -1.0;
-      };
+      auto col = [](const Row* r) { return r && r->elems > 0 ? r->ns_per_call / r->elems : -1.0; };
       // One iteration_end event per innermost iteration reaches the runtime;
       // the other boundaries (and kTrack's enter/exit) are charged too, as
       // other_hook shows them: (filtered - other_hook) is the event itself.
       const double f = col(filtered), o = col(other), w = col(filtered_when),
                    t = col(filtered_time), n = col(filtered_once);
       auto minus = [o](double x) { return x >= 0 && o >= 0 ? x - o : -1.0; };
-      std::printf("| %s | %.3f | %.3f | %+.3f | %.3f | %+.3f | %.3f | %.3f | %.3f | %.3f | %.3f | "
-                  "%.3f | %.3f |\n",
-                  k.name, p, i, i - p, idle->boundaries / idle->elems, per_boundary, o,
-                  col(active), f, minus(f), minus(w), minus(t), minus(n));
+      std::printf(
+          "| %s | %.3f | %.3f | %+.3f | %.3f | %+.3f | %.3f | %.3f | %.3f | %.3f | %.3f | "
+          "%.3f | %.3f |\n",
+          k.name, p, i, i - p, idle->boundaries / idle->elems, per_boundary, o, col(active), f,
+          minus(f), minus(w), minus(t), minus(n));
     }
     std::printf("\nGoals: idle ns/boundary <= 1; filtered-out event <= 5 ns.\n");
   }

@@ -13,8 +13,8 @@
 #include "clang/AST/ASTConsumer.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
-#include "clang/Lex/Preprocessor.h"
 #include "clang/Lex/HeaderSearchOptions.h"
+#include "clang/Lex/Preprocessor.h"
 #include "clang/Rewrite/Core/Rewriter.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -29,10 +29,10 @@ namespace {
 
 std::vector<ListedVar> listed(const std::vector<VisibleVar> &Vs) {
   std::vector<ListedVar> Out;
-  for (const VisibleVar &V : Vs) Out.push_back({V.Name, V.Type});
+  for (const VisibleVar &V : Vs)
+    Out.push_back({V.Name, V.Type});
   return Out;
 }
-
 
 /// The rewritten text of file F, with the contract include and a #line
 /// directive pointing back at the original.
@@ -60,7 +60,8 @@ public:
       bool Pick = false;
       if (!Opts.HeaderGlobs.empty() && F.isValid()) {
         std::string Path = absolutePath(SM, F);
-        for (const std::string &G : Opts.HeaderGlobs) Pick |= pathGlobMatches(G, Path);
+        for (const std::string &G : Opts.HeaderGlobs)
+          Pick |= pathGlobMatches(G, Path);
       }
       return Chosen[F] = Pick;
     };
@@ -83,7 +84,7 @@ public:
       H.Path = absolutePath(SM, F);
       H.IncludeRoot = includeRootOf(H.Path);
       H.Instrumented = runInstrumentLoops(Ctx, Loops, F, RW, Opts.Versioning);
-      if (H.Instrumented == 0) continue;  // nothing to shadow
+      if (H.Instrumented == 0) continue; // nothing to shadow
       if (H.IncludeRoot.empty()) {
         Result.Notes.push_back({H.Path, 1, 1, "error",
                                 "header selected with --headers is not under any -I/-isystem "
@@ -99,8 +100,9 @@ public:
             return C.second && pathGlobMatches(G, absolutePath(SM, C.first));
           }))
         Result.Notes.push_back({Result.MainFile, 1, 1, "error",
-                                "--headers '" + G + "' matches no header this file includes "
-                                "(pass --lenient to go on without it)"});
+                                "--headers '" + G +
+                                    "' matches no header this file includes "
+                                    "(pass --lenient to go on without it)"});
 
     for (const LoopRecord &R : Loops) {
       ListedLoop L;
@@ -136,8 +138,8 @@ private:
       llvm::sys::fs::make_absolute(Dir);
       llvm::sys::path::remove_dots(Dir, true);
       llvm::StringRef D(Dir);
-      if (Path.size() > D.size() && llvm::StringRef(Path).starts_with(D) &&
-          Path[D.size()] == '/' && D.size() > Best.size())
+      if (Path.size() > D.size() && llvm::StringRef(Path).starts_with(D) && Path[D.size()] == '/' &&
+          D.size() > Best.size())
         Best = std::string(D);
     }
     return Best;

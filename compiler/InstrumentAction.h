@@ -49,7 +49,7 @@ struct TuResult {
   std::vector<HeaderResult> Headers;
   std::vector<ListedLoop> Loops;
   std::vector<ToolNote> Notes;
-  std::string Output; // the instrumented text
+  std::string Output;                    // the instrumented text
   std::vector<std::string> Dependencies; // every file the TU read
   unsigned Instrumented = 0;
 };

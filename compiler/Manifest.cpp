@@ -9,7 +9,8 @@ namespace {
 /// "a : int, b : double" for the variables not already listed in `Before`.
 std::string newVars(const std::vector<ListedVar> &Vars, const std::vector<ListedVar> &Before) {
   std::set<std::string> Known;
-  for (const ListedVar &V : Before) Known.insert(V.Name + ":" + V.Type);
+  for (const ListedVar &V : Before)
+    Known.insert(V.Name + ":" + V.Type);
   std::string S;
   for (const ListedVar &V : Vars) {
     if (Known.count(V.Name + ":" + V.Type)) continue;
@@ -20,7 +21,8 @@ std::string newVars(const std::vector<ListedVar> &Vars, const std::vector<Listed
 
 llvm::json::Array varsJson(const std::vector<ListedVar> &Vars) {
   llvm::json::Array A;
-  for (const ListedVar &V : Vars) A.push_back(llvm::json::Object{{"name", V.Name}, {"type", V.Type}});
+  for (const ListedVar &V : Vars)
+    A.push_back(llvm::json::Object{{"name", V.Name}, {"type", V.Type}});
   return A;
 }
 
@@ -42,7 +44,8 @@ void printLoopList(llvm::raw_ostream &OS, const std::vector<TuResult> &Results) 
       OS << "  begin     + " << newVars(L.BeginVars, L.EnterVars) << "\n";
       OS << "  end       + " << newVars(L.EndVars, L.BeginVars) << "\n";
       std::string State;
-      for (const std::string &V : L.State) State += (State.empty() ? "" : ", ") + V;
+      for (const std::string &V : L.State)
+        State += (State.empty() ? "" : ", ") + V;
       OS << "  state       " << (State.empty() ? "(none)" : State)
          << "   (what the nest may modify; a checkpoint here holds these)\n\n";
     }
@@ -53,22 +56,22 @@ llvm::json::Value manifestJson(const std::vector<TuResult> &Results) {
   llvm::json::Array Loops;
   for (const TuResult &TU : Results) {
     for (const ListedLoop &L : TU.Loops) {
-      llvm::json::Object O{{"name", L.FullName},
-                           {"function", L.Function},
-                           {"label", L.Label},
-                           {"label_source", L.LabelSource},
-                           {"file", L.File},
-                           {"line", L.Line},
-                           {"column", L.Column},
-                           {"kind", L.Kind},
-                           {"parent", L.Parent.empty() ? llvm::json::Value(nullptr)
-                                                       : llvm::json::Value(L.Parent)},
-                           {"instrumented", L.Instrumented},
-                           {"trip_count_known", L.Counted},
-                           {"state", llvm::json::Array(L.State)},
-                           {"vars", llvm::json::Object{{"enter", varsJson(L.EnterVars)},
-                                                       {"begin", varsJson(L.BeginVars)},
-                                                       {"end", varsJson(L.EndVars)}}}};
+      llvm::json::Object O{
+          {"name", L.FullName},
+          {"function", L.Function},
+          {"label", L.Label},
+          {"label_source", L.LabelSource},
+          {"file", L.File},
+          {"line", L.Line},
+          {"column", L.Column},
+          {"kind", L.Kind},
+          {"parent", L.Parent.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(L.Parent)},
+          {"instrumented", L.Instrumented},
+          {"trip_count_known", L.Counted},
+          {"state", llvm::json::Array(L.State)},
+          {"vars", llvm::json::Object{{"enter", varsJson(L.EnterVars)},
+                                      {"begin", varsJson(L.BeginVars)},
+                                      {"end", varsJson(L.EndVars)}}}};
       if (!L.Instrumented) O["skip_reason"] = L.SkipReason;
       Loops.push_back(std::move(O));
     }

@@ -38,34 +38,39 @@ static cl::opt<std::string> BuildPath("p", cl::desc("Build directory with compil
                                       cl::value_desc("dir"), cl::cat(Category));
 static cl::opt<std::string> OutDir("o", cl::desc("Output directory (mirrors source paths)"),
                                    cl::value_desc("dir"), cl::cat(Category));
-static cl::opt<std::string> SourceRoot(
-    "source-root", cl::desc("Outputs mirror paths relative to this directory (default: cwd)"),
-    cl::value_desc("dir"), cl::cat(Category));
+static cl::opt<std::string>
+    SourceRoot("source-root",
+               cl::desc("Outputs mirror paths relative to this directory (default: cwd)"),
+               cl::value_desc("dir"), cl::cat(Category));
 static cl::opt<bool> List("list", cl::desc("Print every loop, its name and visible locals"),
                           cl::cat(Category));
 static cl::opt<std::string> ManifestFile("manifest", cl::desc("Write the loop manifest as JSON"),
                                          cl::value_desc("file"), cl::cat(Category));
-static cl::list<std::string> Headers(
-    "headers", cl::desc("Also instrument included headers whose absolute path matches one of "
-                        "these globs (comma-separated; ** crosses directories)"),
-    cl::value_desc("glob,..."), cl::CommaSeparated, cl::cat(Category));
-static cl::opt<std::string> ShadowDir(
-    "shadow-dir", cl::desc("Where instrumented headers go: a mirror of their include directory "
-                           "(put <dir>/<include dir> first on the include path)"),
-    cl::value_desc("dir"), cl::cat(Category));
-static cl::opt<bool> Lenient(
-    "lenient", cl::desc("A header selection that cannot be honoured is a warning, not an error"),
-    cl::cat(Category));
+static cl::list<std::string>
+    Headers("headers",
+            cl::desc("Also instrument included headers whose absolute path matches one of "
+                     "these globs (comma-separated; ** crosses directories)"),
+            cl::value_desc("glob,..."), cl::CommaSeparated, cl::cat(Category));
+static cl::opt<std::string>
+    ShadowDir("shadow-dir",
+              cl::desc("Where instrumented headers go: a mirror of their include directory "
+                       "(put <dir>/<include dir> first on the include path)"),
+              cl::value_desc("dir"), cl::cat(Category));
+static cl::opt<bool>
+    Lenient("lenient",
+            cl::desc("A header selection that cannot be honoured is a warning, not an error"),
+            cl::cat(Category));
 static cl::opt<bool> NoVersioning(
     "no-versioning",
     cl::desc("Do not give innermost loops an uninstrumented copy for when nothing listens "
              "(keeps every output line on its original line, at some idle cost)"),
     cl::cat(Category));
-static cl::opt<std::string> DepFile(
-    "depfile", cl::desc("Write a Makefile-style depfile for the output (one source only)"),
-    cl::value_desc("file"), cl::cat(Category));
+static cl::opt<std::string>
+    DepFile("depfile", cl::desc("Write a Makefile-style depfile for the output (one source only)"),
+            cl::value_desc("file"), cl::cat(Category));
 static cl::opt<std::string> ResourceDir(
-    "resource-dir", cl::desc("Clang resource directory (builtin headers); default: " PL_CLANG_RESOURCE_DIR),
+    "resource-dir",
+    cl::desc("Clang resource directory (builtin headers); default: " PL_CLANG_RESOURCE_DIR),
     cl::value_desc("dir"), cl::cat(Category));
 
 static int fail(const llvm::Twine &Msg) {
@@ -207,7 +212,8 @@ int main(int argc, const char **argv) {
     // then set); for a source that is a silent wrong guess, so refuse it.
     std::vector<CompileCommand> Cmds = Db->getCompileCommands(F);
     if (Cmds.empty() || !Cmds.front().Heuristic.empty())
-      return fail("'" + F + "' has no entry in the compilation database\n  fix: make it part "
+      return fail("'" + F +
+                  "' has no entry in the compilation database\n  fix: make it part "
                   "of the build that wrote compile_commands.json, or give flags after `--`");
   }
 
@@ -241,7 +247,8 @@ int main(int argc, const char **argv) {
       for (size_t I = 0; I < Args.size(); ++I) {
         llvm::StringRef A(Args[I]);
         for (llvm::StringRef Flag : {"-I", "-isystem", "-iquote", "-idirafter"}) {
-          if (A == Flag && I + 1 < Args.size() && llvm::StringRef(Args[I + 1]).starts_with(Shadow)) {
+          if (A == Flag && I + 1 < Args.size() &&
+              llvm::StringRef(Args[I + 1]).starts_with(Shadow)) {
             ++I;
             A = "";
             break;
@@ -256,9 +263,9 @@ int main(int argc, const char **argv) {
       return Out;
     });
   }
-  Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
-      {"-resource-dir=" + Resource, "-w", "-Wno-unknown-warning-option"},
-      ArgumentInsertPosition::BEGIN));
+  Tool.appendArgumentsAdjuster(
+      getInsertArgumentAdjuster({"-resource-dir=" + Resource, "-w", "-Wno-unknown-warning-option"},
+                                ArgumentInsertPosition::BEGIN));
   std::vector<pl::TuResult> Results;
   pl::InstrumentOptions Opts;
   Opts.HeaderGlobs.assign(Headers.begin(), Headers.end());
@@ -311,9 +318,11 @@ int main(int argc, const char **argv) {
       }
       return E;
     };
-    std::string D = Escape(OutDir.empty() ? absolute(ManifestFile)
-                                          : outputPathFor(Results[0].MainFile, Root)) + ":";
-    for (const std::string &Dep : Results[0].Dependencies) D += " \\\n  " + Escape(Dep);
+    std::string D =
+        Escape(OutDir.empty() ? absolute(ManifestFile) : outputPathFor(Results[0].MainFile, Root)) +
+        ":";
+    for (const std::string &Dep : Results[0].Dependencies)
+      D += " \\\n  " + Escape(Dep);
     if (!writeAtomically(absolute(DepFile), D + "\n")) Ok = false;
   }
   return Ok ? 0 : 1;

@@ -27,7 +27,8 @@ void runEmitManifest(const std::vector<LoopRecord> &Loops, FileID File, Rewriter
     Add(R.EnterVars);
     Add(R.BeginVars);
     Add(R.EndVars);
-    for (const ContinuePoint &C : R.Continues) Add(C.Vars);
+    for (const ContinuePoint &C : R.Continues)
+      Add(C.Vars);
     Rows += "\n  {" + cxxStringLiteral(R.FullName) + ", " + cxxStringLiteral(R.File) + ", " +
             std::to_string(R.Line) + ", " + cxxStringLiteral(Vars) + "},";
     ++N;
@@ -39,7 +40,8 @@ void runEmitManifest(const std::vector<LoopRecord> &Loops, FileID File, Rewriter
   std::string Id = llvm::utohexstr(llvm::xxh3_64bits(SM.getBufferData(File)));
   RW.InsertTextAfter(SM.getLocForEndOfFile(File),
                      "\n// pl-instrument: the loops of this file, for the runtime's checks.\n"
-                     "#ifndef PL_MANIFEST_" + Id + "\n#define PL_MANIFEST_" + Id +
+                     "#ifndef PL_MANIFEST_" +
+                         Id + "\n#define PL_MANIFEST_" + Id +
                          "\nnamespace {\nconst ::pl::abi::ManifestLoop pl_manifest_" + Id +
                          "[] = {" + Rows +
                          "\n};\n[[maybe_unused]] const bool pl_manifest_registered_" + Id +

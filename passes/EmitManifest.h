@@ -28,8 +28,7 @@
 
 namespace pl {
 
-void runEmitManifest(const std::vector<LoopRecord> &Loops, clang::FileID File,
-                     clang::Rewriter &RW);
+void runEmitManifest(const std::vector<LoopRecord> &Loops, clang::FileID File, clang::Rewriter &RW);
 
 } // namespace pl
 

@@ -88,8 +88,8 @@ bool duplicable(const LoopRecord &R, const SourceManager &SM, const LangOptions 
 
 class Emitter {
 public:
-  Emitter(ASTContext &Ctx, Rewriter &RW) : SM(Ctx.getSourceManager()), LO(Ctx.getLangOpts()),
-                                           RW(RW) {}
+  Emitter(ASTContext &Ctx, Rewriter &RW)
+      : SM(Ctx.getSourceManager()), LO(Ctx.getLangOpts()), RW(RW) {}
 
   void emit(const LoopRecord &R, unsigned K, bool Version) {
     Id = std::to_string(K);
@@ -111,7 +111,8 @@ public:
           Lexer::getSourceText(CharSourceRange::getCharRange(At.Loc, End), SM, LO).str();
       unsigned Line = SM.getSpellingLineNumber(At.Loc);
       std::string Pad(SM.getSpellingColumnNumber(At.Loc) - 1, ' ');
-      std::string LineDirective = "\n#line " + std::to_string(Line) + " " + cxxStringLiteral(R.File) + "\n";
+      std::string LineDirective =
+          "\n#line " + std::to_string(Line) + " " + cxxStringLiteral(R.File) + "\n";
       RW.InsertText(At.Loc,
                     Site + "if (::pl::abi::idle(pl_s" + Id + ")) {" + LineDirective + Pad +
                         Original + "\n} else { " + Open + LineDirective + Pad,
@@ -166,21 +167,23 @@ private:
                           const std::vector<VisibleVar> &Vs) {
     if (Vs.empty()) return "PL_NOVARS_(" + Name + ", " + std::to_string(Line) + "); ";
     std::string S = "PL_VARS_(" + Name + ", " + std::to_string(Line);
-    for (const VisibleVar &V : Vs) S += ", PL_V_(" + V.Name + ")";
+    for (const VisibleVar &V : Vs)
+      S += ", PL_V_(" + V.Name + ")";
     return S + "); ";
   }
 
   static std::string args(const std::vector<VisibleVar> &Vs) {
     std::string S;
-    for (const VisibleVar &V : Vs) S += ", " + V.Name;
+    for (const VisibleVar &V : Vs)
+      S += ", " + V.Name;
     return S;
   }
 
   std::string point(const std::string &Tag, unsigned Line, const char *Macro,
                     const std::vector<VisibleVar> &Vs) const {
     std::string Name = "pl_p" + Id + Tag;
-    return vars(Name, Line, Vs) + Macro + "(pl_l" + Id + ", " + Name + ", pl_x" + Id +
-           args(Vs) + "); ";
+    return vars(Name, Line, Vs) + Macro + "(pl_l" + Id + ", " + Name + ", pl_x" + Id + args(Vs) +
+           "); ";
   }
 
   const SourceManager &SM;

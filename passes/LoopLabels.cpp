@@ -75,8 +75,7 @@ public:
   void MacroExpands(const Token &Name, const MacroDefinition &, SourceRange Range,
                     const MacroArgs *Args) override {
     const IdentifierInfo *II = Name.getIdentifierInfo();
-    if (!II || II->getName() != "PL_LOOP" || !Args || Args->getNumMacroArguments() != 1)
-      return;
+    if (!II || II->getName() != "PL_LOOP" || !Args || Args->getNumMacroArguments() != 1) return;
     const Token *Arg = Args->getUnexpArgument(0);
     if (!Arg || Arg->is(tok::eof) || !Arg->getIdentifierInfo()) return;
     Out.push_back({Range.getBegin(), Arg->getIdentifierInfo()->getName().str()});
@@ -97,16 +96,16 @@ struct Context {
 
 class Finder : public RecursiveASTVisitor<Finder> {
 public:
-  Finder(ASTContext &Ctx, const FileFilter &Selected) : Ctx(Ctx), SM(Ctx.getSourceManager()),
-                                                        Selected(Selected) {
+  Finder(ASTContext &Ctx, const FileFilter &Selected)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Selected(Selected) {
     Policy = Ctx.getPrintingPolicy();
     Policy.SuppressUnwrittenScope = true;
     Policy.SuppressInlineNamespace = true;
   }
 
   std::vector<LoopRecord> Loops;
-  std::map<const Stmt *, std::string> Labels;     // loop -> C++ label
-  std::map<const Stmt *, const Stmt *> Wrappers;  // loop -> AttributedStmt
+  std::map<const Stmt *, std::string> Labels;    // loop -> C++ label
+  std::map<const Stmt *, const Stmt *> Wrappers; // loop -> AttributedStmt
 
   bool shouldVisitTemplateInstantiations() const { return false; }
 
@@ -118,8 +117,8 @@ public:
       SourceLocation L = SM.getExpansionLoc(D->getLocation());
       if (L.isInvalid() || !Selected(SM.getFileID(L))) return true;
     }
-    if (auto *FD = dyn_cast<FunctionDecl>(D); FD && FD->doesThisDeclarationHaveABody() &&
-                                              !isLambdaCallOperator(FD)) {
+    if (auto *FD = dyn_cast<FunctionDecl>(D);
+        FD && FD->doesThisDeclarationHaveABody() && !isLambdaCallOperator(FD)) {
       if (FD->isTemplateInstantiation())
         return true; // explicit instantiation: its pattern is visited instead
       std::string Name;
@@ -156,12 +155,12 @@ public:
     return RecursiveASTVisitor::TraverseAttributedStmt(AS);
   }
 
-#define PL_LOOP_TRAVERSE(CLASS, KIND)                                                        \
-  bool Traverse##CLASS(CLASS *S, DataRecursionQueue * = nullptr) {                           \
-    bool Pushed = enter(S, KIND);                                                            \
-    bool R = RecursiveASTVisitor::Traverse##CLASS(S);                                        \
-    if (Pushed) Contexts.back().LoopStack.pop_back();                                        \
-    return R;                                                                                \
+#define PL_LOOP_TRAVERSE(CLASS, KIND)                                                              \
+  bool Traverse##CLASS(CLASS *S, DataRecursionQueue * = nullptr) {                                 \
+    bool Pushed = enter(S, KIND);                                                                  \
+    bool R = RecursiveASTVisitor::Traverse##CLASS(S);                                              \
+    if (Pushed) Contexts.back().LoopStack.pop_back();                                              \
+    return R;                                                                                      \
   }
   PL_LOOP_TRAVERSE(ForStmt, LoopKind::For)
   PL_LOOP_TRAVERSE(CXXForRangeStmt, LoopKind::RangeFor)
@@ -235,14 +234,15 @@ void applyMarkers(const SourceManager &SM, const std::vector<LoopMarker> &Marker
     }
     if (!Best) {
       Notes.push_back(makeNote(SM, ML, "warning",
-                               "PL_LOOP(" + M.Name + ") is not followed by a loop in the same "
-                               "function; it names nothing (place it right before a loop)"));
+                               "PL_LOOP(" + M.Name +
+                                   ") is not followed by a loop in the same "
+                                   "function; it names nothing (place it right before a loop)"));
       continue;
     }
     if (Best->Source == LabelSource::CxxLabel && Best->Label != M.Name)
       Notes.push_back(makeNote(SM, ML, "warning",
-                               "PL_LOOP(" + M.Name + ") overrides the C++ label '" +
-                                   Best->Label + "' on the same loop"));
+                               "PL_LOOP(" + M.Name + ") overrides the C++ label '" + Best->Label +
+                                   "' on the same loop"));
     Best->Label = M.Name;
     Best->Source = LabelSource::Marker;
   }

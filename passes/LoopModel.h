@@ -42,8 +42,8 @@ enum class LabelSource { Automatic, CxxLabel, Marker };
 enum class LoopKind { For, RangeFor, While, DoWhile };
 
 struct LoopRecord {
-  const clang::Stmt *Loop = nullptr;  ///< ForStmt, CXXForRangeStmt, WhileStmt, DoStmt
-  const clang::Stmt *Outer = nullptr; ///< Loop, or the AttributedStmt around it
+  const clang::Stmt *Loop = nullptr;    ///< ForStmt, CXXForRangeStmt, WhileStmt, DoStmt
+  const clang::Stmt *Outer = nullptr;   ///< Loop, or the AttributedStmt around it
   const clang::Decl *Context = nullptr; ///< function, method or lambda call operator
   const clang::Stmt *ContextBody = nullptr;
   LoopKind Kind = LoopKind::For;

@@ -7,8 +7,8 @@
 #include "clang/Basic/SourceManager.h"
 
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 
 using namespace clang;
 
@@ -18,7 +18,7 @@ namespace {
 /// Dereferences of each pointer variable (`*p`, `p[i]`, `p->m`) and the
 /// closure variables holding lambdas that capture a variable by reference.
 struct Aliases : RecursiveASTVisitor<Aliases> {
-  std::multimap<const ValueDecl *, const Expr *> Derefs;    // pointer -> *p
+  std::multimap<const ValueDecl *, const Expr *> Derefs;      // pointer -> *p
   std::multimap<const ValueDecl *, const VarDecl *> Closures; // captured -> closure var
   std::map<const VarDecl *, const LambdaExpr *> Lambdas;
 
@@ -89,7 +89,8 @@ void runModifiedVars(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
     // this loop (a shuffle before the batch loop) is replayed on resume, so
     // what it changes must be restored here too.
     const LoopRecord *Top = &R;
-    while (Top->Parent >= 0) Top = &Loops[Top->Parent];
+    while (Top->Parent >= 0)
+      Top = &Loops[Top->Parent];
     auto &Mutations = Analyzers[Top->Loop];
     if (!Mutations) {
       Mutations = std::make_unique<ExprMutationAnalyzer>(*Top->Loop, Ctx);
@@ -122,8 +123,7 @@ void runModifiedVars(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
       auto Closures = Alias->Closures.equal_range(V.Decl);
       for (auto It = Closures.first; !State && It != Closures.second; ++It) {
         const LambdaExpr *L = Alias->Lambdas[It->second];
-        State = Mentions(It->second) &&
-                ExprMutationAnalyzer(*L->getBody(), Ctx).isMutated(V.Decl);
+        State = Mentions(It->second) && ExprMutationAnalyzer(*L->getBody(), Ctx).isMutated(V.Decl);
       }
       if (State) R.State.push_back(V.Name);
     }

@@ -28,7 +28,8 @@ SourceLocation endOfStatement(const Stmt *S, const SourceManager &SM, const Lang
     if (CS->getRBracLoc().isMacroID()) return {};
     return CS->getRBracLoc().getLocWithOffset(1);
   }
-  if (auto *I = dyn_cast<IfStmt>(S)) return endOfStatement(I->getElse() ? I->getElse() : I->getThen(), SM, LO);
+  if (auto *I = dyn_cast<IfStmt>(S))
+    return endOfStatement(I->getElse() ? I->getElse() : I->getThen(), SM, LO);
   if (isa<ForStmt, CXXForRangeStmt, WhileStmt>(S)) return endOfStatement(loopBody(S), SM, LO);
   if (auto *SW = dyn_cast<SwitchStmt>(S)) return endOfStatement(SW->getBody(), SM, LO);
   if (auto *L = dyn_cast<LabelStmt>(S)) return endOfStatement(L->getSubStmt(), SM, LO);
@@ -115,17 +116,16 @@ bool followsOpenMPPragma(const SourceManager &SM, SourceLocation Loc) {
   return false;
 }
 
-bool lambdaSpellsConstexpr(const FunctionDecl *FD, const SourceManager &SM,
-                           const LangOptions &LO) {
+bool lambdaSpellsConstexpr(const FunctionDecl *FD, const SourceManager &SM, const LangOptions &LO) {
   if (!FD->getBody()) return false;
-  CharSourceRange Head = CharSourceRange::getCharRange(
-      SM.getFileLoc(FD->getBeginLoc()), SM.getFileLoc(FD->getBody()->getBeginLoc()));
+  CharSourceRange Head = CharSourceRange::getCharRange(SM.getFileLoc(FD->getBeginLoc()),
+                                                       SM.getFileLoc(FD->getBody()->getBeginLoc()));
   StringRef Text = Lexer::getSourceText(Head, SM, LO);
   for (StringRef Word : {"constexpr", "consteval"}) {
     for (size_t At = Text.find(Word); At != StringRef::npos; At = Text.find(Word, At + 1)) {
       bool Start = At == 0 || !isAsciiIdentifierContinue(Text[At - 1]);
-      bool End = At + Word.size() >= Text.size() ||
-                 !isAsciiIdentifierContinue(Text[At + Word.size()]);
+      bool End =
+          At + Word.size() >= Text.size() || !isAsciiIdentifierContinue(Text[At + Word.size()]);
       if (Start && End) return true;
     }
   }
@@ -165,7 +165,8 @@ std::string whyNotRewritable(ASTContext &Ctx, const LoopRecord &R, const JumpInd
   for (const LabelStmt *L : J.LabelStmts) {
     if (!within(SM, Range, L->getBeginLoc())) continue;
     if (J.AddressTaken.count(L->getDecl()))
-      return "label '" + std::string(L->getName()) + "' inside the loop has its address taken "
+      return "label '" + std::string(L->getName()) +
+             "' inside the loop has its address taken "
              "(computed goto could enter the loop)";
     auto [B, E] = J.Gotos.equal_range(L->getDecl());
     for (auto It = B; It != E; ++It)

@@ -39,8 +39,7 @@ public:
       return !M->isArrow() && isa<FieldDecl>(M->getMemberDecl()) && check(M->getBase());
     if (auto *C = dyn_cast<CXXMemberCallExpr>(E)) {
       const CXXMethodDecl *MD = C->getMethodDecl();
-      return MD && MD->isConst() && C->getNumArgs() == 0 &&
-             check(C->getImplicitObjectArgument());
+      return MD && MD->isConst() && C->getNumArgs() == 0 && check(C->getImplicitObjectArgument());
     }
     if (auto *C = dyn_cast<ExplicitCastExpr>(E)) return check(C->getSubExpr());
     return false;
@@ -113,8 +112,8 @@ bool hasSize(QualType T, ASTContext &Ctx) {
 long long stepOf(const Expr *Inc, const VarDecl *Var) {
   if (!Inc) return 0;
   Inc = Inc->IgnoreParenImpCasts();
-  if (auto *U = dyn_cast<UnaryOperator>(Inc); U && U->isIncrementDecrementOp() &&
-                                              refVar(U->getSubExpr()) == Var)
+  if (auto *U = dyn_cast<UnaryOperator>(Inc);
+      U && U->isIncrementDecrementOp() && refVar(U->getSubExpr()) == Var)
     return U->isIncrementOp() ? 1 : -1;
   if (auto *C = dyn_cast<CompoundAssignOperator>(Inc); C && refVar(C->getLHS()) == Var) {
     auto *Lit = dyn_cast<IntegerLiteral>(C->getRHS()->IgnoreParenImpCasts());
@@ -156,11 +155,26 @@ std::string counted(const ForStmt *F, ASTContext &Ctx, std::set<const ValueDecl 
   bool Up = Step > 0;
   bool Inclusive;
   switch (Op) {
-  case BO_LT: if (!Up) return {}; Inclusive = false; break;
-  case BO_LE: if (!Up) return {}; Inclusive = true; break;
-  case BO_GT: if (Up) return {}; Inclusive = false; break;
-  case BO_GE: if (Up) return {}; Inclusive = true; break;
-  case BO_NE: if (Step != 1 && Step != -1) return {}; Inclusive = false; break;
+  case BO_LT:
+    if (!Up) return {};
+    Inclusive = false;
+    break;
+  case BO_LE:
+    if (!Up) return {};
+    Inclusive = true;
+    break;
+  case BO_GT:
+    if (Up) return {};
+    Inclusive = false;
+    break;
+  case BO_GE:
+    if (Up) return {};
+    Inclusive = true;
+    break;
+  case BO_NE:
+    if (Step != 1 && Step != -1) return {};
+    Inclusive = false;
+    break;
   default: return {};
   }
   std::string S = text(Start, Ctx), B = text(Bound, Ctx);
@@ -175,8 +189,10 @@ std::string rangeTrip(const CXXForRangeStmt *RF, ASTContext &Ctx, const PureExpr
   if (!Range) return {};
   const Expr *E = Range->IgnoreParenImpCasts();
   bool Named = false;
-  if (auto *DR = dyn_cast<DeclRefExpr>(E)) Named = Visible.count(DR->getDecl()) > 0;
-  else if (isa<MemberExpr>(E)) Named = Pure.check(E);
+  if (auto *DR = dyn_cast<DeclRefExpr>(E))
+    Named = Visible.count(DR->getDecl()) > 0;
+  else if (isa<MemberExpr>(E))
+    Named = Pure.check(E);
   if (!Named || !hasSize(E->getType(), Ctx)) return {};
   std::string T = text(Range, Ctx);
   return T.empty() ? std::string() : "::pl::abi::trip_of(" + T + ")";
@@ -187,11 +203,14 @@ std::string rangeTrip(const CXXForRangeStmt *RF, ASTContext &Ctx, const PureExpr
 void runTripCount(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
   for (LoopRecord &R : Loops) {
     std::set<const ValueDecl *> Visible;
-    for (const VisibleVar &V : R.EnterVars) Visible.insert(V.Decl);
+    for (const VisibleVar &V : R.EnterVars)
+      Visible.insert(V.Decl);
     PureExpr Pure(Visible);
     std::string T;
-    if (auto *F = dyn_cast<ForStmt>(R.Loop)) T = counted(F, Ctx, Visible);
-    else if (auto *RF = dyn_cast<CXXForRangeStmt>(R.Loop)) T = rangeTrip(RF, Ctx, Pure, Visible);
+    if (auto *F = dyn_cast<ForStmt>(R.Loop))
+      T = counted(F, Ctx, Visible);
+    else if (auto *RF = dyn_cast<CXXForRangeStmt>(R.Loop))
+      T = rangeTrip(RF, Ctx, Pure, Visible);
     R.TripExpr = T.empty() ? "-1" : T;
   }
 }

@@ -46,22 +46,22 @@ private:
   void add(const ValueDecl *D) {
     if (auto *DD = dyn_cast_or_null<DecompositionDecl>(D)) {
       auto Bs = DD->bindings();
-      for (auto B = Bs.rbegin(); B != Bs.rend(); ++B) add(*B);
+      for (auto B = Bs.rbegin(); B != Bs.rend(); ++B)
+        add(*B);
       return;
     }
     if (!D || D->isImplicit() || !D->getIdentifier()) return;
     // Shadowed by an inner one. Inserted before the checks below, so a
     // variable that is not exposed still hides the outer one it shadows.
     if (!Names.insert(D->getName().str()).second) return;
-    if (D->getType()->isVariablyModifiedType() || D->getType()->isDependentSizedArrayType())
-      return;
+    if (D->getType()->isVariablyModifiedType() || D->getType()->isDependentSizedArrayType()) return;
     if (auto *VD = dyn_cast<VarDecl>(D); VD && VD->isParameterPack()) return;
     // Hooks get a copy that is written back: for a volatile object those
     // are accesses the program never made.
     if (D->getType().getNonReferenceType().isVolatileQualified()) return;
     // A binding to a bit-field has no address to hand to the runtime.
-    if (auto *B = dyn_cast<BindingDecl>(D); B && B->getBinding() &&
-                                            B->getBinding()->refersToBitField())
+    if (auto *B = dyn_cast<BindingDecl>(D);
+        B && B->getBinding() && B->getBinding()->refersToBitField())
       return;
     VisibleVar V;
     V.Decl = D;
@@ -78,7 +78,8 @@ private:
     for (auto It = Ds.rbegin(); It != Ds.rend(); ++It) {
       if (auto *DD = dyn_cast<DecompositionDecl>(*It)) {
         auto Bs = DD->bindings();
-        for (auto B = Bs.rbegin(); B != Bs.rend(); ++B) add(*B);
+        for (auto B = Bs.rbegin(); B != Bs.rend(); ++B)
+          add(*B);
       } else if (auto *VD = dyn_cast<VarDecl>(*It)) {
         add(VD);
       }
@@ -91,7 +92,8 @@ private:
       if (S == Stop) break;
       Before.push_back(S);
     }
-    for (auto It = Before.rbegin(); It != Before.rend(); ++It) addDeclStmt(*It);
+    for (auto It = Before.rbegin(); It != Before.rend(); ++It)
+      addDeclStmt(*It);
   }
 
   void addVar(const VarDecl *VD) {
@@ -128,9 +130,11 @@ private:
       std::vector<const ValueDecl *> Caps;
       for (const LambdaCapture &LC : Closure->captures())
         if (LC.capturesVariable()) Caps.push_back(LC.getCapturedVar());
-      for (auto It = Caps.rbegin(); It != Caps.rend(); ++It) add(*It);
+      for (auto It = Caps.rbegin(); It != Caps.rend(); ++It)
+        add(*It);
     }
-    for (unsigned I = FD->getNumParams(); I-- > 0;) add(FD->getParamDecl(I));
+    for (unsigned I = FD->getNumParams(); I-- > 0;)
+      add(FD->getParamDecl(I));
   }
 
   ASTContext &Ctx;
@@ -150,10 +154,14 @@ void runVisibleVars(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
     ScopeWalker W(Ctx, R);
     R.EnterVars = W.before(R.Outer, *PM);
     const Stmt *Body = nullptr;
-    if (auto *F = dyn_cast<ForStmt>(R.Loop)) Body = F->getBody();
-    else if (auto *RF = dyn_cast<CXXForRangeStmt>(R.Loop)) Body = RF->getBody();
-    else if (auto *Wh = dyn_cast<WhileStmt>(R.Loop)) Body = Wh->getBody();
-    else if (auto *D = dyn_cast<DoStmt>(R.Loop)) Body = D->getBody();
+    if (auto *F = dyn_cast<ForStmt>(R.Loop))
+      Body = F->getBody();
+    else if (auto *RF = dyn_cast<CXXForRangeStmt>(R.Loop))
+      Body = RF->getBody();
+    else if (auto *Wh = dyn_cast<WhileStmt>(R.Loop))
+      Body = Wh->getBody();
+    else if (auto *D = dyn_cast<DoStmt>(R.Loop))
+      Body = D->getBody();
     R.BeginVars = W.before(Body, *PM);
     if (auto *CS = dyn_cast<CompoundStmt>(Body)) {
       // Walk from the body's last position: its own top-level decls count.
@@ -162,7 +170,8 @@ void runVisibleVars(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
     } else {
       R.EndVars = R.BeginVars;
     }
-    for (ContinuePoint &CP : R.Continues) CP.Vars = W.before(CP.Stmt, *PM);
+    for (ContinuePoint &CP : R.Continues)
+      CP.Vars = W.before(CP.Stmt, *PM);
   }
 }
 

@@ -10,7 +10,6 @@
 //   PL_HOOKS='log Eigen::internal::conjugate_gradient/loop0 vars=i,residualNorm2 file=-' ./eigen_cg
 #include <Eigen/IterativeLinearSolvers>
 #include <Eigen/Sparse>
-
 #include <cstdio>
 #include <cstdlib>
 #include <vector>

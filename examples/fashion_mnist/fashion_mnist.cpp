@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <climits>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -67,8 +67,8 @@ class GzReader {
   std::uint32_t read_be32(const char* what) {
     unsigned char b[4];
     read_exact(b, 4, what);
-    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) |
-           (std::uint32_t{b[2]} << 8) | std::uint32_t{b[3]};
+    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) |
+           std::uint32_t{b[3]};
   }
 
   void expect_end() {
@@ -155,7 +155,8 @@ Eigen::VectorXi load_labels(const std::string& path) {
   std::vector<std::uint8_t> bytes(n);
   in.read_exact(bytes.data(), bytes.size(), "label data");
   in.expect_end();
-  const auto bad = std::find_if(bytes.begin(), bytes.end(), [](std::uint8_t v) { return v >= kClasses; });
+  const auto bad =
+      std::find_if(bytes.begin(), bytes.end(), [](std::uint8_t v) { return v >= kClasses; });
   if (bad != bytes.end()) {
     fail(path, "label " + std::to_string(*bad) + " at index " +
                    std::to_string(bad - bytes.begin()) + " is out of range 0..9");
@@ -197,7 +198,8 @@ Dataset head(const Dataset& d, int n) {
 }
 
 Split synthetic(int n_train, int n_test, std::uint32_t seed) {
-  if (n_train <= 0 || n_test <= 0) throw std::runtime_error("synthetic: sample counts must be positive");
+  if (n_train <= 0 || n_test <= 0)
+    throw std::runtime_error("synthetic: sample counts must be positive");
   std::mt19937 rng(seed);
   // Class prototypes share a common background so classes overlap somewhat.
   Eigen::MatrixXf protos(kImageSize, kClasses);

@@ -8,7 +8,6 @@
 #define FASHION_MNIST_H
 
 #include <Eigen/Dense>
-
 #include <cstdint>
 #include <string>
 

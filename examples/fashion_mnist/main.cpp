@@ -2,9 +2,6 @@
 // (or a synthetic stand-in) and prints per-epoch loss/accuracy, the final
 // accuracy and a checksum of the weights. stdout is deterministic; timing
 // goes to stderr. Exit codes: 0 ok, 1 data error, 2 bad arguments.
-#include "fashion_mnist.h"
-#include "mlp.h"
-
 #include <cerrno>
 #include <chrono>
 #include <cinttypes>
@@ -13,6 +10,9 @@
 #include <exception>
 #include <string>
 #include <string_view>
+
+#include "fashion_mnist.h"
+#include "mlp.h"
 
 namespace {
 
@@ -90,19 +90,34 @@ Options parse(int argc, char** argv) {
     auto no_value = [&] {
       if (has_value) throw BadArgs{arg + ": takes no value"};
     };
-    if (arg == "--epochs") o.cfg.epochs = static_cast<int>(parse_int(arg, next(), 0, 100000));
-    else if (arg == "--batch") o.cfg.batch = static_cast<int>(parse_int(arg, next(), 1, 1000000));
-    else if (arg == "--lr") o.cfg.lr = static_cast<float>(parse_real(arg, next(), 0.0, 100.0, false, "a number in (0, 100]"));
-    else if (arg == "--momentum") o.cfg.momentum = static_cast<float>(parse_real(arg, next(), 0.0, 0.999, true, "a number in [0, 0.999]"));
-    else if (arg == "--seed") o.cfg.seed = static_cast<std::uint32_t>(parse_int(arg, next(), 0, 4294967295L));
+    if (arg == "--epochs")
+      o.cfg.epochs = static_cast<int>(parse_int(arg, next(), 0, 100000));
+    else if (arg == "--batch")
+      o.cfg.batch = static_cast<int>(parse_int(arg, next(), 1, 1000000));
+    else if (arg == "--lr")
+      o.cfg.lr =
+          static_cast<float>(parse_real(arg, next(), 0.0, 100.0, false, "a number in (0, 100]"));
+    else if (arg == "--momentum")
+      o.cfg.momentum =
+          static_cast<float>(parse_real(arg, next(), 0.0, 0.999, true, "a number in [0, 0.999]"));
+    else if (arg == "--seed")
+      o.cfg.seed = static_cast<std::uint32_t>(parse_int(arg, next(), 0, 4294967295L));
     else if (arg == "--data") {
       o.data_dir = next();
       if (o.data_dir.empty()) throw BadArgs{"--data: empty directory"};
-    } else if (arg == "--subset") o.subset = static_cast<int>(parse_int(arg, next(), 1, 10000000));
-    else if (arg == "--synthetic") { no_value(); o.synthetic = true; }
-    else if (arg == "--quiet") { no_value(); o.cfg.verbose = false; }
-    else if (arg == "--help" || arg == "-h") { no_value(); o.help = true; }
-    else throw BadArgs{"unknown argument '" + arg + "'"};
+    } else if (arg == "--subset")
+      o.subset = static_cast<int>(parse_int(arg, next(), 1, 10000000));
+    else if (arg == "--synthetic") {
+      no_value();
+      o.synthetic = true;
+    } else if (arg == "--quiet") {
+      no_value();
+      o.cfg.verbose = false;
+    } else if (arg == "--help" || arg == "-h") {
+      no_value();
+      o.help = true;
+    } else
+      throw BadArgs{"unknown argument '" + arg + "'"};
   }
   return o;
 }
@@ -142,7 +157,8 @@ int main(int argc, char** argv) {
   mlp::Net net = mlp::init(opt.cfg.seed);
   const auto t0 = std::chrono::steady_clock::now();
   const mlp::TrainResult result = mlp::train(net, data.train, data.test, opt.cfg);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   std::printf("final accuracy %.4f\n", result.final_accuracy);
   std::printf("weights checksum %016" PRIx64 "\n", mlp::checksum(net));

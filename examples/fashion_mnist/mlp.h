@@ -8,12 +8,11 @@
 #ifndef MLP_H
 #define MLP_H
 
-#include "fashion_mnist.h"
-
 #include <Eigen/Dense>
-
 #include <cstdint>
 #include <vector>
+
+#include "fashion_mnist.h"
 
 namespace mlp {
 
@@ -21,7 +20,7 @@ using fashion_mnist::Dataset;
 
 inline constexpr int kInputs = fashion_mnist::kImageSize;  // 784
 inline constexpr int kHidden = 128;
-inline constexpr int kOutputs = fashion_mnist::kClasses;   // 10
+inline constexpr int kOutputs = fashion_mnist::kClasses;  // 10
 
 struct Net {
   Eigen::MatrixXf W1;  // kHidden x kInputs

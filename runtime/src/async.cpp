@@ -4,14 +4,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <exception>
+#include <mutex>
 
 namespace pl::detail {
 
 Snapshot::Snapshot(const Frame& live, const HookRec& hook)
-    : site_(live.site_), event_(static_cast<abi::Event>(live.event())),
-      iterations_(0), trip_(live.trip()) {
+    : site_(live.site_),
+      event_(static_cast<abi::Event>(live.event())),
+      iterations_(0),
+      trip_(live.trip()) {
   iterations_ = live.iteration();
   if (event_ == abi::kBegin || event_ == abi::kEnd) ++iterations_;  // store "begun" count
   for (std::size_t k = 0; k < live.depth(); ++k) enclosing_.push_back(live.enclosing(k));
@@ -77,7 +79,8 @@ void AsyncRunner::drain() {
                        hook_.label().c_str(), std::string(f.loop()).c_str(), e.what());
       }
       if ((f.actions() & abi::kBreak) && !hook_.warned_missing_var.exchange(true))
-        std::fprintf(stderr, "pl: async hook '%s' asked to break %s, but asynchronous hooks run "
+        std::fprintf(stderr,
+                     "pl: async hook '%s' asked to break %s, but asynchronous hooks run "
                      "after the boundary; use a synchronous hook to break loops\n",
                      hook_.label().c_str(), std::string(f.loop()).c_str());
     }

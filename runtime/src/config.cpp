@@ -1,14 +1,15 @@
 // The hook configuration language: tokenizer, entries, common filters.
 #include "config.h"
-#include "registry.h"
 
 #include <algorithm>
-#include <cctype>
 #include <atomic>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+
+#include "registry.h"
 
 namespace pl::detail {
 
@@ -29,8 +30,8 @@ unsigned edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-const std::vector<std::string> kCommonOptions = {"at", "every", "once", "first", "when", "async",
-                                                 "name"};
+const std::vector<std::string> kCommonOptions = {"at",   "every", "once", "first",
+                                                 "when", "async", "name"};
 
 }  // namespace
 
@@ -85,8 +86,7 @@ double ConfigEntry::number(const std::string& key, double fallback) {
   if (!o) return fallback;
   double v = 0;
   auto [end, ec] = std::from_chars(o->value.data(), o->value.data() + o->value.size(), v);
-  if (ec != std::errc() || end != o->value.data() + o->value.size())
-    fail(key, "expected a number");
+  if (ec != std::errc() || end != o->value.data() + o->value.size()) fail(key, "expected a number");
   return v;
 }
 
@@ -118,19 +118,24 @@ std::vector<std::string> ConfigEntry::list(const std::string& key) {
 static std::uint8_t parse_events(ConfigEntry& e, const std::vector<std::string>& names) {
   std::uint8_t bits = 0;
   for (const std::string& n : names) {
-    if (n == "enter") bits |= abi::kEnter;
-    else if (n == "begin") bits |= abi::kBegin;
-    else if (n == "end") bits |= abi::kEnd;
-    else if (n == "exit") bits |= abi::kExit;
-    else e.fail("at", "unknown event '" + n + "'; expected enter, begin, end or exit");
+    if (n == "enter")
+      bits |= abi::kEnter;
+    else if (n == "begin")
+      bits |= abi::kBegin;
+    else if (n == "end")
+      bits |= abi::kEnd;
+    else if (n == "exit")
+      bits |= abi::kExit;
+    else
+      e.fail("at", "unknown event '" + n + "'; expected enter, begin, end or exit");
   }
   return bits;
 }
 
 static void parse_when(ConfigEntry& e, const std::string& expr, HookBuilder& b) {
-  static const std::pair<const char*, Compare> ops[] = {
-      {"<=", Compare::le}, {">=", Compare::ge}, {"==", Compare::eq}, {"!=", Compare::ne},
-      {"<", Compare::lt},  {">", Compare::gt}};
+  static const std::pair<const char*, Compare> ops[] = {{"<=", Compare::le}, {">=", Compare::ge},
+                                                        {"==", Compare::eq}, {"!=", Compare::ne},
+                                                        {"<", Compare::lt},  {">", Compare::gt}};
   for (auto& [tok, op] : ops) {
     std::size_t at = expr.find(tok);
     if (at == std::string::npos) continue;
@@ -155,13 +160,19 @@ HookSpec ConfigEntry::spec(std::uint8_t default_events) {
     const std::string& v = o->value;
     std::size_t unit = v.find_first_not_of("0123456789.");
     double scale = 0;
-    if (unit == std::string::npos) scale = -1;
-    else if (v.substr(unit) == "s") scale = 1;
-    else if (v.substr(unit) == "ms") scale = 1e-3;
-    else if (v.substr(unit) == "min") scale = 60;
-    else fail("every", "expected N (iterations) or a time such as 2s, 500ms, 1min");
+    if (unit == std::string::npos)
+      scale = -1;
+    else if (v.substr(unit) == "s")
+      scale = 1;
+    else if (v.substr(unit) == "ms")
+      scale = 1e-3;
+    else if (v.substr(unit) == "min")
+      scale = 60;
+    else
+      fail("every", "expected N (iterations) or a time such as 2s, 500ms, 1min");
     double x = 0;
-    auto [end, ec] = std::from_chars(v.data(), v.data() + (unit == std::string::npos ? v.size() : unit), x);
+    auto [end, ec] =
+        std::from_chars(v.data(), v.data() + (unit == std::string::npos ? v.size() : unit), x);
     if (ec != std::errc() || !(x > 0)) fail("every", "expected a positive amount");
     if (scale < 0) {
       if (x != double(std::uint64_t(x))) fail("every", "an iteration period must be whole");
@@ -275,8 +286,8 @@ void apply_config(const std::string& text, const std::string& source, char separ
     e.selector_column = c.col;
     e.selector = c.word();
     if (e.selector.find('=') != std::string::npos)
-      e.fail_at(e.selector_column, "expected a loop selector before the options, got '" +
-                                       e.selector + "'");
+      e.fail_at(e.selector_column,
+                "expected a loop selector before the options, got '" + e.selector + "'");
     while (true) {
       c.skip_blanks();
       if (c.at_entry_end()) break;
@@ -289,7 +300,8 @@ void apply_config(const std::string& text, const std::string& source, char separ
         e.fail_at(o.column, "expected key=value, got '" + w + "'");
       o.key = w.substr(0, eq);
       o.value = w.substr(eq + 1);
-      if (o.value.empty()) e.fail_at(o.column + unsigned(eq) + 1, "missing value after '" + o.key + "='");
+      if (o.value.empty())
+        e.fail_at(o.column + unsigned(eq) + 1, "missing value after '" + o.key + "='");
       if (e.has(o.key)) e.fail_at(o.column, "option '" + o.key + "' given twice");
       e.options.push_back(o);
     }

@@ -51,8 +51,8 @@ class ConfigEntry {
 };
 
 struct BuiltinHook {
-  const char* help;                         // one line: options it takes
-  std::vector<std::string> options;         // its own keys (common ones come on top)
+  const char* help;                          // one line: options it takes
+  std::vector<std::string> options;          // its own keys (common ones come on top)
   std::function<void(ConfigEntry&)> attach;  // builds and attaches the hook(s)
 };
 const std::map<std::string, BuiltinHook>& builtin_hooks();

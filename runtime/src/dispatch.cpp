@@ -32,8 +32,10 @@ bool passes_every(HookRec& h, abi::Event ev, const abi::Loop& loop) {
   const std::uint64_t n = h.spec.every;
   if (n <= 1) return true;
   switch (ev) {
-    case abi::kBegin: return (loop.iterations - 1) % n == 0;
-    case abi::kEnd: return loop.iterations % n == 0;
+    case abi::kBegin:
+      return (loop.iterations - 1) % n == 0;
+    case abi::kEnd:
+      return loop.iterations % n == 0;
     default:
       return h.activations[ev == abi::kExit].fetch_add(1, std::memory_order_relaxed) % n == 0;
   }
@@ -71,8 +73,9 @@ void report_failure(HookRec& h, const Frame& f, const char* what) {
                int(to_string(f.event()).size()), to_string(f.event()).data(), f.file().data(),
                f.line(), what);
   if (strict_mode()) {
-    std::fprintf(stderr, "pl: PL_STRICT is set: stopping the run (loops unwind at their next "
-                         "boundary; the process will exit with status 3)\n");
+    std::fprintf(stderr,
+                 "pl: PL_STRICT is set: stopping the run (loops unwind at their next "
+                 "boundary; the process will exit with status 3)\n");
     note_strict_failure();
     Registry::get().request_stop();
   }

@@ -21,10 +21,14 @@ std::string_view trimmed_type_name(const abi::TypeInfo& t) {
 
 std::string_view to_string(Event e) {
   switch (e) {
-    case Event::loop_enter: return "loop_enter";
-    case Event::iteration_begin: return "iteration_begin";
-    case Event::iteration_end: return "iteration_end";
-    case Event::loop_exit: return "loop_exit";
+    case Event::loop_enter:
+      return "loop_enter";
+    case Event::iteration_begin:
+      return "iteration_begin";
+    case Event::iteration_end:
+      return "iteration_end";
+    case Event::loop_exit:
+      return "loop_exit";
   }
   return "?";
 }
@@ -32,9 +36,12 @@ std::string_view to_string(Event e) {
 std::uint64_t Frame::iteration() const {
   switch (event_) {
     case abi::kBegin:
-    case abi::kEnd: return iterations_ - 1;
-    case abi::kExit: return iterations_;
-    default: return 0;
+    case abi::kEnd:
+      return iterations_ - 1;
+    case abi::kExit:
+      return iterations_;
+    default:
+      return 0;
   }
 }
 
@@ -87,8 +94,7 @@ void* Frame::lookup(std::string_view name, const abi::TypeInfo& want, bool write
                 "' in scope; visible here: " + (visible.empty() ? "(none)" : visible));
   }
   const abi::VarDesc& v = point_->vars[i];
-  if (v.type != &want &&
-      detail::trimmed_type_name(*v.type) != detail::trimmed_type_name(want))
+  if (v.type != &want && detail::trimmed_type_name(*v.type) != detail::trimmed_type_name(want))
     throw Error("pl: " + where(*this) + ": local '" + std::string(name) + "' has type '" +
                 std::string(detail::trimmed_type_name(*v.type)) + "', not '" +
                 std::string(detail::trimmed_type_name(want)) + "'");
@@ -105,30 +111,55 @@ static double scalar_at(const void* p, abi::ScalarKind kind) {
     return double(x);
   };
   switch (kind) {
-    case abi::kBool: return as(bool{});
-    case abi::kChar: return as(char{});
-    case abi::kI8: return as(std::int8_t{});
-    case abi::kI16: return as(std::int16_t{});
-    case abi::kI32: return as(std::int32_t{});
-    case abi::kI64: return as(std::int64_t{});
-    case abi::kU8: return as(std::uint8_t{});
-    case abi::kU16: return as(std::uint16_t{});
-    case abi::kU32: return as(std::uint32_t{});
-    case abi::kU64: return as(std::uint64_t{});
-    case abi::kF32: return as(float{});
-    case abi::kF64: return as(double{});
-    case abi::kF80: return double(*static_cast<const long double*>(p));
-    default: return 0;
+    case abi::kBool:
+      return as(bool{});
+    case abi::kChar:
+      return as(char{});
+    case abi::kI8:
+      return as(std::int8_t{});
+    case abi::kI16:
+      return as(std::int16_t{});
+    case abi::kI32:
+      return as(std::int32_t{});
+    case abi::kI64:
+      return as(std::int64_t{});
+    case abi::kU8:
+      return as(std::uint8_t{});
+    case abi::kU16:
+      return as(std::uint16_t{});
+    case abi::kU32:
+      return as(std::uint32_t{});
+    case abi::kU64:
+      return as(std::uint64_t{});
+    case abi::kF32:
+      return as(float{});
+    case abi::kF64:
+      return as(double{});
+    case abi::kF80:
+      return double(*static_cast<const long double*>(p));
+    default:
+      return 0;
   }
 }
 
 static std::size_t scalar_size(abi::ScalarKind kind) {
   switch (kind) {
-    case abi::kBool: case abi::kChar: case abi::kI8: case abi::kU8: return 1;
-    case abi::kI16: case abi::kU16: return 2;
-    case abi::kI32: case abi::kU32: case abi::kF32: return 4;
-    case abi::kF80: return sizeof(long double);
-    default: return 8;
+    case abi::kBool:
+    case abi::kChar:
+    case abi::kI8:
+    case abi::kU8:
+      return 1;
+    case abi::kI16:
+    case abi::kU16:
+      return 2;
+    case abi::kI32:
+    case abi::kU32:
+    case abi::kF32:
+      return 4;
+    case abi::kF80:
+      return sizeof(long double);
+    default:
+      return 8;
   }
 }
 
@@ -161,19 +192,33 @@ void Frame::set_number(std::string_view name, double value) {
   void* p = addrs_[i];
   auto put = [p](auto x) { std::memcpy(p, &x, sizeof x); };
   switch (v.type->kind) {
-    case abi::kBool: return put(bool(value != 0));
-    case abi::kChar: return put(char(value));
-    case abi::kI8: return put(std::int8_t(value));
-    case abi::kI16: return put(std::int16_t(value));
-    case abi::kI32: return put(std::int32_t(value));
-    case abi::kI64: return put(std::int64_t(value));
-    case abi::kU8: return put(std::uint8_t(value));
-    case abi::kU16: return put(std::uint16_t(value));
-    case abi::kU32: return put(std::uint32_t(value));
-    case abi::kU64: return put(std::uint64_t(value));
-    case abi::kF32: return put(float(value));
-    case abi::kF64: return put(value);
-    case abi::kF80: *static_cast<long double*>(p) = value; return;
+    case abi::kBool:
+      return put(bool(value != 0));
+    case abi::kChar:
+      return put(char(value));
+    case abi::kI8:
+      return put(std::int8_t(value));
+    case abi::kI16:
+      return put(std::int16_t(value));
+    case abi::kI32:
+      return put(std::int32_t(value));
+    case abi::kI64:
+      return put(std::int64_t(value));
+    case abi::kU8:
+      return put(std::uint8_t(value));
+    case abi::kU16:
+      return put(std::uint16_t(value));
+    case abi::kU32:
+      return put(std::uint32_t(value));
+    case abi::kU64:
+      return put(std::uint64_t(value));
+    case abi::kF32:
+      return put(float(value));
+    case abi::kF64:
+      return put(value);
+    case abi::kF80:
+      *static_cast<long double*>(p) = value;
+      return;
     default:
       throw Error("pl: " + where(*this) + ": local '" + std::string(name) + "' of type '" +
                   std::string(detail::trimmed_type_name(*v.type)) +

@@ -25,8 +25,7 @@ HookBuilder& HookBuilder::every(std::uint64_t n) {
 }
 
 HookBuilder& HookBuilder::every_seconds(double seconds) {
-  if (!(seconds > 0))
-    throw Error("pl: every_seconds on '" + spec_.selector + "' must be positive");
+  if (!(seconds > 0)) throw Error("pl: every_seconds on '" + spec_.selector + "' must be positive");
   spec_.every_seconds = seconds;
   return *this;
 }
@@ -44,12 +43,18 @@ HookBuilder& HookBuilder::first(std::uint64_t k) {
 
 static bool compare(double a, Compare op, double b) {
   switch (op) {
-    case Compare::lt: return a < b;
-    case Compare::le: return a <= b;
-    case Compare::gt: return a > b;
-    case Compare::ge: return a >= b;
-    case Compare::eq: return a == b;
-    case Compare::ne: return a != b;
+    case Compare::lt:
+      return a < b;
+    case Compare::le:
+      return a <= b;
+    case Compare::gt:
+      return a > b;
+    case Compare::ge:
+      return a >= b;
+    case Compare::eq:
+      return a == b;
+    case Compare::ne:
+      return a != b;
   }
   return false;
 }

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <numeric>
 #include <cstdio>
+#include <numeric>
 #include <set>
 #include <sstream>
 #include <thread>

@@ -89,7 +89,7 @@ class Registry {
   std::vector<abi::ManifestLoop> manifest_;
   bool checked_ = false;  // hooks attached so far were checked against manifest_
   static inline std::atomic<bool> stopping_{false};  // read on every dispatched event
-  void ticker();  // wakes sleeping time-filtered hooks
+  void ticker();                                     // wakes sleeping time-filtered hooks
   std::condition_variable tick_cv_;
   std::vector<std::pair<std::int64_t, HookRec*>> wakeups_;  // guarded by mu_
   bool ticker_started_ = false;

@@ -11,6 +11,7 @@
 // reported and skipped. At exit, asynchronous hooks drain and the built-ins
 // flush their files.
 #include <dlfcn.h>
+#include <pl/pl.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -18,8 +19,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <pl/pl.h>
 
 #include "config.h"
 
@@ -30,8 +29,8 @@ void load_plugin(std::string path) {
   if (path.find('/') == std::string::npos) path = "./" + path;
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
-    std::fprintf(stderr, "pl: cannot load plugin '%s': %s; continuing without it\n",
-                 path.c_str(), dlerror());
+    std::fprintf(stderr, "pl: cannot load plugin '%s': %s; continuing without it\n", path.c_str(),
+                 dlerror());
     return;
   }
   auto* version = static_cast<const std::uint32_t*>(dlsym(handle, "pl_plugin_contract_version"));
@@ -69,8 +68,10 @@ void apply_or_report(const std::string& text, const std::string& source, char se
       std::fprintf(stderr, "pl: PL_STRICT is set: not starting with a broken hook configuration\n");
       std::_Exit(2);
     }
-    std::fprintf(stderr, "pl: continuing without the hooks of %s (set PL_STRICT=1 to stop "
-                 "instead)\n", source.c_str());
+    std::fprintf(stderr,
+                 "pl: continuing without the hooks of %s (set PL_STRICT=1 to stop "
+                 "instead)\n",
+                 source.c_str());
   }
 }
 

@@ -24,10 +24,18 @@ class Events : public ::testing::Test {
     name = name.substr(name.rfind('/') + 1);
     std::string t(name);
     switch (f.event()) {
-      case pl::loop_enter: t += "{"; break;
-      case pl::iteration_begin: t += "[" + std::to_string(f.iteration()); break;
-      case pl::iteration_end: t += "]" + std::to_string(f.iteration()); break;
-      case pl::loop_exit: t += "}" + std::to_string(f.iteration()); break;
+      case pl::loop_enter:
+        t += "{";
+        break;
+      case pl::iteration_begin:
+        t += "[" + std::to_string(f.iteration());
+        break;
+      case pl::iteration_end:
+        t += "]" + std::to_string(f.iteration());
+        break;
+      case pl::loop_exit:
+        t += "}" + std::to_string(f.iteration());
+        break;
     }
     seq += (seq.empty() ? "" : " ") + t;
   }
@@ -37,7 +45,8 @@ class Events : public ::testing::Test {
 
 TEST_F(Events, NestedLoops) {
   EXPECT_EQ(e2e::nested(2, 1), 2);
-  EXPECT_EQ(seq, "row{ row[0 col{ col[0 col]0 col}1 row]0 row[1 col{ col[0 col]0 col}1 row]1 row}2");
+  EXPECT_EQ(seq,
+            "row{ row[0 col{ col[0 col]0 col}1 row]0 row[1 col{ col[0 col]0 col}1 row]1 row}2");
 }
 
 TEST_F(Events, BreakSkipsTheIterationEndAndExitsOnce) {
@@ -139,7 +148,9 @@ TEST_F(Events, MemberFunctionAndClassTemplateLoops) {
     names.emplace_back(f.loop());
   });
   EXPECT_EQ(e2e::use_scalers(3), 9 + 3);
-  EXPECT_EQ(seq, "loop0{ loop0[0 loop0]0 loop0[1 loop0]1 loop0}2 loop0{ loop0[0 loop0]0 loop0[1 loop0]1 loop0}2");
+  EXPECT_EQ(seq,
+            "loop0{ loop0[0 loop0]0 loop0[1 loop0]1 loop0}2 loop0{ loop0[0 loop0]0 loop0[1 loop0]1 "
+            "loop0}2");
   EXPECT_EQ(names.size(), 2u);
 }
 

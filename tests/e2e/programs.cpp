@@ -128,7 +128,8 @@ int macro_and_constexpr(int n) {
 
 int do_while_braceless(int n) {
   int k = 0;
-  do ++k; while (k < n);
+  do ++k;
+  while (k < n);
   return k;
 }
 

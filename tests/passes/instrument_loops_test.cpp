@@ -25,7 +25,8 @@ std::string instrument(const std::string &Code, const std::vector<std::string> &
 std::vector<std::string> lines(const std::string &Text) {
   std::vector<std::string> Out;
   std::istringstream In(Text);
-  for (std::string L; std::getline(In, L);) Out.push_back(L);
+  for (std::string L; std::getline(In, L);)
+    Out.push_back(L);
   return Out;
 }
 
@@ -55,17 +56,16 @@ TEST(InstrumentLoops, BracelessBodyGetsBracesOnTheSameLine) {
       for (int i = 0; i < n; ++i) s += i;
     }
   )cpp");
-  EXPECT_EQ(
-      outputLine(Out, 4),
-      R"(      { PL_SITE_(pl_s0, "f/loop0", "/pl-test/input.cc", 4, kFor); )"
-      R"(PL_VARS_(pl_p0e, 4, PL_V_(n), PL_V_(s)); ::pl::abi::Loop pl_l0(pl_s0); )"
-      R"(PL_ENTER_(pl_l0, pl_p0e, pl_x0, ::pl::abi::trip_count((long double)(0), )"
-      R"((long double)(n), 1, false), n, s); )"
-      R"(for (int i = 0; i < n; ++i) { PL_VARS_(pl_p0b, 4, PL_V_(n), PL_V_(s), PL_V_(i)); )"
-      R"(PL_BEGIN_(pl_l0, pl_p0b, pl_x0, n, s, i); s += i; )"
-      R"(PL_VARS_(pl_p0n, 4, PL_V_(n), PL_V_(s), PL_V_(i)); )"
-      R"(PL_END_(pl_l0, pl_p0n, pl_x0, n, s, i); })"
-      R"( pl_x0: PL_EXIT_(pl_l0, pl_p0e, n, s); })");
+  EXPECT_EQ(outputLine(Out, 4),
+            R"(      { PL_SITE_(pl_s0, "f/loop0", "/pl-test/input.cc", 4, kFor); )"
+            R"(PL_VARS_(pl_p0e, 4, PL_V_(n), PL_V_(s)); ::pl::abi::Loop pl_l0(pl_s0); )"
+            R"(PL_ENTER_(pl_l0, pl_p0e, pl_x0, ::pl::abi::trip_count((long double)(0), )"
+            R"((long double)(n), 1, false), n, s); )"
+            R"(for (int i = 0; i < n; ++i) { PL_VARS_(pl_p0b, 4, PL_V_(n), PL_V_(s), PL_V_(i)); )"
+            R"(PL_BEGIN_(pl_l0, pl_p0b, pl_x0, n, s, i); s += i; )"
+            R"(PL_VARS_(pl_p0n, 4, PL_V_(n), PL_V_(s), PL_V_(i)); )"
+            R"(PL_END_(pl_l0, pl_p0n, pl_x0, n, s, i); })"
+            R"( pl_x0: PL_EXIT_(pl_l0, pl_p0e, n, s); })");
 }
 
 TEST(InstrumentLoops, EveryBracelessKindGetsBraces) {
@@ -218,9 +218,8 @@ TEST(InstrumentLoops, PragmasClangIgnoresStayBeforeAMarkedLoop) {
     }
   )cpp";
   std::vector<std::string> Ls = lines(instrument(Code, {"-Wno-unknown-pragmas"}));
-  auto Pragma = std::find_if(Ls.begin(), Ls.end(), [](const std::string &L) {
-    return trimmed(L) == "#pragma GCC ivdep";
-  });
+  auto Pragma = std::find_if(
+      Ls.begin(), Ls.end(), [](const std::string &L) { return trimmed(L) == "#pragma GCC ivdep"; });
   ASSERT_NE(Pragma, Ls.end());
   EXPECT_THAT(trimmed(*(Pragma + 1)), StartsWith("PL_LOOP(fill) for (int i = 0; i < n; ++i) {"));
   EXPECT_EQ(*(Pragma - 1), "#line 4 \"/pl-test/input.cc\"");
@@ -249,8 +248,9 @@ TEST(InstrumentLoopsVersioning, InnermostLoopGetsAVerbatimCopyForWhenNothingList
 }
 )cpp";
   PassRun R = runPassOnCode<Pass::EmitManifest>(Code, {}, kInputFile, /*Versioning=*/true);
-  EXPECT_THAT(R.Output, HasSubstr("if (::pl::abi::idle(pl_s0)) {\n#line 3 \"/pl-test/input.cc\"\n"
-                                  "  for (int i = 0; i < n; ++i)\n    s += a[i] * b[i];\n} else {"));
+  EXPECT_THAT(R.Output,
+              HasSubstr("if (::pl::abi::idle(pl_s0)) {\n#line 3 \"/pl-test/input.cc\"\n"
+                        "  for (int i = 0; i < n; ++i)\n    s += a[i] * b[i];\n} else {"));
   // The instrumented copy follows, mapped to the same line again.
   EXPECT_EQ(countOf(R.Output, "#line 3 \"/pl-test/input.cc\""), 2u);
   EXPECT_EQ(countOf(R.Output, "PL_BEGIN_("), 1u);
@@ -267,7 +267,8 @@ TEST(InstrumentLoopsVersioning, PragmasAreCopiedWithTheirLoop) {
 }
 )cpp",
                                                    {}, kInputFile, true);
-  EXPECT_EQ(countOf(R.Output, "#pragma GCC unroll 2\n  for (int i = 0; i < n; ++i)"), 2u) << R.Output;
+  EXPECT_EQ(countOf(R.Output, "#pragma GCC unroll 2\n  for (int i = 0; i < n; ++i)"), 2u)
+      << R.Output;
   EXPECT_THAT(compileErrors(R.Output), IsEmpty());
 }
 
@@ -405,8 +406,7 @@ TEST(InstrumentLoopsCompiles, MarkedLoopsAfterPragmas) {
   )cpp";
   expectOutputCompiles(Code, {"-fopenmp", "-I" PL_RUNTIME_INCLUDE_DIR});
   PassRun R = runPassOnCode<Pass::RewriteSafety>(Code, {"-fopenmp", "-I" PL_RUNTIME_INCLUDE_DIR});
-  EXPECT_THAT(R.fullNames(),
-              ElementsAre("scale/rows", "scale/rows/cols", "scale/shift"));
+  EXPECT_THAT(R.fullNames(), ElementsAre("scale/rows", "scale/rows/cols", "scale/shift"));
   EXPECT_FALSE(R.loop("scale/rows")->Instrumentable);
 }
 

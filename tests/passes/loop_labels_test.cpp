@@ -121,10 +121,9 @@ TEST(LoopLabels, QualifiedFunctionNamesNestLoopNames) {
     namespace outer::inner { int op(int n) { while (n) --n; return n; } }
   )cpp");
   ASSERT_EQ(R.Loops.size(), 5u);
-  EXPECT_THAT(R.fullNames(),
-              ElementsAre("ns::Class::inlineMethod/loop0", "ns::Class::method/epoch",
-                          "ns::Class::method/epoch/batch", "hidden/loop0",
-                          "outer::inner::op/loop0"));
+  EXPECT_THAT(R.fullNames(), ElementsAre("ns::Class::inlineMethod/loop0", "ns::Class::method/epoch",
+                                         "ns::Class::method/epoch/batch", "hidden/loop0",
+                                         "outer::inner::op/loop0"));
   EXPECT_EQ(R.Loops[2].Function, "ns::Class::method");
 }
 
@@ -167,8 +166,7 @@ TEST(LoopLabels, TemplatePatternIsRecordedOnceDespiteInstantiations) {
     };
     template void Holder::visit<int>();
   )cpp");
-  EXPECT_THAT(R.fullNames(),
-              ElementsAre("sum/loop0", "Box::each/loop0", "Holder::visit/loop0"));
+  EXPECT_THAT(R.fullNames(), ElementsAre("sum/loop0", "Box::each/loop0", "Holder::visit/loop0"));
   EXPECT_THAT(R.Notes, IsEmpty());
 }
 
@@ -243,7 +241,8 @@ TEST(LoopLabelsNegatives, LoopsInOtherFilesAreNotRecorded) {
   PassRun R = labels(R"cpp(
     #include "header.h"
     void f() { inHeader(); for (;;) break; }
-  )cpp", {"-I" + Dir.path()});
+  )cpp",
+                     {"-I" + Dir.path()});
   EXPECT_THAT(R.fullNames(), ElementsAre("f/loop0"));
 }
 

@@ -25,7 +25,8 @@ TEST(ModifiedVars, AssignedIncrementedAndLoopVariablesAreState) {
       int sum = 0, count = 0, unused = 1;
       for (int i = 0; i < n; ++i) { sum += i; count++; }
       return sum + count + unused;
-    })", "f/loop0"),
+    })",
+                      "f/loop0"),
               ElementsAre("sum", "count", "i"));
 }
 
@@ -37,7 +38,8 @@ TEST(ModifiedVars, ReferencesToConstAndReadOnlyLocalsAreNot) {
       int limit = 10, acc = 0;
       for (int i = 0; i < n && i < limit; ++i) acc += d.size() * scale;
       return acc;
-    })", "f/loop0"),
+    })",
+                      "f/loop0"),
               ElementsAre("acc", "i"));
 }
 
@@ -48,7 +50,8 @@ TEST(ModifiedVars, NonConstCallsAndReferenceParametersMakeState) {
     void f(Net &net, int n) {
       int hits = 0;
       for (int i = 0; i < n; ++i) { net.step(); bump(hits); }
-    })", "f/loop0"),
+    })",
+                      "f/loop0"),
               ElementsAre("net", "hits", "i"));
 }
 
@@ -81,7 +84,8 @@ TEST(ModifiedVarsNegatives, ValuesPassedByValueOrConstReference) {
       int a = 1, b = 2, out = 0;
       for (int i = 0; i < n; ++i) out += by_value(a) + by_cref(b);
       return out;
-    })", "f/loop0"),
+    })",
+                      "f/loop0"),
               ElementsAre("out", "i"));
 }
 

@@ -67,8 +67,7 @@ TEST(RewriteSafety, ContinueFromMacro) {
       }
     }
   )cpp");
-  expectSkipped(R, "f/loop0", "a `continue` of this loop comes from a macro expansion (line 5)",
-                4);
+  expectSkipped(R, "f/loop0", "a `continue` of this loop comes from a macro expansion (line 5)", 4);
 }
 
 TEST(RewriteSafety, ConstexprFunction) {

@@ -59,8 +59,8 @@ private:
 void runOnCode(std::unique_ptr<FrontendAction> Action, const std::string &Code,
                const std::vector<std::string> &ExtraArgs, const std::string &FileName,
                std::vector<std::string> &Errors) {
-  auto Overlay = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
-      llvm::vfs::getRealFileSystem());
+  auto Overlay =
+      llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(llvm::vfs::getRealFileSystem());
   auto Memory = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
   Overlay->pushOverlay(Memory);
   Memory->addFile(FileName, 0, llvm::MemoryBuffer::getMemBufferCopy(Code, FileName));
@@ -80,10 +80,10 @@ void runOnCode(std::unique_ptr<FrontendAction> Action, const std::string &Code,
 
 std::vector<Var> copied(const std::vector<VisibleVar> &Vs) {
   std::vector<Var> Out;
-  for (const VisibleVar &V : Vs) Out.push_back({V.Name, V.Type});
+  for (const VisibleVar &V : Vs)
+    Out.push_back({V.Name, V.Type});
   return Out;
 }
-
 
 Loop copied(const LoopRecord &R, const std::vector<LoopRecord> &All, const SourceManager &SM) {
   Loop L;
@@ -132,15 +132,15 @@ public:
       runInstrumentLoops(Ctx, Loops, Main, RW, Run.Versioning);
       if (UpTo >= Pass::IncludePaths) runIncludePaths(SM, Includes, Main, RW);
       if (UpTo >= Pass::EmitManifest) runEmitManifest(Loops, Main, RW);
-      RW.InsertText(SM.getLocForStartOfFile(Main),
-                    "#include <pl/abi.h>\n#line 1 " +
-                        cxxStringLiteral(absolutePath(SM, Main)) + "\n",
-                    false);
+      RW.InsertText(
+          SM.getLocForStartOfFile(Main),
+          "#include <pl/abi.h>\n#line 1 " + cxxStringLiteral(absolutePath(SM, Main)) + "\n", false);
       Run.Output = RW.getRewrittenText(
           SourceRange(SM.getLocForStartOfFile(Main), SM.getLocForEndOfFile(Main)));
     }
 
-    for (const LoopRecord &R : Loops) Run.Loops.push_back(copied(R, Loops, SM));
+    for (const LoopRecord &R : Loops)
+      Run.Loops.push_back(copied(R, Loops, SM));
     for (const ToolNote &N : Notes)
       Run.Notes.push_back({N.File, N.Line, N.Column, N.Kind, N.Message});
   }
@@ -185,7 +185,8 @@ const Loop *PassRun::loop(std::string_view FullName) const {
 
 std::vector<std::string> PassRun::fullNames() const {
   std::vector<std::string> Out;
-  for (const Loop &L : Loops) Out.push_back(L.FullName);
+  for (const Loop &L : Loops)
+    Out.push_back(L.FullName);
   return Out;
 }
 
@@ -195,7 +196,8 @@ PassRun runPassChain(Pass UpTo, const std::string &Code, const std::vector<std::
   Run.Versioning = Versioning;
   runOnCode(std::make_unique<ChainAction>(UpTo, Run), Code, ExtraArgs, FileName, Run.Errors);
   // Every test input is valid C++: the passes only run on code that parses.
-  for (const std::string &E : Run.Errors) ADD_FAILURE() << "the test input does not compile: " << E;
+  for (const std::string &E : Run.Errors)
+    ADD_FAILURE() << "the test input does not compile: " << E;
   return Run;
 }
 
@@ -205,8 +207,10 @@ std::string instrumentWithDriver(const std::string &Code, const std::vector<std:
   std::vector<std::string> Errors;
   InstrumentOptions Opts;
   Opts.Versioning = Versioning;
-  runOnCode(makeInstrumentActionFactory(Results, Opts)->create(), Code, ExtraArgs, FileName, Errors);
-  for (const std::string &E : Errors) ADD_FAILURE() << "the test input does not compile: " << E;
+  runOnCode(makeInstrumentActionFactory(Results, Opts)->create(), Code, ExtraArgs, FileName,
+            Errors);
+  for (const std::string &E : Errors)
+    ADD_FAILURE() << "the test input does not compile: " << E;
   return Results.empty() ? std::string() : Results.front().Output;
 }
 
@@ -222,7 +226,8 @@ std::vector<std::string> compileErrors(const std::string &Code,
 
 std::vector<std::string> names(const std::vector<Var> &Vars) {
   std::vector<std::string> Out;
-  for (const Var &V : Vars) Out.push_back(V.Name);
+  for (const Var &V : Vars)
+    Out.push_back(V.Name);
   return Out;
 }
 

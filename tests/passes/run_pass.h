@@ -96,8 +96,7 @@ PassRun runPassOnCode(const std::string &Code, const std::vector<std::string> &E
 /// The output of the real driver (makeInstrumentActionFactory) for `Code`.
 std::string instrumentWithDriver(const std::string &Code,
                                  const std::vector<std::string> &ExtraArgs = {},
-                                 const std::string &FileName = kInputFile,
-                                 bool Versioning = false);
+                                 const std::string &FileName = kInputFile, bool Versioning = false);
 
 /// Compiles `Code` with -fsyntax-only against the runtime's headers
 /// (-I runtime/include) and returns its errors; empty means it compiles.

@@ -25,8 +25,7 @@ std::string tripOf(const std::string &Body) {
   return R.Loops[0].TripExpr;
 }
 
-std::string counted(const std::string &Start, const std::string &Bound, int Step,
-                    bool Inclusive) {
+std::string counted(const std::string &Start, const std::string &Bound, int Step, bool Inclusive) {
   return "::pl::abi::trip_count((long double)(" + Start + "), (long double)(" + Bound + "), " +
          std::to_string(Step) + ", " + (Inclusive ? "true" : "false") + ")";
 }

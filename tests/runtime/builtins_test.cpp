@@ -77,9 +77,10 @@ TEST_F(Builtins, EventsListsEveryEvent) {
   pl::finish();
   std::string text = read_file(path);
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 4) << text;
-  EXPECT_NE(text.find("{\"loop\": \"loops::sum/loop0\", \"event\": \"loop_exit\", \"iteration\": 1, "
-                      "\"depth\": 1,"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("{\"loop\": \"loops::sum/loop0\", \"event\": \"loop_exit\", \"iteration\": 1, "
+                "\"depth\": 1,"),
+      std::string::npos)
       << text;
 }
 
@@ -109,8 +110,10 @@ TEST_F(Builtins, ProfileTablesTimePerLoopWithShareOfParent) {
   std::istringstream lines(text);
   std::string line, epoch, batch;
   while (std::getline(lines, line)) {
-    if (line.rfind("loops::nested/epoch/batch ", 0) == 0) batch = line;
-    else if (line.rfind("loops::nested/epoch ", 0) == 0) epoch = line;
+    if (line.rfind("loops::nested/epoch/batch ", 0) == 0)
+      batch = line;
+    else if (line.rfind("loops::nested/epoch ", 0) == 0)
+      epoch = line;
   }
   EXPECT_NE(epoch.find("        1           3"), std::string::npos) << text;
   EXPECT_NE(batch.find("        3          12"), std::string::npos) << text;
@@ -122,21 +125,20 @@ TEST_F(Builtins, ProgressPrintsPlainLinesWhenNotATerminal) {
   pl::configure("progress loops::nested/epoch,loops::nested/*/batch vars=scale", "t");
   loops::nested(2);
   std::string err = testing::internal::GetCapturedStderr();
-  EXPECT_NE(err.find("pl progress: epoch 1/2 [##########----------]  50%"), std::string::npos) << err;
+  EXPECT_NE(err.find("pl progress: epoch 1/2 [##########----------]  50%"), std::string::npos)
+      << err;
   EXPECT_NE(err.find("scale=2"), std::string::npos) << err;
-  EXPECT_NE(err.find("pl progress: epoch 2/2 [####################] 100%"), std::string::npos) << err;
+  EXPECT_NE(err.find("pl progress: epoch 2/2 [####################] 100%"), std::string::npos)
+      << err;
 }
 
 TEST_F(Builtins, AsyncHookSeesSnapshotsInOrderUnderBackPressure) {
   std::vector<std::pair<std::uint64_t, int>> seen;  // written by the async hook only
-  pl::on("loops::sum/loop0")
-      .async(1)
-      .reads({"s", "i"})
-      .call([&](pl::Frame& f) {
-        std::this_thread::sleep_for(std::chrono::microseconds(200));  // a slow hook
-        seen.emplace_back(f.iteration(), f.get<int>("s"));
-        EXPECT_FALSE(f.has("n")) << "only declared locals are copied";
-      });
+  pl::on("loops::sum/loop0").async(1).reads({"s", "i"}).call([&](pl::Frame& f) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));  // a slow hook
+    seen.emplace_back(f.iteration(), f.get<int>("s"));
+    EXPECT_FALSE(f.has("n")) << "only declared locals are copied";
+  });
   EXPECT_EQ(loops::sum(50), 1225);
   pl::drain();
   ASSERT_EQ(seen.size(), 50u);

@@ -32,16 +32,17 @@ TEST_F(Config, UnknownHookNamesNearMatches) {
 
 TEST_F(Config, UnknownOptionNamesNearMatchesAndColumn) {
   std::string err = config_error("log */epoch vars=loss evry=2");
-  EXPECT_EQ(err.rfind("PL_HOOKS:1:23: unknown option 'evry' for hook 'log' (did you mean 'every'", 0),
-            0u)
+  EXPECT_EQ(
+      err.rfind("PL_HOOKS:1:23: unknown option 'evry' for hook 'log' (did you mean 'every'", 0), 0u)
       << err;
 }
 
 TEST_F(Config, LinesAndColumnsCountAcrossEntries) {
   EXPECT_EQ(config_error("profile **\n\n  set */epoch var=lr mul=x", '\n'),
             "PL_HOOKS:3:22: 'mul=x': expected a number");
-  EXPECT_EQ(config_error("profile **; log"),
-            "PL_HOOKS:1:16: expected a loop selector after 'log' (e.g. '*/epoch' or 'mlp::train/**')");
+  EXPECT_EQ(
+      config_error("profile **; log"),
+      "PL_HOOKS:1:16: expected a loop selector after 'log' (e.g. '*/epoch' or 'mlp::train/**')");
   EXPECT_EQ(config_error("log vars=loss"),
             "PL_HOOKS:1:5: expected a loop selector before the options, got 'vars=loss'");
 }
@@ -50,22 +51,28 @@ TEST_F(Config, ValuesAreChecked) {
   EXPECT_EQ(config_error("break */x when=loss"),
             "PL_HOOKS:1:11: 'when=loss': expected a comparison (<, <=, >, >=, ==, !=), e.g. "
             "when=loss<0.3");
-  EXPECT_EQ(config_error("log */x vars=a every=0"), "PL_HOOKS:1:16: 'every=0': expected a positive amount");
+  EXPECT_EQ(config_error("log */x vars=a every=0"),
+            "PL_HOOKS:1:16: 'every=0': expected a positive amount");
   EXPECT_EQ(config_error("log */x vars=a every=3h"),
             "PL_HOOKS:1:16: 'every=3h': expected N (iterations) or a time such as 2s, 500ms, 1min");
-  EXPECT_EQ(config_error("log */x vars=a at=middle"),
-            "PL_HOOKS:1:16: 'at=middle': unknown event 'middle'; expected enter, begin, end or exit");
-  EXPECT_EQ(config_error("earlystop */x var=a mode=up"), "PL_HOOKS:1:21: 'mode=up': expected min or max");
+  EXPECT_EQ(
+      config_error("log */x vars=a at=middle"),
+      "PL_HOOKS:1:16: 'at=middle': unknown event 'middle'; expected enter, begin, end or exit");
+  EXPECT_EQ(config_error("earlystop */x var=a mode=up"),
+            "PL_HOOKS:1:21: 'mode=up': expected min or max");
   EXPECT_EQ(config_error("set */x var=a add=1 mul=2"),
             "PL_HOOKS:1:1: set needs exactly one of value=, add=, mul=");
   EXPECT_EQ(config_error("log */x vars=a vars=b"), "PL_HOOKS:1:16: option 'vars' given twice");
-  EXPECT_EQ(config_error("log */x"), "PL_HOOKS:1:1: log needs vars=<locals to log>, e.g. vars=loss,accuracy");
+  EXPECT_EQ(config_error("log */x"),
+            "PL_HOOKS:1:1: log needs vars=<locals to log>, e.g. vars=loss,accuracy");
 }
 
 TEST_F(Config, ABadEntryAttachesNothing) {
   // The first entry is fine, the second fails: neither may be attached.
-  EXPECT_NE(config_error("set loops::sum/loop0 var=s value=1000; log */x vars=a file=/nonexistent/dir/x.csv"),
-            "(accepted)");
+  EXPECT_NE(
+      config_error(
+          "set loops::sum/loop0 var=s value=1000; log */x vars=a file=/nonexistent/dir/x.csv"),
+      "(accepted)");
   EXPECT_EQ(loops::sum(4), 6);
 }
 
@@ -75,7 +82,8 @@ TEST_F(Config, SetChangesALocalOnASchedule) {
   testing::internal::CaptureStderr();
   EXPECT_EQ(loops::sum(5), (((0 + 1) * 10 + 2 + 3) * 10) + 4);
   std::string err = testing::internal::GetCapturedStderr();
-  EXPECT_NE(err.find("pl: set s 1.000000 -> 10 at loops::sum/loop0 iteration 1"), std::string::npos) << err;
+  EXPECT_NE(err.find("pl: set s 1.000000 -> 10 at loops::sum/loop0 iteration 1"), std::string::npos)
+      << err;
 }
 
 TEST_F(Config, BreakAndStopWithPredicates) {
@@ -106,14 +114,17 @@ TEST_F(Config, FiltersFirstAndOnce) {
 TEST_F(Config, ExhaustedAndSleepingHooksLeaveTheLoopIdle) {
   // The predicate counts how often the runtime is asked about the event.
   int asked_first = 0, asked_timed = 0;
-  pl::on("loops::sum/loop0").first(2).when([&](const pl::Frame&) { return ++asked_first > 0; })
+  pl::on("loops::sum/loop0")
+      .first(2)
+      .when([&](const pl::Frame&) { return ++asked_first > 0; })
       .call([](pl::Frame&) {});
   loops::sum(50);
   EXPECT_EQ(asked_first, 2) << "after its last run, a first(K) hook must not be consulted";
   pl::reset();
-  pl::on("loops::sum/loop0").every_seconds(3600).when([&](const pl::Frame&) {
-    return ++asked_timed > 0;
-  }).call([](pl::Frame&) {});
+  pl::on("loops::sum/loop0")
+      .every_seconds(3600)
+      .when([&](const pl::Frame&) { return ++asked_timed > 0; })
+      .call([](pl::Frame&) {});
   loops::sum(50);
   EXPECT_EQ(asked_timed, 1) << "between its periods, a time-filtered hook must not be consulted";
 }

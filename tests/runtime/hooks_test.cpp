@@ -44,9 +44,9 @@ TEST_F(Runtime, DeliversEveryEventInOrderWithIterations) {
   record_all("loops::sum/**", got);
   EXPECT_EQ(loops::sum(2), 1);
   std::vector<std::string> want = {
-      "loops::sum/loop0 loop_enter 0",      "loops::sum/loop0 iteration_begin 0",
-      "loops::sum/loop0 iteration_end 0",   "loops::sum/loop0 iteration_begin 1",
-      "loops::sum/loop0 iteration_end 1",   "loops::sum/loop0 loop_exit 2"};
+      "loops::sum/loop0 loop_enter 0",    "loops::sum/loop0 iteration_begin 0",
+      "loops::sum/loop0 iteration_end 0", "loops::sum/loop0 iteration_begin 1",
+      "loops::sum/loop0 iteration_end 1", "loops::sum/loop0 loop_exit 2"};
   EXPECT_EQ(got, want);
 }
 

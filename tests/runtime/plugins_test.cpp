@@ -2,13 +2,12 @@
 // observed in child processes as a user would see it.
 #include <gtest/gtest.h>
 #include <pl/pl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "loops.h"
 
@@ -63,8 +62,7 @@ TEST(Plugins, MissingPluginIsReportedAndTheRunContinues) {
   int status = 0;
   std::string out = run_child("/nonexistent/libnope.so", status);
   EXPECT_EQ(status, 0) << out;
-  EXPECT_NE(out.find("pl: cannot load plugin '/nonexistent/libnope.so'"), std::string::npos)
-      << out;
+  EXPECT_NE(out.find("pl: cannot load plugin '/nonexistent/libnope.so'"), std::string::npos) << out;
   EXPECT_NE(out.find("probe-result 6"), std::string::npos) << out;
 }
 
@@ -90,15 +88,18 @@ TEST(Startup, StrictModeRefusesToStartWithABadConfig) {
   int status = 0;
   std::string out = run_child_env("PL_STRICT=1 PL_CONFIG=/nonexistent/hooks.conf", status);
   EXPECT_EQ(WEXITSTATUS(status), 2) << out;
-  EXPECT_NE(out.find("PL_CONFIG='/nonexistent/hooks.conf' cannot be read"), std::string::npos) << out;
+  EXPECT_NE(out.find("PL_CONFIG='/nonexistent/hooks.conf' cannot be read"), std::string::npos)
+      << out;
   EXPECT_EQ(out.find("probe-result"), std::string::npos) << out;
 }
 
 TEST(Startup, StrictModeStopsTheRunWhenAHookFails) {
   int status = 0;
-  std::string out = run_child_env("PL_STRICT=1 PL_HOOKS='set loops::sum/loop0 var=nope value=1'", status);
+  std::string out =
+      run_child_env("PL_STRICT=1 PL_HOOKS='set loops::sum/loop0 var=nope value=1'", status);
   EXPECT_EQ(WEXITSTATUS(status), 3) << out;
-  EXPECT_NE(out.find("hook 'set loops::sum/loop0' failed at loops::sum/loop0"), std::string::npos) << out;
+  EXPECT_NE(out.find("hook 'set loops::sum/loop0' failed at loops::sum/loop0"), std::string::npos)
+      << out;
   EXPECT_NE(out.find("PL_STRICT is set: stopping the run"), std::string::npos) << out;
   EXPECT_NE(out.find("probe-result 0"), std::string::npos) << "the loop must stop at once: " << out;
 }

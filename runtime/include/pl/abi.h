@@ -43,20 +43,34 @@ inline constexpr std::uint32_t kContractVersion = 3;
 
 // Loop boundary events. Also used as bits of Site::mask.
 enum Event : std::uint8_t {
-  kEnter = 1u << 0,  // before the loop's first condition test
-  kBegin = 1u << 1,  // an iteration starts (after its condition held)
-  kEnd = 1u << 2,    // an iteration finished normally or by `continue`
-  kExit = 1u << 3,   // the loop was left, however (once per kEnter)
-  kTrack = 1u << 4,  // keep the per-thread stack of active loops
-  kUnseen = 1u << 7, // site not yet registered with the runtime
+  kEnter = 1u << 0,   // before the loop's first condition test
+  kBegin = 1u << 1,   // an iteration starts (after its condition held)
+  kEnd = 1u << 2,     // an iteration finished normally or by `continue`
+  kExit = 1u << 3,    // the loop was left, however (once per kEnter)
+  kTrack = 1u << 4,   // keep the per-thread stack of active loops
+  kUnseen = 1u << 7,  // site not yet registered with the runtime
 };
 
 enum LoopKind : std::uint8_t { kFor, kRangeFor, kWhile, kDoWhile };
 
 // Scalar kinds the runtime can convert between (for logs, predicates).
 enum ScalarKind : std::uint8_t {
-  kNotScalar, kBool, kChar, kI8, kI16, kI32, kI64, kU8, kU16, kU32, kU64,
-  kF32, kF64, kF80, kEnum, kPointer
+  kNotScalar,
+  kBool,
+  kChar,
+  kI8,
+  kI16,
+  kI32,
+  kI64,
+  kU8,
+  kU16,
+  kU32,
+  kU64,
+  kF32,
+  kF64,
+  kF80,
+  kEnum,
+  kPointer
 };
 
 // What the runtime knows of a C++ type. One constant object per type;
@@ -81,22 +95,34 @@ const char* type_name_of() {
 
 template <class T>
 constexpr ScalarKind scalar_kind_of() {
-  if constexpr (std::is_same_v<T, bool>) return kBool;
-  else if constexpr (std::is_same_v<T, char>) return kChar;
-  else if constexpr (std::is_enum_v<T>) return kEnum;
-  else if constexpr (std::is_pointer_v<T>) return kPointer;
+  if constexpr (std::is_same_v<T, bool>)
+    return kBool;
+  else if constexpr (std::is_same_v<T, char>)
+    return kChar;
+  else if constexpr (std::is_enum_v<T>)
+    return kEnum;
+  else if constexpr (std::is_pointer_v<T>)
+    return kPointer;
   else if constexpr (std::is_integral_v<T>) {
     constexpr bool s = std::is_signed_v<T>;
     switch (sizeof(T)) {
-      case 1: return s ? kI8 : kU8;
-      case 2: return s ? kI16 : kU16;
-      case 4: return s ? kI32 : kU32;
-      default: return s ? kI64 : kU64;
+      case 1:
+        return s ? kI8 : kU8;
+      case 2:
+        return s ? kI16 : kU16;
+      case 4:
+        return s ? kI32 : kU32;
+      default:
+        return s ? kI64 : kU64;
     }
-  } else if constexpr (std::is_same_v<T, float>) return kF32;
-  else if constexpr (std::is_same_v<T, double>) return kF64;
-  else if constexpr (std::is_same_v<T, long double>) return kF80;
-  else return kNotScalar;
+  } else if constexpr (std::is_same_v<T, float>)
+    return kF32;
+  else if constexpr (std::is_same_v<T, double>)
+    return kF64;
+  else if constexpr (std::is_same_v<T, long double>)
+    return kF80;
+  else
+    return kNotScalar;
 }
 
 template <class T, class = void>
@@ -115,8 +141,8 @@ struct ElementsOf<T, std::void_t<decltype(std::declval<const T&>().data()),
     *data = t.data();
     return std::size_t(t.size());
   }
-  static constexpr std::size_t (*get)(const void*, const void**) =
-      kind == kNotScalar ? nullptr : &elements;
+  static constexpr std::size_t (*get)(const void*, const void**) = kind == kNotScalar ? nullptr
+                                                                                      : &elements;
 };
 
 template <class T>
@@ -311,46 +337,46 @@ constexpr std::int64_t trip_count(long double start, long double bound, long dou
 // ---- Macros used by emitted code (short, so golden files stay readable). ----
 
 // Declares the site `s` of a loop.
-#define PL_SITE_(s, name, file, line, kind)                                          \
-  static constexpr ::pl::abi::SiteDesc s##_d{name, file, line, ::pl::abi::kind};      \
-  static ::pl::abi::Site s{&s##_d}
+#define PL_SITE_(s, name, file, line, kind)                                      \
+  static constexpr ::pl::abi::SiteDesc s##_d{name, file, line, ::pl::abi::kind}; \
+  static ::pl::abi::Site s { &s##_d }
 
 // Declares the variable table `p` for a point: PL_VARS_(p, line, PL_V_(x), ...).
 #define PL_V_(x) ::pl::abi::var<decltype((x))>(#x)
-#define PL_VARS_(p, line, ...)                                                       \
-  static constexpr ::pl::abi::VarDesc p##_v[] = {__VA_ARGS__};                        \
-  static constexpr ::pl::abi::PointDesc p{p##_v, sizeof(p##_v) / sizeof(p##_v[0]), line}
-#define PL_NOVARS_(p, line) static constexpr ::pl::abi::PointDesc p{nullptr, 0, line}
+#define PL_VARS_(p, line, ...)                                 \
+  static constexpr ::pl::abi::VarDesc p##_v[] = {__VA_ARGS__}; \
+  static constexpr ::pl::abi::PointDesc p { p##_v, sizeof(p##_v) / sizeof(p##_v[0]), line }
+#define PL_NOVARS_(p, line) \
+  static constexpr ::pl::abi::PointDesc p { nullptr, 0, line }
 
 // Fires event `ev` of loop `l` at point `p`, passing the listed locals; a
 // hook's break request jumps to `brk`, the label right after the loop.
-#define PL_AT_(l, ev, p, brk, ...)                                                   \
-  do {                                                                               \
-    if (PL_ABI_UNLIKELY((l).armed() & (::pl::abi::ev | ::pl::abi::kUnseen)))          \
-      if (::pl::abi::due<::pl::abi::ev>(l))                                           \
-        if (::pl::abi::fire((l), ::pl::abi::ev, (p), ##__VA_ARGS__) & ::pl::abi::kBreak) \
-          goto brk;                                                                  \
+#define PL_AT_(l, ev, p, brk, ...)                                                                 \
+  do {                                                                                             \
+    if (PL_ABI_UNLIKELY((l).armed() & (::pl::abi::ev | ::pl::abi::kUnseen)))                       \
+      if (::pl::abi::due<::pl::abi::ev>(l))                                                        \
+        if (::pl::abi::fire((l), ::pl::abi::ev, (p), ##__VA_ARGS__) & ::pl::abi::kBreak) goto brk; \
   } while (0)
-#define PL_BEGIN_(l, p, brk, ...)                                                    \
-  ++(l).iterations;                                                                  \
+#define PL_BEGIN_(l, p, brk, ...) \
+  ++(l).iterations;               \
   PL_AT_(l, kBegin, p, brk, ##__VA_ARGS__)
 #define PL_END_(l, p, brk, ...) PL_AT_(l, kEnd, p, brk, ##__VA_ARGS__)
 // `trip` is evaluated only on the cold path.
-#define PL_ENTER_(l, p, brk, trip_expr, ...)                                              \
-  do {                                                                               \
-    if (PL_ABI_UNLIKELY((l).armed() &                                                 \
-                        (::pl::abi::kEnter | ::pl::abi::kTrack | ::pl::abi::kUnseen))) { \
-      (l).trip = (trip_expr);                                                           \
+#define PL_ENTER_(l, p, brk, trip_expr, ...)                                               \
+  do {                                                                                     \
+    if (PL_ABI_UNLIKELY((l).armed() &                                                      \
+                        (::pl::abi::kEnter | ::pl::abi::kTrack | ::pl::abi::kUnseen))) {   \
+      (l).trip = (trip_expr);                                                              \
       if (::pl::abi::fire((l), ::pl::abi::kEnter, (p), ##__VA_ARGS__) & ::pl::abi::kBreak) \
-        goto brk;                                                                    \
-    }                                                                                \
+        goto brk;                                                                          \
+    }                                                                                      \
   } while (0)
 // The normal way out (condition false, break, or a hook's break request).
 // Other exits (return, throw, goto) fire kExit from ~Loop, without locals.
-#define PL_EXIT_(l, p, ...)                                                          \
-  do {                                                                               \
-    if (PL_ABI_UNLIKELY((l).armed() & ::pl::abi::kExit))                              \
-      ::pl::abi::fire((l), ::pl::abi::kExit, (p), ##__VA_ARGS__);                     \
+#define PL_EXIT_(l, p, ...)                                       \
+  do {                                                            \
+    if (PL_ABI_UNLIKELY((l).armed() & ::pl::abi::kExit))          \
+      ::pl::abi::fire((l), ::pl::abi::kExit, (p), ##__VA_ARGS__); \
   } while (0)
 
 #endif  // PL_ABI_H

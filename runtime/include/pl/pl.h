@@ -69,8 +69,13 @@ struct LoopInfo {
 class Frame {
  public:
   Frame(abi::Loop& loop, abi::Event ev, const abi::PointDesc* point, void* const* addrs)
-      : loop_(&loop), site_(loop.site.desc), event_(ev), iterations_(loop.iterations),
-        trip_(loop.trip), point_(point), addrs_(addrs) {}
+      : loop_(&loop),
+        site_(loop.site.desc),
+        event_(ev),
+        iterations_(loop.iterations),
+        trip_(loop.trip),
+        point_(point),
+        addrs_(addrs) {}
 
   std::string_view loop() const { return site_->name; }
   Event event() const { return static_cast<Event>(event_); }
@@ -159,12 +164,12 @@ enum class Compare { lt, le, gt, ge, eq, ne };
 // Everything that defines one hook; HookBuilder fills it, call() attaches.
 struct HookSpec {
   std::string selector;
-  std::string name;            // for messages; defaults to the selector
-  std::uint8_t events = 0;     // abi::Event bits; none means iteration_end
-  std::uint64_t every = 1;     // see HookBuilder::every
-  double every_seconds = 0;    // at most once per this many seconds (0: off)
-  std::int64_t once_at = -1;   // only at this iteration index (-1: off)
-  std::uint64_t first = 0;     // only the first K times it would run (0: off)
+  std::string name;                        // for messages; defaults to the selector
+  std::uint8_t events = 0;                 // abi::Event bits; none means iteration_end
+  std::uint64_t every = 1;                 // see HookBuilder::every
+  double every_seconds = 0;                // at most once per this many seconds (0: off)
+  std::int64_t once_at = -1;               // only at this iteration index (-1: off)
+  std::uint64_t first = 0;                 // only the first K times it would run (0: off)
   std::function<bool(const Frame&)> when;  // predicate on the frame
   std::size_t async_depth = 0;             // >0: asynchronous, queue this deep
   std::vector<std::string> reads;          // locals an async hook may read
@@ -240,9 +245,9 @@ void reset();
 //
 //   static void attach() { pl::on("*/epoch").call([](pl::Frame& f) { ... }); }
 //   PL_PLUGIN(attach)
-#define PL_PLUGIN(init_function)                                                   \
-  extern "C" __attribute__((visibility("default")))                               \
-  const std::uint32_t pl_plugin_contract_version = ::pl::abi::kContractVersion;     \
+#define PL_PLUGIN(init_function)                                                \
+  extern "C" __attribute__((visibility("default")))                             \
+  const std::uint32_t pl_plugin_contract_version = ::pl::abi::kContractVersion; \
   extern "C" __attribute__((visibility("default"))) void pl_plugin_init() { init_function(); }
 
 #endif  // PL_PL_H

@@ -9,21 +9,33 @@ namespace pl::detail {
 
 const std::map<std::string, BuiltinHook>& builtin_hooks() {
   static const std::map<std::string, BuiltinHook> table = {
-      {"progress", {"progress <sel> [vars=a,b] [interval=0.1]: nested progress bars (plain lines "
-                    "when stderr is not a terminal)",
-                    {"vars", "interval"}, attach_progress}},
-      {"log", {"log <sel> vars=a,b[:norm|:mean|:min|:max|:sum] [file=metrics.jsonl|.csv]",
-               {"vars", "file"}, attach_log}},
-      {"trace", {"trace <sel> [file=pl-trace.json] [capacity=200000]: Chrome trace events",
-                 {"file", "capacity"}, attach_trace}},
-      {"profile", {"profile <sel> [file=-]: time per loop, printed at exit", {"file"},
-                   attach_profile}},
-      {"earlystop", {"earlystop <sel> var=x [mode=min|max] [patience=3] [min_delta=0]",
-                     {"var", "mode", "patience", "min_delta"}, attach_earlystop}},
-      {"events", {"events <sel> [file=pl-events.jsonl]: every event as a JSON line", {"file"},
-                  attach_events}},
-      {"set", {"set <sel> var=x (value=v | add=v | mul=v): change a local", {"var", "value", "add", "mul"},
-               attach_set}},
+      {"progress",
+       {"progress <sel> [vars=a,b] [interval=0.1]: nested progress bars (plain lines "
+        "when stderr is not a terminal)",
+        {"vars", "interval"},
+        attach_progress}},
+      {"log",
+       {"log <sel> vars=a,b[:norm|:mean|:min|:max|:sum] [file=metrics.jsonl|.csv]",
+        {"vars", "file"},
+        attach_log}},
+      {"trace",
+       {"trace <sel> [file=pl-trace.json] [capacity=200000]: Chrome trace events",
+        {"file", "capacity"},
+        attach_trace}},
+      {"profile",
+       {"profile <sel> [file=-]: time per loop, printed at exit", {"file"}, attach_profile}},
+      {"earlystop",
+       {"earlystop <sel> var=x [mode=min|max] [patience=3] [min_delta=0]",
+        {"var", "mode", "patience", "min_delta"},
+        attach_earlystop}},
+      {"events",
+       {"events <sel> [file=pl-events.jsonl]: every event as a JSON line",
+        {"file"},
+        attach_events}},
+      {"set",
+       {"set <sel> var=x (value=v | add=v | mul=v): change a local",
+        {"var", "value", "add", "mul"},
+        attach_set}},
       {"break", {"break <sel> [when=...]: leave the loop", {}, attach_break}},
       {"stop", {"stop <sel> [when=...]: stop the run cleanly", {}, attach_stop}},
   };
@@ -84,11 +96,16 @@ bool local_value(const Frame& f, const std::string& spec, double& out, std::stri
     lo = std::min(lo, x);
     hi = std::max(hi, x);
   }
-  if (op == "norm") out = std::sqrt(sq);
-  else if (op == "mean") out = el.count ? sum / double(el.count) : NAN;
-  else if (op == "sum") out = sum;
-  else if (op == "min") out = lo;
-  else if (op == "max") out = hi;
+  if (op == "norm")
+    out = std::sqrt(sq);
+  else if (op == "mean")
+    out = el.count ? sum / double(el.count) : NAN;
+  else if (op == "sum")
+    out = sum;
+  else if (op == "min")
+    out = lo;
+  else if (op == "max")
+    out = hi;
   else {
     why = "unknown reduction '" + op + "' (norm, mean, sum, min, max)";
     return false;

@@ -19,7 +19,8 @@ void attach_earlystop(ConfigEntry& e) {
   };
   auto s = std::make_shared<State>();
   s->var = e.text("var", "");
-  if (s->var.empty()) e.fail_at(e.column, "earlystop needs var=<local to watch>, e.g. var=accuracy");
+  if (s->var.empty())
+    e.fail_at(e.column, "earlystop needs var=<local to watch>, e.g. var=accuracy");
   std::string mode = e.text("mode", "min");
   if (mode != "min" && mode != "max") e.fail("mode", "expected min or max");
   s->maximize = mode == "max";

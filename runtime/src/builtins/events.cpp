@@ -19,7 +19,8 @@ void attach_events(ConfigEntry& e) {
   at_exit([s] { std::fflush(s->out); });
   attach(std::move(spec), [s](Frame& f) {
     std::lock_guard lock(s->mu);
-    std::fprintf(s->out, "{\"loop\": %s, \"event\": \"%s\", \"iteration\": %llu, \"depth\": %zu, "
+    std::fprintf(s->out,
+                 "{\"loop\": %s, \"event\": \"%s\", \"iteration\": %llu, \"depth\": %zu, "
                  "\"t\": %.6f}\n",
                  json_string(f.loop()).c_str(), std::string(to_string(f.event())).c_str(),
                  (unsigned long long)f.iteration(), f.depth(), seconds_since(s->t0));

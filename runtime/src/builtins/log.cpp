@@ -41,7 +41,8 @@ void write_row(LogState& s, const Frame& f) {
     } else {
       row.emplace_back(v, s.csv ? "" : "null");
       if (s.warned.insert(v + "@" + std::string(f.loop())).second)
-        std::fprintf(stderr, "pl: log: %s; writing %s\n", why.c_str(), s.csv ? "an empty cell" : "null");
+        std::fprintf(stderr, "pl: log: %s; writing %s\n", why.c_str(),
+                     s.csv ? "an empty cell" : "null");
     }
   }
   if (s.csv) {
@@ -77,7 +78,8 @@ void write_row(LogState& s, const Frame& f) {
 void attach_log(ConfigEntry& e) {
   auto s = std::make_shared<LogState>();
   s->vars = e.list("vars");
-  if (s->vars.empty()) e.fail_at(e.column, "log needs vars=<locals to log>, e.g. vars=loss,accuracy");
+  if (s->vars.empty())
+    e.fail_at(e.column, "log needs vars=<locals to log>, e.g. vars=loss,accuracy");
   std::string path = e.text("file", "pl-log.jsonl");
   s->csv = path.size() > 4 && path.substr(path.size() - 4) == ".csv";
   HookSpec spec = e.spec(abi::kEnd);

@@ -25,9 +25,12 @@ thread_local std::vector<std::chrono::steady_clock::time_point> starts;
 
 std::string human(double s) {
   char buf[32];
-  if (s >= 1) std::snprintf(buf, sizeof buf, "%.3f s", s);
-  else if (s >= 1e-3) std::snprintf(buf, sizeof buf, "%.3f ms", s * 1e3);
-  else std::snprintf(buf, sizeof buf, "%.3f us", s * 1e6);
+  if (s >= 1)
+    std::snprintf(buf, sizeof buf, "%.3f s", s);
+  else if (s >= 1e-3)
+    std::snprintf(buf, sizeof buf, "%.3f ms", s * 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%.3f us", s * 1e6);
   return buf;
 }
 
@@ -36,8 +39,8 @@ void print(ProfileState& s) {
   if (s.loops.empty()) return;
   std::size_t w = 4;
   for (auto& [n, l] : s.loops) w = std::max(w, n.size());
-  std::fprintf(s.out, "pl profile (wall time per loop)\n%-*s  %12s  %8s  %10s  %12s  %9s\n",
-               int(w), "loop", "total", "entered", "iterations", "per iter", "of parent");
+  std::fprintf(s.out, "pl profile (wall time per loop)\n%-*s  %12s  %8s  %10s  %12s  %9s\n", int(w),
+               "loop", "total", "entered", "iterations", "per iter", "of parent");
   std::vector<std::pair<std::string, LoopStats>> rows(s.loops.begin(), s.loops.end());
   std::sort(rows.begin(), rows.end(), [](auto& a, auto& b) { return a.first < b.first; });
   for (auto& [name, l] : rows) {

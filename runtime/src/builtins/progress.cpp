@@ -40,8 +40,10 @@ std::string clock_text(double s) {
   if (!std::isfinite(s) || s < 0) return "?";
   char buf[32];
   long t = long(s + 0.5);
-  if (t >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-  else std::snprintf(buf, sizeof buf, "%ld:%02ld", t / 60, t % 60);
+  if (t >= 3600)
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ld:%02ld", t / 60, t % 60);
   return buf;
 }
 
@@ -63,8 +65,10 @@ std::string render(const ProgressState& s, const Level& l, bool with_values) {
   line = buf;
   if (l.done > 0 && elapsed > 0) {
     double per = elapsed / double(l.done);
-    if (per >= 1) std::snprintf(buf, sizeof buf, "  %.2f s/it", per);
-    else std::snprintf(buf, sizeof buf, "  %.1f it/s", 1 / per);
+    if (per >= 1)
+      std::snprintf(buf, sizeof buf, "  %.2f s/it", per);
+    else
+      std::snprintf(buf, sizeof buf, "  %.1f it/s", 1 / per);
     line += buf;
     if (l.trip > 0) line += "  ETA " + clock_text(per * double(l.trip - std::int64_t(l.done)));
   }
@@ -87,7 +91,8 @@ void draw(ProgressState& s) {
   }
   for (int extra = int(s.levels.size()); extra < s.drawn_lines; ++extra) out += "\n\r\033[K";
   if (s.drawn_lines > int(s.levels.size()) && s.drawn_lines > 1)
-    out += "\033[" + std::to_string(s.drawn_lines - int(std::max<std::size_t>(1, s.levels.size()))) + "A";
+    out += "\033[" +
+           std::to_string(s.drawn_lines - int(std::max<std::size_t>(1, s.levels.size()))) + "A";
   s.drawn_lines = int(std::max<std::size_t>(1, s.levels.size()));
   std::fputs(out.c_str(), stderr);
   std::fflush(stderr);

@@ -56,7 +56,8 @@ void write(TraceState& s) {
   }
   std::size_t n = std::min<std::uint64_t>(s.total, s.ring.size());
   std::size_t first = s.total > s.ring.size() ? s.next : 0;
-  std::fprintf(out, "{\"displayTimeUnit\": \"ms\", \"otherData\": {\"spans\": %llu, "
+  std::fprintf(out,
+               "{\"displayTimeUnit\": \"ms\", \"otherData\": {\"spans\": %llu, "
                "\"dropped\": %llu}, \"traceEvents\": [\n",
                (unsigned long long)s.total, (unsigned long long)(s.total - n));
   for (std::size_t k = 0; k < n; ++k) {
@@ -84,15 +85,19 @@ void attach_trace(ConfigEntry& e) {
   if (capacity == 0) e.fail("capacity", "must be at least 1");
   HookSpec spec = e.spec(abi::kEnter | abi::kBegin | abi::kEnd | abi::kExit);
   spec.events = abi::kEnter | abi::kBegin | abi::kEnd | abi::kExit;
-  if (std::FILE* probe = std::fopen(s->path.c_str(), "a")) std::fclose(probe);
-  else e.fail("file", "cannot write '" + s->path + "'");
+  if (std::FILE* probe = std::fopen(s->path.c_str(), "a"))
+    std::fclose(probe);
+  else
+    e.fail("file", "cannot write '" + s->path + "'");
   s->ring.resize(capacity);
   at_exit([s] { write(*s); });
   attach(std::move(spec), [s](Frame& f) {
     if (!trace_tid) trace_tid = next_tid++;
     std::int64_t now = ns_since(*s);
     switch (f.event()) {
-      case loop_enter: open_spans.push_back({now, -1}); break;
+      case loop_enter:
+        open_spans.push_back({now, -1});
+        break;
       case iteration_begin:
         if (!open_spans.empty()) open_spans.back().iter_start = now;
         break;
