@@ -1,0 +1,424 @@
+// pl/serialize.h — data-only serialization of checkpoint state.
+//
+// A value is written as bytes (little-endian arithmetic, lengths as u64) and
+// read back into an existing object of the same type. Nothing in a stream
+// can make the reader run code or allocate without bound: every length is
+// checked against the bytes that remain before anything is allocated.
+//
+// Built in: arithmetic types, enums, std::string, vector, array, deque,
+// list, map, unordered_map, set, unordered_set, pair, tuple, optional,
+// variant, unique_ptr, C arrays, Eigen dense matrices and arrays (any scalar
+// and shape, detected without including Eigen), and the standard random
+// engines and distributions (their exact state, through their text form).
+//
+// User types, one customization point found by ADL, used for both
+// directions:
+//
+//   struct Net { Eigen::MatrixXf W; float lr; };
+//   template <class Archive> void pl_serialize(Archive& ar, Net& n) { ar(n.W, n.lr); }
+#ifndef PL_SERIALIZE_H
+#define PL_SERIALIZE_H
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace pl {
+
+// A stream that does not hold what the reader expects (truncated, corrupt,
+// or written for another type).
+class FormatError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Writer {
+ public:
+  void bytes(const void* p, std::size_t n) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    out_.insert(out_.end(), b, b + n);
+  }
+  void u64(std::uint64_t v) {
+    unsigned char b[8];
+    for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(v >> (8 * i));
+    bytes(b, 8);
+  }
+  template <class... T>
+  void operator()(const T&... values);
+  const std::vector<unsigned char>& data() const { return out_; }
+  std::vector<unsigned char> take() { return std::move(out_); }
+
+ private:
+  std::vector<unsigned char> out_;
+};
+
+class Reader {
+ public:
+  Reader(const unsigned char* data, std::size_t size) : p_(data), end_(data + size) {}
+  void bytes(void* p, std::size_t n) {
+    need(n);
+    std::memcpy(p, p_, n);
+    p_ += n;
+  }
+  std::uint64_t u64() {
+    unsigned char b[8];
+    bytes(b, 8);
+    std::uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = v << 8 | b[i];
+    return v;
+  }
+  // A count of elements of at least `min_bytes` each: bounded by what is left.
+  std::size_t count(std::size_t min_bytes) {
+    std::uint64_t n = u64();
+    if (min_bytes > 0 && n > remaining() / min_bytes)
+      throw FormatError("pl: a length of " + std::to_string(n) + " exceeds the " +
+                        std::to_string(remaining()) + " bytes left in the record");
+    return static_cast<std::size_t>(n);
+  }
+  std::size_t remaining() const { return static_cast<std::size_t>(end_ - p_); }
+  template <class... T>
+  void operator()(T&... values);
+
+ private:
+  void need(std::size_t n) const {
+    if (n > remaining())
+      throw FormatError("pl: record truncated: needs " + std::to_string(n) + " more bytes, has " +
+                        std::to_string(remaining()));
+  }
+  const unsigned char* p_;
+  const unsigned char* end_;
+};
+
+namespace serial {
+
+template <class T, class = void>
+struct IsEigenDense : std::false_type {};
+template <class T>
+struct IsEigenDense<
+    T,
+    std::void_t<typename T::Scalar, decltype(T::RowsAtCompileTime), decltype(T::ColsAtCompileTime),
+                decltype(std::declval<T&>().resize(1, 1)), decltype(std::declval<T&>().data())>>
+    : std::is_arithmetic<typename T::Scalar> {};
+
+template <class T>
+struct IsEngine : std::false_type {};
+template <class U, U a, U c, U m>
+struct IsEngine<std::linear_congruential_engine<U, a, c, m>> : std::true_type {};
+template <class U, std::size_t w, std::size_t n, std::size_t m, std::size_t r, U a, std::size_t u,
+          U d, std::size_t s, U b, std::size_t t, U c, std::size_t l, U f>
+struct IsEngine<std::mersenne_twister_engine<U, w, n, m, r, a, u, d, s, b, t, c, l, f>>
+    : std::true_type {};
+template <class U, std::size_t w, std::size_t s, std::size_t r>
+struct IsEngine<std::subtract_with_carry_engine<U, w, s, r>> : std::true_type {};
+template <class E, std::size_t p, std::size_t r>
+struct IsEngine<std::discard_block_engine<E, p, r>> : std::true_type {};
+template <class E, std::size_t w, class U>
+struct IsEngine<std::independent_bits_engine<E, w, U>> : std::true_type {};
+template <class E, std::size_t k>
+struct IsEngine<std::shuffle_order_engine<E, k>> : std::true_type {};
+
+// Standard distributions: they have a param_type and stream their state.
+template <class T, class = void>
+struct IsDistribution : std::false_type {};
+template <class T>
+struct IsDistribution<T, std::void_t<typename T::param_type, typename T::result_type,
+                                     decltype(std::declval<std::ostream&>() << std::declval<T&>())>>
+    : std::true_type {};
+
+template <class T, class = void>
+struct HasUserSerialize : std::false_type {};
+template <class T>
+struct HasUserSerialize<
+    T, std::void_t<decltype(pl_serialize(std::declval<Writer&>(), std::declval<T&>()))>>
+    : std::true_type {};
+
+template <class T>
+inline constexpr bool kTextState = IsEngine<T>::value || IsDistribution<T>::value;
+
+}  // namespace serial
+
+template <class T>
+void save(Writer& w, const T& v);
+template <class T>
+void load(Reader& r, T& v);
+
+namespace serial {
+
+template <class C>
+void save_range(Writer& w, const C& c) {
+  w.u64(c.size());
+  for (const auto& e : c) save(w, e);
+}
+
+}  // namespace serial
+
+template <class T>
+void save(Writer& w, const T& v) {
+  if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
+    unsigned char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));
+    w.bytes(b, sizeof(T));
+  } else if constexpr (std::is_array_v<T>) {
+    for (const auto& e : v) save(w, e);
+  } else if constexpr (serial::kTextState<T>) {
+    std::ostringstream s;
+    s << v;
+    save(w, s.str());
+  } else if constexpr (serial::IsEigenDense<T>::value) {
+    w.u64(static_cast<std::uint64_t>(v.rows()));
+    w.u64(static_cast<std::uint64_t>(v.cols()));
+    w.bytes(v.data(), sizeof(typename T::Scalar) * static_cast<std::size_t>(v.size()));
+  } else if constexpr (serial::HasUserSerialize<T>::value) {
+    pl_serialize(w, const_cast<T&>(v));
+  } else {
+    save_builtin(w, v);
+  }
+}
+
+inline void save_builtin(Writer& w, const std::string& s) {
+  w.u64(s.size());
+  w.bytes(s.data(), s.size());
+}
+template <class T, class A>
+void save_builtin(Writer& w, const std::vector<T, A>& v) {
+  serial::save_range(w, v);
+}
+template <class A>
+void save_builtin(Writer& w, const std::vector<bool, A>& v) {
+  w.u64(v.size());
+  for (bool b : v) save(w, b);
+}
+template <class T, std::size_t N>
+void save_builtin(Writer& w, const std::array<T, N>& v) {
+  for (const auto& e : v) save(w, e);
+}
+template <class T, class A>
+void save_builtin(Writer& w, const std::deque<T, A>& v) {
+  serial::save_range(w, v);
+}
+template <class T, class A>
+void save_builtin(Writer& w, const std::list<T, A>& v) {
+  serial::save_range(w, v);
+}
+template <class K, class V, class C, class A>
+void save_builtin(Writer& w, const std::map<K, V, C, A>& m) {
+  serial::save_range(w, m);
+}
+template <class K, class C, class A>
+void save_builtin(Writer& w, const std::set<K, C, A>& s) {
+  serial::save_range(w, s);
+}
+template <class K, class V, class H, class E, class A>
+void save_builtin(Writer& w, const std::unordered_map<K, V, H, E, A>& m) {
+  serial::save_range(w, m);
+}
+template <class K, class H, class E, class A>
+void save_builtin(Writer& w, const std::unordered_set<K, H, E, A>& s) {
+  serial::save_range(w, s);
+}
+template <class A, class B>
+void save_builtin(Writer& w, const std::pair<A, B>& p) {
+  save(w, p.first);
+  save(w, p.second);
+}
+template <class... T>
+void save_builtin(Writer& w, const std::tuple<T...>& t) {
+  std::apply([&w](const auto&... e) { (save(w, e), ...); }, t);
+}
+template <class T>
+void save_builtin(Writer& w, const std::optional<T>& o) {
+  save(w, o.has_value());
+  if (o) save(w, *o);
+}
+template <class... T>
+void save_builtin(Writer& w, const std::variant<T...>& v) {
+  w.u64(v.index());
+  std::visit([&w](const auto& e) { save(w, e); }, v);
+}
+template <class T, class D>
+void save_builtin(Writer& w, const std::unique_ptr<T, D>& p) {
+  save(w, p != nullptr);
+  if (p) save(w, *p);
+}
+
+template <class T>
+void load_builtin(Reader& r, T& v);
+
+namespace serial {
+
+template <class T, std::size_t... I>
+void emplace_variant(Reader& r, std::size_t index, T& v, std::index_sequence<I...>) {
+  bool done = false;
+  (void)((index == I ? (load(r, v.template emplace<I>()), done = true) : false) || ...);
+  if (!done)
+    throw FormatError("pl: variant alternative " + std::to_string(index) + " out of range");
+}
+
+template <class C>
+void load_sequence(Reader& r, C& c) {
+  std::size_t n = r.count(1);
+  c.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    typename C::value_type e{};
+    load(r, e);
+    c.push_back(std::move(e));
+  }
+}
+
+template <class C>
+void load_associative(Reader& r, C& c) {
+  std::size_t n = r.count(1);
+  c.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::remove_const_t<typename C::key_type> k{};
+    if constexpr (std::is_same_v<typename C::key_type, typename C::value_type>) {
+      load(r, k);
+      c.insert(std::move(k));
+    } else {
+      typename C::mapped_type m{};
+      load(r, k);
+      load(r, m);
+      c.emplace(std::move(k), std::move(m));
+    }
+  }
+}
+
+}  // namespace serial
+
+template <class T>
+void load(Reader& r, T& v) {
+  if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
+    unsigned char b[sizeof(T)];
+    r.bytes(b, sizeof(T));
+    std::memcpy(&v, b, sizeof(T));
+  } else if constexpr (std::is_array_v<T>) {
+    for (auto& e : v) load(r, e);
+  } else if constexpr (serial::kTextState<T>) {
+    std::string text;
+    load(r, text);
+    std::istringstream s(text);
+    s >> v;
+    if (s.fail()) throw FormatError("pl: random engine or distribution state does not parse");
+  } else if constexpr (serial::IsEigenDense<T>::value) {
+    std::uint64_t rows = r.u64(), cols = r.u64();
+    using S = typename T::Scalar;
+    if ((T::RowsAtCompileTime >= 0 && rows != std::uint64_t(T::RowsAtCompileTime)) ||
+        (T::ColsAtCompileTime >= 0 && cols != std::uint64_t(T::ColsAtCompileTime)))
+      throw FormatError("pl: matrix of " + std::to_string(rows) + "x" + std::to_string(cols) +
+                        " does not fit a fixed-size " + std::to_string(T::RowsAtCompileTime) + "x" +
+                        std::to_string(T::ColsAtCompileTime));
+    if (rows != 0 && cols > r.remaining() / sizeof(S) / rows)
+      throw FormatError("pl: matrix of " + std::to_string(rows) + "x" + std::to_string(cols) +
+                        " exceeds the bytes left in the record");
+    v.resize(static_cast<long>(rows), static_cast<long>(cols));
+    r.bytes(v.data(), sizeof(S) * static_cast<std::size_t>(rows * cols));
+  } else if constexpr (serial::HasUserSerialize<T>::value) {
+    pl_serialize(r, v);
+  } else {
+    load_builtin(r, v);
+  }
+}
+
+inline void load_builtin(Reader& r, std::string& s) {
+  std::size_t n = r.count(1);
+  s.resize(n);
+  r.bytes(s.data(), n);
+}
+template <class T, class A>
+void load_builtin(Reader& r, std::vector<T, A>& v) {
+  serial::load_sequence(r, v);
+}
+template <class T, std::size_t N>
+void load_builtin(Reader& r, std::array<T, N>& v) {
+  for (auto& e : v) load(r, e);
+}
+template <class T, class A>
+void load_builtin(Reader& r, std::deque<T, A>& v) {
+  serial::load_sequence(r, v);
+}
+template <class T, class A>
+void load_builtin(Reader& r, std::list<T, A>& v) {
+  serial::load_sequence(r, v);
+}
+template <class K, class V, class C, class A>
+void load_builtin(Reader& r, std::map<K, V, C, A>& m) {
+  serial::load_associative(r, m);
+}
+template <class K, class C, class A>
+void load_builtin(Reader& r, std::set<K, C, A>& s) {
+  serial::load_associative(r, s);
+}
+template <class K, class V, class H, class E, class A>
+void load_builtin(Reader& r, std::unordered_map<K, V, H, E, A>& m) {
+  serial::load_associative(r, m);
+}
+template <class K, class H, class E, class A>
+void load_builtin(Reader& r, std::unordered_set<K, H, E, A>& s) {
+  serial::load_associative(r, s);
+}
+template <class A, class B>
+void load_builtin(Reader& r, std::pair<A, B>& p) {
+  load(r, p.first);
+  load(r, p.second);
+}
+template <class... T>
+void load_builtin(Reader& r, std::tuple<T...>& t) {
+  std::apply([&r](auto&... e) { (load(r, e), ...); }, t);
+}
+template <class T>
+void load_builtin(Reader& r, std::optional<T>& o) {
+  bool has = false;
+  load(r, has);
+  if (!has) {
+    o.reset();
+    return;
+  }
+  if (!o) o.emplace();
+  load(r, *o);
+}
+template <class... T>
+void load_builtin(Reader& r, std::variant<T...>& v) {
+  std::size_t index = static_cast<std::size_t>(r.u64());
+  serial::emplace_variant(r, index, v, std::index_sequence_for<T...>{});
+}
+template <class T, class D>
+void load_builtin(Reader& r, std::unique_ptr<T, D>& p) {
+  bool has = false;
+  load(r, has);
+  if (!has) {
+    p.reset();
+    return;
+  }
+  if (!p) p = std::make_unique<T>();
+  load(r, *p);
+}
+
+template <class... T>
+void Writer::operator()(const T&... values) {
+  (save(*this, values), ...);
+}
+template <class... T>
+void Reader::operator()(T&... values) {
+  (load(*this, values), ...);
+}
+
+}  // namespace pl
+
+#endif  // PL_SERIALIZE_H
