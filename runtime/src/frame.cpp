@@ -1,6 +1,7 @@
 // pl::Frame: typed, checked access to the locals passed at one event.
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "registry.h"
 
@@ -104,63 +105,70 @@ void* Frame::lookup(std::string_view name, const abi::TypeInfo& want, bool write
   return addrs_[i];
 }
 
-static double scalar_at(const void* p, abi::ScalarKind kind) {
-  auto as = [p](auto tag) {
-    decltype(tag) x;
-    std::memcpy(&x, p, sizeof x);
-    return double(x);
-  };
+// Calls fn with a value of the C++ type of `kind` (its value unused), and
+// returns whether `kind` is an arithmetic kind at all. One switch for every
+// conversion below.
+template <class Fn>
+static bool with_scalar_type(abi::ScalarKind kind, Fn&& fn) {
   switch (kind) {
     case abi::kBool:
-      return as(bool{});
+      fn(bool{});
+      return true;
     case abi::kChar:
-      return as(char{});
+      fn(char{});
+      return true;
     case abi::kI8:
-      return as(std::int8_t{});
+      fn(std::int8_t{});
+      return true;
     case abi::kI16:
-      return as(std::int16_t{});
+      fn(std::int16_t{});
+      return true;
     case abi::kI32:
-      return as(std::int32_t{});
+      fn(std::int32_t{});
+      return true;
     case abi::kI64:
-      return as(std::int64_t{});
+      fn(std::int64_t{});
+      return true;
     case abi::kU8:
-      return as(std::uint8_t{});
+      fn(std::uint8_t{});
+      return true;
     case abi::kU16:
-      return as(std::uint16_t{});
+      fn(std::uint16_t{});
+      return true;
     case abi::kU32:
-      return as(std::uint32_t{});
+      fn(std::uint32_t{});
+      return true;
     case abi::kU64:
-      return as(std::uint64_t{});
+      fn(std::uint64_t{});
+      return true;
     case abi::kF32:
-      return as(float{});
+      fn(float{});
+      return true;
     case abi::kF64:
-      return as(double{});
+      fn(double{});
+      return true;
     case abi::kF80:
-      return double(*static_cast<const long double*>(p));
+      fn(static_cast<long double>(0));
+      return true;
     default:
-      return 0;
+      return false;
   }
 }
 
+static double scalar_at(const void* p, abi::ScalarKind kind) {
+  double out = 0;
+  with_scalar_type(kind, [&](auto tag) {
+    decltype(tag) x;
+    std::memcpy(&x, p, sizeof x);
+    out = double(x);
+  });
+  return out;
+}
+
 static std::size_t scalar_size(abi::ScalarKind kind) {
-  switch (kind) {
-    case abi::kBool:
-    case abi::kChar:
-    case abi::kI8:
-    case abi::kU8:
-      return 1;
-    case abi::kI16:
-    case abi::kU16:
-      return 2;
-    case abi::kI32:
-    case abi::kU32:
-    case abi::kF32:
-      return 4;
-    case abi::kF80:
-      return sizeof(long double);
-    default:
-      return 8;
-  }
+  std::size_t size = 8;
+  with_scalar_type(kind, [&](auto tag) { size = sizeof tag; });
+  return size;
 }
 
 double Frame::number(std::string_view name) const {
@@ -190,40 +198,13 @@ void Frame::set_number(std::string_view name, double value) {
   const abi::VarDesc& v = point_->vars[i];
   if (v.flags & abi::kReadOnly) lookup(name, *v.type, true);  // throws: read-only
   void* p = addrs_[i];
-  auto put = [p](auto x) { std::memcpy(p, &x, sizeof x); };
-  switch (v.type->kind) {
-    case abi::kBool:
-      return put(bool(value != 0));
-    case abi::kChar:
-      return put(char(value));
-    case abi::kI8:
-      return put(std::int8_t(value));
-    case abi::kI16:
-      return put(std::int16_t(value));
-    case abi::kI32:
-      return put(std::int32_t(value));
-    case abi::kI64:
-      return put(std::int64_t(value));
-    case abi::kU8:
-      return put(std::uint8_t(value));
-    case abi::kU16:
-      return put(std::uint16_t(value));
-    case abi::kU32:
-      return put(std::uint32_t(value));
-    case abi::kU64:
-      return put(std::uint64_t(value));
-    case abi::kF32:
-      return put(float(value));
-    case abi::kF64:
-      return put(value);
-    case abi::kF80:
-      *static_cast<long double*>(p) = value;
-      return;
-    default:
-      throw Error("pl: " + where(*this) + ": local '" + std::string(name) + "' of type '" +
-                  std::string(detail::trimmed_type_name(*v.type)) +
-                  "' cannot be set from a number");
-  }
+  const bool numeric = with_scalar_type(v.type->kind, [&](auto tag) {
+    decltype(tag) x = std::is_same_v<decltype(tag), bool> ? value != 0 : decltype(tag)(value);
+    std::memcpy(p, &x, sizeof x);
+  });
+  if (!numeric)
+    throw Error("pl: " + where(*this) + ": local '" + std::string(name) + "' of type '" +
+                std::string(detail::trimmed_type_name(*v.type)) + "' cannot be set from a number");
 }
 
 double Frame::Elements::at(std::size_t i) const {
