@@ -95,15 +95,6 @@ public:
       H.Output = rewritten(SM, F, RW, H.Path);
       Result.Headers.push_back(std::move(H));
     }
-    for (const std::string &G : Opts.HeaderGlobs)
-      if (std::none_of(Chosen.begin(), Chosen.end(), [&](auto &C) {
-            return C.second && pathGlobMatches(G, absolutePath(SM, C.first));
-          }))
-        Result.Notes.push_back({Result.MainFile, 1, 1, "error",
-                                "--headers '" + G +
-                                    "' matches no header this file includes "
-                                    "(pass --lenient to go on without it)"});
-
     for (const LoopRecord &R : Loops) {
       ListedLoop L;
       L.FullName = R.FullName;

@@ -145,6 +145,20 @@ static bool mirrorIncludedFiles(const std::string &Root, const std::vector<std::
   return true;
 }
 
+/// True if some existing file matches path glob `G` (searched from the
+/// directory part of `G` before its first wildcard).
+static bool globMatchesSomeFile(const std::string &G) {
+  size_t Wild = G.find_first_of("*?");
+  if (Wild == std::string::npos) return llvm::sys::fs::exists(G);
+  std::string Dir = G.substr(0, G.rfind('/', Wild));
+  std::error_code EC;
+  unsigned Seen = 0;
+  for (llvm::sys::fs::recursive_directory_iterator It(Dir.empty() ? "/" : Dir, EC), End;
+       It != End && !EC && ++Seen < 200000; It.increment(EC))
+    if (pl::pathGlobMatches(G, It->path())) return true;
+  return false;
+}
+
 static std::string outputPathFor(const std::string &Source, const std::string &Root) {
   llvm::StringRef Rel(Source);
   if (Rel.consume_front(Root) && Rel.consume_front("/")) {
@@ -237,6 +251,15 @@ int main(int argc, const char **argv) {
 
   if (!Headers.empty() && ShadowDir.empty())
     return fail("--headers needs --shadow-dir <dir> (where the instrumented headers go)");
+  // A selection that matches no file at all is a mistake; one that matches
+  // files this translation unit does not include is normal in a target.
+  for (const std::string &G : Headers) {
+    if (globMatchesSomeFile(G)) continue;
+    llvm::errs() << "pl-instrument: " << (Lenient ? "warning" : "error") << ": --headers '" << G
+                 << "' matches no file" << (Lenient ? "" : " (pass --lenient to go on without it)")
+                 << "\n";
+    if (!Lenient) return 1;
+  }
   std::string Shadow = ShadowDir.empty() ? "" : absolute(ShadowDir);
 
   ClangTool Tool(*Db, Files);

@@ -127,7 +127,7 @@ check "  ... which compiles first on the include path" \
   g++ -std=c++20 -Wall -Wextra -Werror -I"shadow$dir/lib" -Ilib -I"$inc" -fsyntax-only out/src/uses_lib.cpp
 run src/uses_lib.cpp -o out --headers "$dir/nothing/**" --shadow-dir shadow -- -std=c++20 -Ilib -I"$inc"
 check "a --headers glob that matches nothing fails" rc_is 1
-check "  ... saying so" err_has "--headers '$dir/nothing/**' matches no header this file includes"
+check "  ... saying so" err_has "--headers '$dir/nothing/**' matches no file"
 run src/uses_lib.cpp -o out --headers "$dir/nothing/**" --shadow-dir shadow --lenient -- -std=c++20 -Ilib -I"$inc"
 check "  ... unless --lenient" rc_is 0
 run src/uses_lib.cpp -o out --headers "$dir/lib/**" -- -std=c++20 -Ilib
