@@ -27,7 +27,14 @@ void write_row(LogState& s, const Frame& f) {
   row.emplace_back("event", json_string(to_string(f.event())));
   for (std::size_t k = f.depth(); k-- > 0;) {
     LoopInfo l = f.enclosing(k);
-    row.emplace_back(std::string(leaf(l.name)), std::to_string(l.iteration));
+    // A loop of the same function nests by name ("f/epoch" in
+    // "f/epoch/batch"): its label is column name enough. A loop of a caller
+    // (main's fold loop around train's epochs) keeps its full name.
+    std::string_view self = f.loop();
+    bool same_function = self.size() > l.name.size() && self.substr(0, l.name.size()) == l.name &&
+                         self[l.name.size()] == '/';
+    row.emplace_back(std::string(k == 0 || same_function ? leaf(l.name) : l.name),
+                     std::to_string(l.iteration));
   }
   char num[64];
   std::snprintf(num, sizeof num, "%.6f", seconds_since(s.t0));
