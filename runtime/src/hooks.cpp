@@ -41,7 +41,8 @@ HookBuilder& HookBuilder::first(std::uint64_t k) {
   return *this;
 }
 
-static bool compare(double a, Compare op, double b) {
+namespace detail {
+bool compare_values(double a, Compare op, double b) {
   switch (op) {
     case Compare::lt:
       return a < b;
@@ -58,26 +59,37 @@ static bool compare(double a, Compare op, double b) {
   }
   return false;
 }
+}  // namespace detail
 
 HookBuilder& HookBuilder::when(std::string var, Compare op, double value) {
   spec_.uses.push_back(var);
+  spec_.comparisons.push_back({var, op, value});
+  const bool opaque = spec_.opaque_when;
   auto warned = std::make_shared<std::atomic<bool>>(false);
   std::string sel = spec_.selector;
   return when([var, op, value, warned, sel](const Frame& f) {
-    if (!f.has(var)) {
-      if (!warned->exchange(true))
-        std::fprintf(stderr,
-                     "pl: warning: hook on '%s' tests '%s', which is not in scope at %.*s (%.*s); "
-                     "the condition is false there\n",
-                     sel.c_str(), var.c_str(), int(f.loop().size()), f.loop().data(),
-                     int(to_string(f.event()).size()), to_string(f.event()).data());
-      return false;
-    }
-    return compare(f.number(var), op, value);
-  });
+           if (!f.has(var)) {
+             if (!warned->exchange(true))
+               std::fprintf(
+                   stderr,
+                   "pl: warning: hook on '%s' tests '%s', which is not in scope at %.*s (%.*s); "
+                   "the condition is false there\n",
+                   sel.c_str(), var.c_str(), int(f.loop().size()), f.loop().data(),
+                   int(to_string(f.event()).size()), to_string(f.event()).data());
+             return false;
+           }
+           return detail::compare_values(f.number(var), op, value);
+         })
+      .keep_opaque(opaque);
+}
+
+HookBuilder& HookBuilder::keep_opaque(bool opaque) {
+  spec_.opaque_when = opaque;
+  return *this;
 }
 
 HookBuilder& HookBuilder::when(std::function<bool(const Frame&)> predicate) {
+  spec_.opaque_when = true;
   if (spec_.when) {
     auto a = std::move(spec_.when);
     spec_.when = [a, b = std::move(predicate)](const Frame& f) { return a(f) && b(f); };

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <numeric>
 #include <set>
 #include <sstream>
@@ -77,8 +78,35 @@ void Registry::rebuild(SiteRt& rt) {
   publish(rt);
 }
 
+const abi::WhenGate* Registry::when_gate_for(const HookList& hooks, abi::Event ev) {
+  if (stopping()) return nullptr;
+  const HookSpec::Comparison* common = nullptr;
+  for (const HookRec* h : hooks) {
+    if (!(h->spec.events & ev) || h->asleep.load(std::memory_order_relaxed)) continue;
+    if (h->spec.opaque_when || h->spec.comparisons.size() != 1) return nullptr;
+    const HookSpec::Comparison& c = h->spec.comparisons.front();
+    if (common && (common->var != c.var || common->op != c.op || common->value != c.value))
+      return nullptr;
+    common = &c;
+  }
+  if (!common) return nullptr;
+  const auto op = static_cast<std::uint8_t>(common->op);
+  for (auto& g : when_gates_)
+    if (g->var == common->var && g->gate.op == op && g->gate.value == common->value)
+      return &g->gate;
+  auto g = std::make_unique<OwnedGate>();
+  g->var = common->var;
+  g->gate.var = g->var.c_str();
+  g->gate.op = op;
+  g->gate.value = common->value;
+  when_gates_.push_back(std::move(g));
+  return &when_gates_.back()->gate;
+}
+
 void Registry::publish(SiteRt& rt) {
   const HookList& list = *rt.hooks.load(std::memory_order_relaxed);
+  rt.site->when_begin.store(when_gate_for(list, abi::kBegin), std::memory_order_release);
+  rt.site->when_end.store(when_gate_for(list, abi::kEnd), std::memory_order_release);
   // Gates before the mask: an event let through by a new mask must not be
   // held back by an old, narrower gate.
   rt.site->gate_begin.store(gate_for(list, abi::kBegin, stopping()), std::memory_order_relaxed);
@@ -250,6 +278,15 @@ std::vector<SiteInfo> Registry::seen() const {
 }  // namespace pl::detail
 
 namespace pl::abi {
+std::uint32_t when_lookup(const WhenGate& gate, const PointDesc& point) noexcept {
+  std::uint32_t slot = 0;
+  for (std::uint32_t i = 0; i < point.nvars && i < 0xfffe; ++i)
+    if (std::strcmp(gate.var, point.vars[i].name) == 0) slot = i + 1;
+  gate.cache.store(std::uint64_t(reinterpret_cast<std::uintptr_t>(&point)) << 16 | slot,
+                   std::memory_order_relaxed);
+  return slot;
+}
+
 bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept {
   try {
     pl::detail::Registry::get().add_manifest(loops, count);

@@ -21,6 +21,8 @@
 
 namespace pl::detail {
 
+bool compare_values(double a, Compare op, double b);
+
 class AsyncRunner;
 
 struct HookRec {
@@ -87,6 +89,12 @@ class Registry {
   std::vector<std::unique_ptr<HookList>> snapshots_;  // every list ever published
   std::uint64_t next_id_ = 1;
   std::vector<abi::ManifestLoop> manifest_;
+  struct OwnedGate {
+    std::string var;  // what gate.var points into
+    abi::WhenGate gate;
+  };
+  std::vector<std::unique_ptr<OwnedGate>> when_gates_;  // never freed: sites read them
+  const abi::WhenGate* when_gate_for(const HookList& hooks, abi::Event ev);  // holds mu_
   bool checked_ = false;  // hooks attached so far were checked against manifest_
   static inline std::atomic<bool> stopping_{false};  // read on every dispatched event
   void ticker();                                     // wakes sleeping time-filtered hooks

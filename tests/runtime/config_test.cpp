@@ -157,6 +157,28 @@ TEST_F(Config, GatedFiltersOnOneLoopStillSeeEveryIterationTheyWant) {
   EXPECT_EQ(b3, (std::vector<std::uint64_t>{0, 3, 6, 9, 12}));
 }
 
+TEST_F(Config, ComparisonGatesRunExactlyWhenTheComparisonHolds) {
+  // when(local, op, value) is also checked in the emitted code; the runs
+  // must be exactly those where it holds, alone and next to other hooks.
+  std::vector<std::uint64_t> ge10, lt3, custom;
+  pl::on("loops::sum/loop0").when("s", pl::Compare::ge, 10).call([&](pl::Frame& f) {
+    ge10.push_back(f.iteration());
+  });
+  loops::sum(8);  // s after iteration i: 0 1 3 6 10 15 21 28
+  EXPECT_EQ(ge10, (std::vector<std::uint64_t>{4, 5, 6, 7}));
+  pl::on("loops::sum/loop0").when("s", pl::Compare::lt, 3).call([&](pl::Frame& f) {
+    lt3.push_back(f.iteration());
+  });
+  pl::on("loops::sum/loop0")
+      .when([](const pl::Frame& f) { return f.iteration() == 2; })
+      .call([&](pl::Frame& f) { custom.push_back(f.iteration()); });
+  ge10.clear();
+  loops::sum(8);
+  EXPECT_EQ(ge10, (std::vector<std::uint64_t>{4, 5, 6, 7}));
+  EXPECT_EQ(lt3, (std::vector<std::uint64_t>{0, 1}));
+  EXPECT_EQ(custom, (std::vector<std::uint64_t>{2}));
+}
+
 TEST_F(Config, EverySecondsLimitsTheRate) {
   int runs = 0;
   pl::on("loops::sum/loop0").every_seconds(3600).call([&](pl::Frame&) { ++runs; });

@@ -39,7 +39,7 @@
 
 namespace pl::abi {
 
-inline constexpr std::uint32_t kContractVersion = 3;
+inline constexpr std::uint32_t kContractVersion = 4;
 
 // Loop boundary events. Also used as bits of Site::mask.
 enum Event : std::uint8_t {
@@ -196,6 +196,11 @@ struct Site {
   static constexpr std::uint64_t kAlways = std::uint64_t(1) << 32;  // period 1, first 0
   std::atomic<std::uint64_t> gate_begin{kAlways};
   std::atomic<std::uint64_t> gate_end{kAlways};
+  // When every hook on kBegin (kEnd) runs only if one scalar local compares
+  // true (`when=loss<0.3`), that comparison, owned by libpl: it is checked
+  // before the runtime call (see when_holds). Null = no such gate.
+  std::atomic<const struct WhenGate*> when_begin{nullptr};
+  std::atomic<const struct WhenGate*> when_end{nullptr};
   constexpr explicit Site(const SiteDesc* d) : desc(d) {}
 };
 
@@ -210,12 +215,27 @@ struct ManifestLoop {
 };
 bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept;
 
+// A one-local comparison (`when=loss<0.3`) that the emitted code checks
+// before calling the runtime (Site::when_begin/when_end). Owned by libpl.
+// The local's position differs per boundary point: the last one found is
+// cached with the point's address, in one atomic word (address << 16 |
+// position + 1; position + 1 == 0: not in scope there).
+struct WhenGate {
+  const char* var;
+  std::uint8_t op;  // pl::Compare: lt, le, gt, ge, eq, ne
+  double value;
+  mutable std::atomic<std::uint64_t> cache{0};
+};
+
 struct Loop;
 // Out-of-line entry points, defined in libpl. Return action bits.
 enum Action : std::uint32_t { kNone = 0, kBreak = 1u << 0 };
 PL_ABI_COLD std::uint32_t dispatch(Loop& loop, Event ev, const PointDesc& point,
                                    void* const* addrs) noexcept;
 PL_ABI_COLD void loop_exit(Loop& loop) noexcept;
+// Finds gate.var among the locals of `point`, caches and returns its
+// position + 1 (0 when not in scope).
+PL_ABI_COLD std::uint32_t when_lookup(const WhenGate& gate, const PointDesc& point) noexcept;
 
 // One activation of a loop. Lives on the stack of the instrumented
 // function; its destructor is the single place `kExit` fires from, so a
@@ -295,6 +315,55 @@ PL_ABI_INLINE bool idle(const Site& site) noexcept {
   return site.mask.load(std::memory_order_relaxed) == 0;
 }
 
+template <class T>
+PL_ABI_INLINE bool as_double(const T& v, double& out) noexcept {
+  if constexpr (std::is_arithmetic_v<T>) {
+    out = static_cast<double>(v);
+    return true;
+  } else if constexpr (std::is_enum_v<T>) {
+    out = static_cast<double>(static_cast<std::underlying_type_t<T>>(v));
+    return true;
+  } else {
+    return false;
+  }
+}
+
+template <std::size_t... I, class... T>
+PL_ABI_INLINE bool when_ok(const WhenGate& g, const PointDesc& point, std::index_sequence<I...>,
+                           const T&... vars) noexcept {
+  const std::uint64_t key = std::uint64_t(reinterpret_cast<std::uintptr_t>(&point)) << 16;
+  const std::uint64_t c = g.cache.load(std::memory_order_relaxed);
+  const std::uint32_t slot =
+      (c & ~std::uint64_t(0xffff)) == key ? std::uint32_t(c & 0xffff) : when_lookup(g, point);
+  double x = 0;
+  bool numeric = false;
+  (void)((I + 1 == slot ? (numeric = as_double(vars, x), true) : false) || ...);
+  if (!numeric) return true;  // not in scope, or not a number: the runtime decides
+  switch (g.op) {
+    case 0:
+      return x < g.value;
+    case 1:
+      return x <= g.value;
+    case 2:
+      return x > g.value;
+    case 3:
+      return x >= g.value;
+    case 4:
+      return x == g.value;
+    default:
+      return x != g.value;
+  }
+}
+
+// Whether an armed begin/end boundary passes the site's comparison gate
+// (evaluated on the locals themselves, before anything is copied).
+template <Event ev, class... T>
+PL_ABI_INLINE bool when_ok_at(const Loop& loop, const PointDesc& point, const T&... vars) noexcept {
+  const WhenGate* g =
+      (ev == kBegin ? loop.site.when_begin : loop.site.when_end).load(std::memory_order_acquire);
+  return !g || when_ok(*g, point, std::index_sequence_for<T...>{}, vars...);
+}
+
 // Whether an armed begin/end boundary can interest any hook: see
 // Site::gate_begin.
 template <Event ev>
@@ -354,7 +423,8 @@ constexpr std::int64_t trip_count(long double start, long double bound, long dou
 #define PL_AT_(l, ev, p, brk, ...)                                                                 \
   do {                                                                                             \
     if (PL_ABI_UNLIKELY((l).armed() & (::pl::abi::ev | ::pl::abi::kUnseen)))                       \
-      if (::pl::abi::due<::pl::abi::ev>(l))                                                        \
+      if (::pl::abi::due<::pl::abi::ev>(l) &&                                                      \
+          ::pl::abi::when_ok_at<::pl::abi::ev>((l), (p), ##__VA_ARGS__))                           \
         if (::pl::abi::fire((l), ::pl::abi::ev, (p), ##__VA_ARGS__) & ::pl::abi::kBreak) goto brk; \
   } while (0)
 #define PL_BEGIN_(l, p, brk, ...) \

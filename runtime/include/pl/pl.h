@@ -171,9 +171,18 @@ struct HookSpec {
   std::int64_t once_at = -1;               // only at this iteration index (-1: off)
   std::uint64_t first = 0;                 // only the first K times it would run (0: off)
   std::function<bool(const Frame&)> when;  // predicate on the frame
-  std::size_t async_depth = 0;             // >0: asynchronous, queue this deep
-  std::vector<std::string> reads;          // locals an async hook may read
-  std::vector<std::string> uses;           // locals it needs (checked at start-up)
+  // The comparisons when() was given as (local, operator, value); when they
+  // are the whole predicate, the emitted code can test them itself.
+  struct Comparison {
+    std::string var;
+    Compare op;
+    double value;
+  };
+  std::vector<Comparison> comparisons;
+  bool opaque_when = false;        // when() was also given an arbitrary predicate
+  std::size_t async_depth = 0;     // >0: asynchronous, queue this deep
+  std::vector<std::string> reads;  // locals an async hook may read
+  std::vector<std::string> uses;   // locals it needs (checked at start-up)
 };
 
 // Builder returned by pl::on(). Filters compose (all must pass), cheapest
@@ -204,6 +213,7 @@ class HookBuilder {
   const HookSpec& spec() const { return spec_; }
 
  private:
+  HookBuilder& keep_opaque(bool opaque);
   HookSpec spec_;
 };
 
