@@ -78,6 +78,15 @@ TEST_F(Events, GotoOutOfTwoLoops) {
   EXPECT_EQ(seq, "loop0{ loop0[0 loop1{ loop1[0 loop1]0 loop1[1 loop1}2 loop0}1");
 }
 
+TEST_F(Events, ALabelThatIsAlsoAGotoTargetStaysValid) {
+  // `again:` names the loop and is the target of a goto from inside it:
+  // the jump leaves the loop (exit) and enters it anew.
+  EXPECT_EQ(e2e::goto_restart(3), (0 + 1 + 0 + 1 + 2) * 10 + 1);
+  EXPECT_EQ(seq,
+            "again{ again[0 again]0 again[1 again}2 "
+            "again{ again[0 again]0 again[1 again]1 again[2 again]2 again}3");
+}
+
 TEST_F(Events, SideEffectingConditionRunsExactlyAsOften) {
   int calls = 0;
   EXPECT_EQ(e2e::side_effect_while(3, &calls), 6);

@@ -68,6 +68,19 @@ done:
   return seen;
 }
 
+int goto_restart(int n) {
+  int restarts = 0, sum = 0;
+again:
+  for (int i = 0; i < n; ++i) {
+    sum += i;
+    if (i == 1 && restarts == 0) {
+      ++restarts;
+      goto again;
+    }
+  }
+  return sum * 10 + restarts;
+}
+
 namespace {
 struct Reader {
   int left;
@@ -161,7 +174,7 @@ int use_scalers(int n) {
 double everything(int n) {
   int calls = 0;
   double r = nested(n, n + 1) + with_break(n * 2, n) + with_continue(n) +
-             return_from_nested(n, n + 1) + throw_through_two(n) + goto_out(n) +
+             return_from_nested(n, n + 1) + throw_through_two(n) + goto_out(n) + goto_restart(n) +
              side_effect_while(n, &calls) + calls + lambda_loop(n) +
              accumulate(std::vector<int>{1, 2, 3}) + accumulate(std::vector<double>{0.5, 0.25}) +
              macro_and_constexpr(n) + do_while_braceless(n) + pragma_unrolled(n) +

@@ -14,6 +14,7 @@ int with_continue(int n);
 int return_from_nested(int n, int target);
 int throw_through_two(int n);
 int goto_out(int n);
+int goto_restart(int n);  // a loop's C++ label is also a goto target
 int side_effect_while(int items, int* next_calls);
 std::string range_for_map(const std::map<std::string, int>& m);
 int lambda_loop(int n);
