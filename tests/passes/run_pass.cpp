@@ -1,6 +1,8 @@
 // run_pass.cpp — run pl-instrument's pass chain on an in-memory file.
 #include "run_pass.h"
 
+#include <gmock/gmock.h>
+
 #include "EmitManifest.h"
 #include "IncludePaths.h"
 #include "InstrumentAction.h"
@@ -212,6 +214,14 @@ std::string instrumentWithDriver(const std::string &Code, const std::vector<std:
   for (const std::string &E : Errors)
     ADD_FAILURE() << "the test input does not compile: " << E;
   return Results.empty() ? std::string() : Results.front().Output;
+}
+
+void expectOutputCompiles(const std::string &Code, const std::vector<std::string> &Args) {
+  PassRun R = runPassOnCode<Pass::EmitManifest>(Code, Args);
+  ASSERT_THAT(compileErrors(Code, Args), ::testing::IsEmpty())
+      << "the input itself does not compile";
+  std::vector<std::string> Errors = compileErrors(R.Output, Args, "/pl-test/output.cc");
+  EXPECT_THAT(Errors, ::testing::IsEmpty()) << R.Output;
 }
 
 std::vector<std::string> compileErrors(const std::string &Code,

@@ -100,6 +100,10 @@ std::string instrumentWithDriver(const std::string &Code,
 
 /// Compiles `Code` with -fsyntax-only against the runtime's headers
 /// (-I runtime/include) and returns its errors; empty means it compiles.
+/// Instruments `Code` with the whole chain, then compiles the result with
+/// -fsyntax-only against the runtime headers; a test failure if it does not.
+void expectOutputCompiles(const std::string &Code, const std::vector<std::string> &ExtraArgs = {});
+
 std::vector<std::string> compileErrors(const std::string &Code,
                                        const std::vector<std::string> &ExtraArgs = {},
                                        const std::string &FileName = kInputFile);
