@@ -78,7 +78,7 @@ void AsyncRunner::drain() {
           std::fprintf(stderr, "pl: async hook '%s' failed at %s: %s; hook disabled\n",
                        hook_.label().c_str(), std::string(f.loop()).c_str(), e.what());
       }
-      if ((f.actions() & abi::kBreak) && !hook_.warned_missing_var.exchange(true))
+      if ((f.actions() & abi::kBreak) && !hook_.warned_async_break.exchange(true))
         std::fprintf(stderr,
                      "pl: async hook '%s' asked to break %s, but asynchronous hooks run "
                      "after the boundary; use a synchronous hook to break loops\n",

@@ -22,12 +22,6 @@ enum LoopState : std::uint32_t { kLinked = 1u << 0, kExitFired = 1u << 1 };
 // static TLS and each access is one instruction, not a __tls_get_addr call.
 __attribute__((tls_model("initial-exec"))) thread_local abi::Loop* tls_top = nullptr;
 
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 bool passes_every(HookRec& h, abi::Event ev, const abi::Loop& loop) {
   const std::uint64_t n = h.spec.every;
   if (n <= 1) return true;
@@ -48,7 +42,7 @@ bool passes_filters(HookRec& h, abi::Event ev, const abi::Loop& loop, const Fram
   if (h.spec.every_seconds > 0) {
     // Between periods the hook sleeps: its events leave the loop idle (the
     // site's mask) until the ticker wakes it; this check only settles races.
-    std::int64_t now = now_ns(), last = h.last_run_ns.load(std::memory_order_relaxed);
+    std::int64_t now = steady_now_ns(), last = h.last_run_ns.load(std::memory_order_relaxed);
     const std::int64_t period = std::int64_t(h.spec.every_seconds * 1e9);
     if (last != 0 && now - last < period) return false;
     if (!h.last_run_ns.compare_exchange_strong(last, now, std::memory_order_relaxed))
@@ -104,8 +98,6 @@ std::uint32_t run_hooks(SiteRt& rt, abi::Loop& loop, abi::Event ev, const abi::P
 }
 
 }  // namespace
-
-abi::Loop* current_loop() { return tls_top; }
 
 }  // namespace pl::detail
 

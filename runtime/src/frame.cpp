@@ -7,7 +7,6 @@
 
 namespace pl {
 namespace detail {
-abi::Loop* current_loop();
 
 std::string_view trimmed_type_name(const abi::TypeInfo& t) {
   // "… type_name_of() [with T = X]" (GCC) or "… [T = X]" (Clang).

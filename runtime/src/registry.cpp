@@ -220,12 +220,6 @@ void Registry::remask() {
   for (auto& s : sites_) publish(*s);
 }
 
-static std::int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 void Registry::sleep_until(HookRec& h, std::int64_t wake_ns) {
   {
     std::lock_guard lock(mu_);
@@ -248,7 +242,7 @@ void Registry::ticker() {
       continue;
     }
     auto next = std::min_element(wakeups_.begin(), wakeups_.end());
-    std::int64_t wait = next->first - steady_ns();
+    std::int64_t wait = next->first - steady_now_ns();
     if (wait > 0) {
       tick_cv_.wait_for(lock, std::chrono::nanoseconds(wait));
       continue;

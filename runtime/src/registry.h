@@ -12,6 +12,7 @@
 #include <pl/pl.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -20,6 +21,13 @@
 #include <vector>
 
 namespace pl::detail {
+
+// Monotonic time in nanoseconds (filters, the ticker).
+inline std::int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 bool compare_values(double a, Compare op, double b);
 
@@ -37,8 +45,8 @@ struct HookRec {
   std::atomic<bool> asleep{false};
   std::atomic<std::uint64_t> runs{0};
   std::atomic<bool> disabled{false};
-  std::atomic<bool> warned_missing_var{false};
-  std::unique_ptr<AsyncRunner> async;  // set when spec.async_depth > 0
+  std::atomic<bool> warned_async_break{false};  // said once: async hooks cannot break
+  std::unique_ptr<AsyncRunner> async;           // set when spec.async_depth > 0
 
   HookRec();
   ~HookRec();

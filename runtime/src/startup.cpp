@@ -57,14 +57,12 @@ void load_plugin(std::string path) {
   }
 }
 
-bool strict() { return strict_mode(); }
-
 void apply_or_report(const std::string& text, const std::string& source, char separator) {
   try {
     apply_config(text, source, separator);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pl: error: %s\n", e.what());
-    if (strict()) {
+    if (strict_mode()) {
       std::fprintf(stderr, "pl: PL_STRICT is set: not starting with a broken hook configuration\n");
       std::_Exit(2);
     }
@@ -80,7 +78,7 @@ void load_configuration() {
     std::ifstream in(path);
     if (!in) {
       std::fprintf(stderr, "pl: error: PL_CONFIG='%s' cannot be read\n", path);
-      if (strict()) std::_Exit(2);
+      if (strict_mode()) std::_Exit(2);
     } else {
       std::stringstream text;
       text << in.rdbuf();
