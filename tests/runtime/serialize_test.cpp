@@ -90,6 +90,54 @@ TEST(Serialize, UserTypesThroughOneCustomizationPoint) {
   EXPECT_EQ(back.lr, n.lr);
 }
 
+// No pl_serialize: saved field by field, nested aggregates and containers too.
+struct Layer {
+  Eigen::MatrixXf W;
+  Eigen::VectorXf b;
+};
+struct Model {
+  std::vector<Layer> layers;
+  std::optional<int> best_epoch;
+  std::unique_ptr<double> scale;
+  std::array<Layer, 2> heads;
+  std::mt19937 rng;
+  double lr = 0.1;
+};
+
+TEST(Serialize, AggregatesFieldByFieldWithoutHelp) {
+  EXPECT_EQ(pl::serial::field_count<Layer>(), 2u);
+  EXPECT_EQ(pl::serial::field_count<Model>(), 6u);
+  Model m;
+  m.layers.push_back({Eigen::MatrixXf::Constant(2, 3, 1.5f), Eigen::VectorXf::Constant(2, -1.f)});
+  m.best_epoch = 7;
+  m.scale = std::make_unique<double>(0.25);
+  m.heads[1].W = Eigen::MatrixXf::Identity(2, 2);
+  m.rng.discard(5);
+  m.lr = 0.003;
+  Model back = round_trip(m);
+  ASSERT_EQ(back.layers.size(), 1u);
+  EXPECT_EQ(back.layers[0].W, m.layers[0].W);
+  EXPECT_EQ(back.layers[0].b, m.layers[0].b);
+  EXPECT_EQ(back.best_epoch, 7);
+  ASSERT_TRUE(back.scale);
+  EXPECT_EQ(*back.scale, 0.25);
+  EXPECT_EQ(back.heads[1].W, m.heads[1].W);
+  EXPECT_EQ(back.heads[0].W.size(), 0);
+  EXPECT_EQ(back.rng(), m.rng());
+  EXPECT_EQ(back.lr, m.lr);
+}
+
+TEST(Serialize, CountingWriterMatchesTheBytesWritten) {
+  Model m;
+  m.layers.resize(3, {Eigen::MatrixXf::Ones(4, 5), Eigen::VectorXf::Ones(4)});
+  pl::Writer counter(pl::Writer::kCountOnly), writer;
+  pl::save(counter, m);
+  pl::save(writer, m);
+  EXPECT_EQ(counter.size(), writer.data().size());
+  EXPECT_TRUE(counter.data().empty());
+  EXPECT_GT(counter.size(), 3u * (20 + 4) * sizeof(float));
+}
+
 TEST(Serialize, HostileLengthsAreRefusedBeforeAllocating) {
   pl::Writer w;
   w.u64(std::uint64_t(1) << 60);  // a "vector" of 2^60 elements, and nothing else

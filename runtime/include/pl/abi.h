@@ -27,6 +27,8 @@
 #include <type_traits>
 #include <utility>
 
+#include <pl/serialize.h>
+
 #if defined(__GNUC__) || defined(__clang__)
 #define PL_ABI_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define PL_ABI_INLINE inline __attribute__((always_inline))
@@ -39,7 +41,7 @@
 
 namespace pl::abi {
 
-inline constexpr std::uint32_t kContractVersion = 4;
+inline constexpr std::uint32_t kContractVersion = 5;
 
 // Loop boundary events. Also used as bits of Site::mask.
 enum Event : std::uint8_t {
@@ -151,20 +153,51 @@ struct TypeOf {
                                  ElementsOf<T>::kind, ElementsOf<T>::get};
 };
 
-enum VarFlags : std::uint8_t { kReadOnly = 1u << 0 };
+enum VarFlags : std::uint8_t {
+  kReadOnly = 1u << 0,
+  kState = 1u << 1,  // checkpoint state of the loop (pass modified-vars); `state` is set
+};
+
+// How a checkpoint saves and restores one state variable (pl/serialize.h).
+// `bytes` counts what `save` would write, without writing it.
+struct StateOps {
+  void (*save)(const void* object, ::pl::Writer& w);
+  void (*load)(void* object, ::pl::Reader& r);
+  std::uint64_t (*bytes)(const void* object);
+};
+
+template <class T>
+struct StateOpsOf {
+  static void save(const void* o, ::pl::Writer& w) { ::pl::save(w, *static_cast<const T*>(o)); }
+  static void load(void* o, ::pl::Reader& r) { ::pl::load(r, *static_cast<T*>(o)); }
+  static std::uint64_t bytes(const void* o) {
+    ::pl::Writer w(::pl::Writer::kCountOnly);
+    ::pl::save(w, *static_cast<const T*>(o));
+    return w.size();
+  }
+  static constexpr StateOps ops{&save, &load, &bytes};
+};
 
 // One local variable visible at a point. `Ref` is decltype((name)).
 struct VarDesc {
   const char* name;
   const TypeInfo* type;
   std::uint8_t flags;
+  const StateOps* state;  // non-null iff kState
 };
 
 template <class Ref>
 constexpr VarDesc var(const char* name) {
   using T = std::remove_reference_t<Ref>;
   return VarDesc{name, &TypeOf<std::remove_cv_t<T>>::info,
-                 std::uint8_t(std::is_const_v<T> ? kReadOnly : 0)};
+                 std::uint8_t(std::is_const_v<T> ? kReadOnly : 0), nullptr};
+}
+
+// A state variable: pl-instrument checked that its type can be saved.
+template <class Ref>
+constexpr VarDesc state_var(const char* name) {
+  using T = std::remove_cv_t<std::remove_reference_t<Ref>>;
+  return VarDesc{name, &TypeOf<T>::info, kState, &StateOpsOf<T>::ops};
 }
 
 // A place in the code where one event fires, with the locals visible there.
@@ -211,7 +244,15 @@ struct ManifestLoop {
   const char* name;  // full name
   const char* file;
   std::uint32_t line;
-  const char* vars;  // every local visible at some event, comma-separated
+  const char* vars;   // every local visible at some event, comma-separated
+  const char* state;  // checkpoint state, "name:type" comma-separated (type as the tool saw it)
+  // Why a checkpoint cannot hold this loop's state (an unsaveable variable),
+  // or why its effects may escape the state (a call to std::rand, a global
+  // written): "" when none. A loop with `unsaveable` set refuses checkpoints;
+  // one with only `uncaptured` set is always re-run on resume, never skipped.
+  const char* unsaveable;
+  const char* uncaptured;
+  const char* source_hash;  // of the instrumented file's text (xxh3, hex)
 };
 bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept;
 
@@ -229,7 +270,9 @@ struct WhenGate {
 
 struct Loop;
 // Out-of-line entry points, defined in libpl. Return action bits.
-enum Action : std::uint32_t { kNone = 0, kBreak = 1u << 0 };
+// kSkip (at kBegin only): the iteration is not run — the body is skipped as
+// by `continue` (on resume: iterations before the checkpoint's).
+enum Action : std::uint32_t { kNone = 0, kBreak = 1u << 0, kSkip = 1u << 1 };
 PL_ABI_COLD std::uint32_t dispatch(Loop& loop, Event ev, const PointDesc& point,
                                    void* const* addrs) noexcept;
 PL_ABI_COLD void loop_exit(Loop& loop) noexcept;
@@ -412,6 +455,7 @@ constexpr std::int64_t trip_count(long double start, long double bound, long dou
 
 // Declares the variable table `p` for a point: PL_VARS_(p, line, PL_V_(x), ...).
 #define PL_V_(x) ::pl::abi::var<decltype((x))>(#x)
+#define PL_S_(x) ::pl::abi::state_var<decltype((x))>(#x)
 #define PL_VARS_(p, line, ...)                                 \
   static constexpr ::pl::abi::VarDesc p##_v[] = {__VA_ARGS__}; \
   static constexpr ::pl::abi::PointDesc p { p##_v, sizeof(p##_v) / sizeof(p##_v[0]), line }
@@ -427,9 +471,17 @@ constexpr std::int64_t trip_count(long double start, long double bound, long dou
           ::pl::abi::when_ok_at<::pl::abi::ev>((l), (p), ##__VA_ARGS__))                           \
         if (::pl::abi::fire((l), ::pl::abi::ev, (p), ##__VA_ARGS__) & ::pl::abi::kBreak) goto brk; \
   } while (0)
-#define PL_BEGIN_(l, p, brk, ...) \
-  ++(l).iterations;               \
-  PL_AT_(l, kBegin, p, brk, ##__VA_ARGS__)
+// Not wrapped in do/while: a kSkip action must `continue` the loop itself.
+#define PL_BEGIN_(l, p, brk, ...)                                                              \
+  ++(l).iterations;                                                                            \
+  if (PL_ABI_UNLIKELY((l).armed() & (::pl::abi::kBegin | ::pl::abi::kUnseen)))                 \
+    if (::pl::abi::due<::pl::abi::kBegin>(l) &&                                                \
+        ::pl::abi::when_ok_at<::pl::abi::kBegin>((l), (p), ##__VA_ARGS__))                     \
+      if (const std::uint32_t pl_a_ = ::pl::abi::fire((l), ::pl::abi::kBegin, (p), ##__VA_ARGS__)) { \
+        if (pl_a_ & ::pl::abi::kBreak) goto brk;                                               \
+        if (pl_a_ & ::pl::abi::kSkip) continue;                                                \
+      }                                                                                        \
+  static_assert(true)
 #define PL_END_(l, p, brk, ...) PL_AT_(l, kEnd, p, brk, ##__VA_ARGS__)
 // `trip` is evaluated only on the cold path.
 #define PL_ENTER_(l, p, brk, trip_expr, ...)                                               \

@@ -11,8 +11,9 @@
 // and shape, detected without including Eigen), and the standard random
 // engines and distributions (their exact state, through their text form).
 //
-// User types, one customization point found by ADL, used for both
-// directions:
+// Aggregates (plain structs of saveable fields) are saved field by field
+// without any help. Other user types, one customization point found by ADL,
+// used for both directions:
 //
 //   struct Net { Eigen::MatrixXf W; float lr; };
 //   template <class Archive> void pl_serialize(Archive& ar, Net& n) { ar(n.W, n.lr); }
@@ -51,10 +52,16 @@ class FormatError : public std::runtime_error {
 
 class Writer {
  public:
+  enum Mode { kStore, kCountOnly };
+  explicit Writer(Mode mode = kStore) : count_only_(mode == kCountOnly) {}
   void bytes(const void* p, std::size_t n) {
+    counted_ += n;
+    if (count_only_) return;
     const auto* b = static_cast<const unsigned char*>(p);
     out_.insert(out_.end(), b, b + n);
   }
+  // Bytes written (or counted) so far.
+  std::size_t size() const { return counted_; }
   void u64(std::uint64_t v) {
     unsigned char b[8];
     for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(v >> (8 * i));
@@ -63,10 +70,21 @@ class Writer {
   template <class... T>
   void operator()(const T&... values);
   const std::vector<unsigned char>& data() const { return out_; }
-  std::vector<unsigned char> take() { return std::move(out_); }
+  std::vector<unsigned char> take() {
+    counted_ = 0;
+    return std::move(out_);
+  }
+  // Appends to `out` instead of a buffer of its own (one snapshot buffer for
+  // many variables).
+  void reset(std::vector<unsigned char>&& out) {
+    out_ = std::move(out);
+    counted_ = out_.size();
+  }
 
  private:
   std::vector<unsigned char> out_;
+  std::size_t counted_ = 0;
+  bool count_only_ = false;
 };
 
 class Reader {
@@ -152,6 +170,112 @@ struct HasUserSerialize<
 template <class T>
 inline constexpr bool kTextState = IsEngine<T>::value || IsDistribution<T>::value;
 
+// Aggregates without a pl_serialize (`struct Net { Eigen::MatrixXf W1, W2; float lr; };`)
+// are saved field by field, in declaration order, through structured
+// bindings. The field count is found by aggregate initialization with
+// placeholders; pl-instrument only lets aggregates of up to 16 fields, with
+// no base classes, bit-fields, references or C-array members, reach this.
+struct AnyField {
+  template <class U>
+  operator U() const;  // declared only: used in unevaluated contexts
+};
+template <class T, class Seq, class = void>
+struct InitsWith : std::false_type {};
+template <class T, std::size_t... I>
+struct InitsWith<T, std::index_sequence<I...>, std::void_t<decltype(T{(void(I), AnyField{})...})>>
+    : std::true_type {};
+template <class T, std::size_t N = 0>
+constexpr std::size_t field_count() {
+  if constexpr (N > 16)
+    return N;
+  else if constexpr (InitsWith<T, std::make_index_sequence<N + 1>>::value)
+    return field_count<T, N + 1>();
+  else
+    return N;
+}
+
+template <class T>
+struct IsStdArray : std::false_type {};
+template <class T, std::size_t N>
+struct IsStdArray<std::array<T, N>> : std::true_type {};
+
+template <class T>
+inline constexpr bool kReflected = std::is_aggregate_v<T> && std::is_class_v<T> &&
+                                   !std::is_union_v<T> && !IsStdArray<T>::value &&
+                                   !HasUserSerialize<T>::value;
+
+template <class T, class F>
+void for_fields(T& x, F&& f) {
+  constexpr std::size_t n = field_count<std::remove_const_t<T>>();
+  static_assert(n >= 1 && n <= 16,
+                "pl: an aggregate is saved field by field, for 1 to 16 fields; give this type a "
+                "pl_serialize(ar, x) instead");
+  if constexpr (n == 1) {
+    auto& [f0] = x;
+    f(f0);
+  }
+  else if constexpr (n == 2) {
+    auto& [f0, f1] = x;
+    f(f0, f1);
+  }
+  else if constexpr (n == 3) {
+    auto& [f0, f1, f2] = x;
+    f(f0, f1, f2);
+  }
+  else if constexpr (n == 4) {
+    auto& [f0, f1, f2, f3] = x;
+    f(f0, f1, f2, f3);
+  }
+  else if constexpr (n == 5) {
+    auto& [f0, f1, f2, f3, f4] = x;
+    f(f0, f1, f2, f3, f4);
+  }
+  else if constexpr (n == 6) {
+    auto& [f0, f1, f2, f3, f4, f5] = x;
+    f(f0, f1, f2, f3, f4, f5);
+  }
+  else if constexpr (n == 7) {
+    auto& [f0, f1, f2, f3, f4, f5, f6] = x;
+    f(f0, f1, f2, f3, f4, f5, f6);
+  }
+  else if constexpr (n == 8) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7] = x;
+    f(f0, f1, f2, f3, f4, f5, f6, f7);
+  }
+  else if constexpr (n == 9) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8] = x;
+    f(f0, f1, f2, f3, f4, f5, f6, f7, f8);
+  }
+  else if constexpr (n == 10) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9] = x;
+    f(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9);
+  }
+  else if constexpr (n == 11) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10] = x;
+    f(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10);
+  }
+  else if constexpr (n == 12) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11] = x;
+    f(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11);
+  }
+  else if constexpr (n == 13) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12] = x;
+    f(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12);
+  }
+  else if constexpr (n == 14) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13] = x;
+    f(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13);
+  }
+  else if constexpr (n == 15) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14] = x;
+    f(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14);
+  }
+  else if constexpr (n == 16) {
+    auto& [f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15] = x;
+    f(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15);
+  }
+}
+
 }  // namespace serial
 
 template <class T>
@@ -187,6 +311,8 @@ void save(Writer& w, const T& v) {
     w.bytes(v.data(), sizeof(typename T::Scalar) * static_cast<std::size_t>(v.size()));
   } else if constexpr (serial::HasUserSerialize<T>::value) {
     pl_serialize(w, const_cast<T&>(v));
+  } else if constexpr (serial::kReflected<T>) {
+    serial::for_fields(v, [&w](const auto&... f) { (save(w, f), ...); });
   } else {
     save_builtin(w, v);
   }
@@ -331,6 +457,8 @@ void load(Reader& r, T& v) {
     r.bytes(v.data(), sizeof(S) * static_cast<std::size_t>(rows * cols));
   } else if constexpr (serial::HasUserSerialize<T>::value) {
     pl_serialize(r, v);
+  } else if constexpr (serial::kReflected<T>) {
+    serial::for_fields(v, [&r](auto&... f) { (load(r, f), ...); });
   } else {
     load_builtin(r, v);
   }
