@@ -10,13 +10,12 @@
 #include <exception>
 
 #include "async.h"
+#include "checkpoint.h"
 #include "config.h"
 #include "registry.h"
 
 namespace pl::detail {
 namespace {
-
-enum LoopState : std::uint32_t { kLinked = 1u << 0, kExitFired = 1u << 1 };
 
 // initial-exec: libpl is loaded with the program, so the variable lives in
 // static TLS and each access is one instruction, not a __tls_get_addr call.
@@ -114,6 +113,10 @@ std::uint32_t dispatch(Loop& loop, Event ev, const PointDesc& point, void* const
     loop.state |= kLinked;
   }
   if (ev == kExit) loop.state |= kExitFired;
+  if (PL_ABI_UNLIKELY(g_checkpointing.load(std::memory_order_relaxed))) {
+    // Resume repositions loops (kSkip, kBreak) before any hook sees them.
+    if (std::uint32_t a = checkpoint_event(*rt, loop, ev, &point, addrs)) return a;
+  }
   if (!(mask & ev)) return kNone;
   std::uint32_t actions = run_hooks(*rt, loop, ev, &point, addrs);
   if (ev != kExit && PL_ABI_UNLIKELY(Registry::stopping())) actions |= kBreak;
@@ -128,6 +131,7 @@ void loop_exit(Loop& loop) noexcept {
       if (auto* rt = static_cast<SiteRt*>(loop.site.runtime.load(std::memory_order_acquire)))
         run_hooks(*rt, loop, kExit, nullptr, nullptr);
   }
+  if (loop.state & kHasRec) checkpoint_pop(loop);
   if (loop.state & kLinked) {
     // Loops nest on a thread, so this is the top; if a coroutine broke that,
     // leave the stack alone rather than cut off someone else's loops.

@@ -3,6 +3,7 @@
 #include <string>
 #include <type_traits>
 
+#include "checkpoint.h"
 #include "registry.h"
 
 namespace pl {
@@ -101,6 +102,7 @@ void* Frame::lookup(std::string_view name, const abi::TypeInfo& want, bool write
   if (write && (v.flags & abi::kReadOnly))
     throw Error("pl: " + where(*this) + ": local '" + std::string(name) +
                 "' is const here and cannot be written");
+  if (write && loop_) detail::note_hook_write(*loop_, name);
   return addrs_[i];
 }
 
@@ -204,6 +206,7 @@ void Frame::set_number(std::string_view name, double value) {
   if (!numeric)
     throw Error("pl: " + where(*this) + ": local '" + std::string(name) + "' of type '" +
                 std::string(detail::trimmed_type_name(*v.type)) + "' cannot be set from a number");
+  if (loop_) detail::note_hook_write(*loop_, name);  // checkpoints keep what hooks set
 }
 
 double Frame::Elements::at(std::size_t i) const {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "async.h"
+#include "checkpoint.h"
 #include "config.h"
 
 namespace pl::detail {
@@ -31,7 +32,7 @@ std::uint8_t Registry::mask_for(const SiteRt& rt) const {
       if (!h->asleep.load(std::memory_order_relaxed)) m |= h->spec.events;
   if (!hooks_.empty()) m |= abi::kTrack;
   if (stopping()) m |= abi::kEnter | abi::kBegin | abi::kEnd;
-  return m;
+  return m | checkpoint_mask(rt);
 }
 
 // The gate of Site::gate_*: a set {i : i >= first, (i - first) % period == 0}
@@ -109,14 +110,29 @@ void Registry::publish(SiteRt& rt) {
   rt.site->when_end.store(when_gate_for(list, abi::kEnd), std::memory_order_release);
   // Gates before the mask: an event let through by a new mask must not be
   // held back by an old, narrower gate.
-  rt.site->gate_begin.store(gate_for(list, abi::kBegin, stopping()), std::memory_order_relaxed);
+  // The checkpoint engine may need every kBegin (resume, begin states).
+  if (checkpoint_needs_every_begin(rt)) {
+    rt.site->when_begin.store(nullptr, std::memory_order_release);
+    rt.site->gate_begin.store(abi::Site::kAlways, std::memory_order_relaxed);
+  } else {
+    rt.site->gate_begin.store(gate_for(list, abi::kBegin, stopping()), std::memory_order_relaxed);
+  }
   rt.site->gate_end.store(gate_for(list, abi::kEnd, stopping()), std::memory_order_relaxed);
   rt.site->mask.store(mask_for(rt), std::memory_order_relaxed);
+}
+
+const abi::ManifestLoop* Registry::manifest_entry(std::string_view name) const {
+  std::lock_guard lock(mu_);
+  for (const auto& [rows, count] : manifest_tables_)
+    for (std::uint32_t i = 0; i < count; ++i)
+      if (name == rows[i].name) return &rows[i];
+  return nullptr;
 }
 
 void Registry::add_manifest(const abi::ManifestLoop* loops, std::uint32_t count) {
   std::lock_guard lock(mu_);
   manifest_.insert(manifest_.end(), loops, loops + count);
+  manifest_tables_.emplace_back(loops, count);
 }
 
 static std::vector<std::string> split_names(const char* csv) {

@@ -58,6 +58,9 @@ using HookList = std::vector<HookRec*>;
 struct SiteRt {
   abi::Site* site;
   std::atomic<const HookList*> hooks{nullptr};
+  // What pl-instrument said of the loop (found by name, on first need).
+  const abi::ManifestLoop* manifest = nullptr;
+  std::atomic<bool> manifest_looked{false};
 };
 
 class Registry {
@@ -79,6 +82,12 @@ class Registry {
   static bool stopping() { return stopping_.load(std::memory_order_relaxed); }
   std::vector<SiteInfo> seen() const;
   void add_manifest(const abi::ManifestLoop* loops, std::uint32_t count);
+  std::vector<abi::ManifestLoop> manifest() const {
+    std::lock_guard lock(mu_);
+    return manifest_;
+  }
+  // The row of loop `name` (rows point into static tables: stable), or null.
+  const abi::ManifestLoop* manifest_entry(std::string_view name) const;
   std::uint64_t last_id() const {
     std::lock_guard lock(mu_);
     return next_id_ - 1;
@@ -97,6 +106,7 @@ class Registry {
   std::vector<std::unique_ptr<HookList>> snapshots_;  // every list ever published
   std::uint64_t next_id_ = 1;
   std::vector<abi::ManifestLoop> manifest_;
+  std::vector<std::pair<const abi::ManifestLoop*, std::uint32_t>> manifest_tables_;
   struct OwnedGate {
     std::string var;  // what gate.var points into
     abi::WhenGate gate;

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <string>
 
+#include "checkpoint.h"
 #include "config.h"
 
 namespace pl::detail {
@@ -92,6 +93,7 @@ void load_configuration() {
 struct Startup {
   Startup() {
     load_configuration();
+    checkpoint_after_config();
     std::atexit([] {
       run_exit_handlers();
       exit_if_strict_failure();

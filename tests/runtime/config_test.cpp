@@ -27,7 +27,7 @@ struct Config : ::testing::Test {
 TEST_F(Config, UnknownHookNamesNearMatches) {
   EXPECT_EQ(config_error("progres */epoch"),
             "PL_HOOKS:1:1: unknown hook 'progres' (did you mean 'progress'?); built-in hooks: "
-            "break, earlystop, events, log, profile, progress, set, stop, trace");
+            "break, checkpoint, earlystop, events, log, profile, progress, set, stop, trace");
 }
 
 TEST_F(Config, UnknownOptionNamesNearMatchesAndColumn) {

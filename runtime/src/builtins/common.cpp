@@ -1,7 +1,13 @@
 // Built-in hook table and shared helpers.
 #include "common.h"
 
+#include "../checkpoint.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdlib>
 #include <cmath>
 #include <cstring>
 
@@ -38,6 +44,11 @@ const std::map<std::string, BuiltinHook>& builtin_hooks() {
         attach_set}},
       {"break", {"break <sel> [when=...]: leave the loop", {}, attach_break}},
       {"stop", {"stop <sel> [when=...]: stop the run cleanly", {}, attach_stop}},
+      {"checkpoint",
+       {"checkpoint <sel> [every=N|every=10min] [on_signal=1] [at_end=0] [dir=pl-checkpoints] "
+        "[keep=3]: checkpoints for PL_RESUME=1 (docs/CHECKPOINTS.md)",
+        {"on_signal", "at_end", "dir", "keep"},
+        attach_checkpoint}},
   };
   return table;
 }
@@ -46,6 +57,34 @@ std::FILE* open_output(ConfigEntry& e, const std::string& path, const char* mode
   if (path == "-") return stderr;
   std::FILE* f = std::fopen(path.c_str(), mode);
   if (!f) e.fail("file", "cannot open '" + path + "' for writing: " + std::strerror(errno));
+  return f;
+}
+
+std::FILE* open_resumable_output(ConfigEntry& e, const std::string& path,
+                                 std::shared_ptr<std::mutex> lock,
+                                 std::function<void(std::uint64_t)> after_truncate) {
+  if (path == "-") return stderr;
+  std::FILE* f = open_output(e, path, resume_requested() ? "a" : "w");
+  char* abs = ::realpath(path.c_str(), nullptr);
+  std::string key = e.hook + ":" + (abs ? abs : path);
+  std::free(abs);
+  register_output(
+      key,
+      [f, lock] {
+        std::lock_guard guard(*lock);
+        std::fflush(f);
+        struct stat st {};
+        return ::fstat(::fileno(f), &st) == 0 ? std::uint64_t(st.st_size) : std::uint64_t(0);
+      },
+      [f, lock, key, after_truncate](std::uint64_t length) {
+        std::lock_guard guard(*lock);
+        std::fflush(f);
+        if (::ftruncate(::fileno(f), off_t(length)) != 0)
+          std::fprintf(stderr, "pl: cannot truncate %s to %llu bytes for the resume: %s\n",
+                       key.c_str(), (unsigned long long)length, std::strerror(errno));
+        std::fseek(f, 0, SEEK_END);
+        if (after_truncate) after_truncate(length);
+      });
   return f;
 }
 

@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,14 @@ inline std::string_view leaf(std::string_view name) {
 
 // Opens `path` for writing (or stderr for "-"); a failure is a config error.
 std::FILE* open_output(ConfigEntry& e, const std::string& path, const char* mode = "w");
+
+// Files that grow row by row (log, events) and must resume without
+// duplicated or missing rows: opened for appending when the run resumes
+// (the checkpoint engine then truncates them to the length it recorded,
+// through `truncate`), else truncated at once. `lock` guards the file.
+std::FILE* open_resumable_output(ConfigEntry& e, const std::string& path,
+                                 std::shared_ptr<std::mutex> lock,
+                                 std::function<void(std::uint64_t)> after_truncate = {});
 
 // JSON string literal.
 std::string json_string(std::string_view s);

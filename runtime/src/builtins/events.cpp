@@ -9,16 +9,16 @@ namespace pl::detail {
 void attach_events(ConfigEntry& e) {
   struct State {
     std::FILE* out;
-    std::mutex mu;
+    std::shared_ptr<std::mutex> mu = std::make_shared<std::mutex>();
     std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
   };
   std::string path = e.text("file", "pl-events.jsonl");
   HookSpec spec = e.spec(abi::kEnter | abi::kBegin | abi::kEnd | abi::kExit);
   auto s = std::make_shared<State>();
-  s->out = open_output(e, path);
+  s->out = open_resumable_output(e, path, s->mu);
   at_exit([s] { std::fflush(s->out); });
   attach(std::move(spec), [s](Frame& f) {
-    std::lock_guard lock(s->mu);
+    std::lock_guard lock(*s->mu);
     std::fprintf(s->out,
                  "{\"loop\": %s, \"event\": \"%s\", \"iteration\": %llu, \"depth\": %zu, "
                  "\"t\": %.6f}\n",

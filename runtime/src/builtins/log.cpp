@@ -16,9 +16,10 @@ struct LogState {
   std::vector<std::string> vars;
   std::vector<std::string> columns;  // CSV: fixed by the first row
   std::set<std::string> warned;
+  bool header_written = false;  // CSV: a resumed file has its header already
   std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_flush = t0;
-  std::mutex mu;
+  std::shared_ptr<std::mutex> mu = std::make_shared<std::mutex>();
 };
 
 void write_row(LogState& s, const Frame& f) {
@@ -57,7 +58,8 @@ void write_row(LogState& s, const Frame& f) {
       for (auto& [k, v] : row) s.columns.push_back(k);
       std::string header;
       for (auto& c : s.columns) header += (header.empty() ? "" : ",") + c;
-      std::fprintf(s.out, "%s\n", header.c_str());
+      if (!s.header_written) std::fprintf(s.out, "%s\n", header.c_str());
+      s.header_written = true;
     }
     std::string line;
     for (std::size_t i = 0; i < s.columns.size(); ++i) {
@@ -91,13 +93,15 @@ void attach_log(ConfigEntry& e) {
   s->csv = path.size() > 4 && path.substr(path.size() - 4) == ".csv";
   HookSpec spec = e.spec(abi::kEnd);
   spec.uses.insert(spec.uses.end(), s->vars.begin(), s->vars.end());
-  s->out = open_output(e, path);
+  LogState* raw = s.get();  // the state lives as long as the hook: until exit
+  s->out = open_resumable_output(e, path, s->mu,
+                                 [raw](std::uint64_t length) { raw->header_written = length > 0; });
   at_exit([s] {
-    std::lock_guard lock(s->mu);
+    std::lock_guard lock(*s->mu);
     std::fflush(s->out);
   });
   attach(std::move(spec), [s](Frame& f) {
-    std::lock_guard lock(s->mu);
+    std::lock_guard lock(*s->mu);
     write_row(*s, f);
   });
 }
