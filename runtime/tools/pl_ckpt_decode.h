@@ -1,0 +1,66 @@
+// pl-ckpt: decoding of checkpoint record payloads (docs/CHECKPOINTS.md) from
+// the record's C++ type spelling alone, without the program's types.
+//
+// The runtime's own records (`pl.meta`, `pl.position`, `pl.completed`) are
+// decoded exactly and throw pl::FormatError when malformed. State records
+// are decoded by their spelled type when it is one pl-ckpt knows (arithmetic,
+// Eigen dense, sequences of arithmetic, std::string, random engines, hook
+// offsets); every length is checked against the payload, and anything that
+// does not decode cleanly is summarized as bytes instead.
+#ifndef PL_TOOLS_PL_CKPT_DECODE_H
+#define PL_TOOLS_PL_CKPT_DECODE_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pl::ckpt {
+
+using Bytes = std::vector<unsigned char>;
+
+struct Meta {
+  std::string program;
+  std::uint64_t time_ns = 0;
+  std::uint64_t sequence = 0;
+  std::string reason;
+  std::string summary;
+};
+
+struct PositionEntry {
+  std::string site;
+  std::uint64_t activation = 0;
+  std::uint64_t iterations = 0;
+  unsigned role = 0;
+};
+
+struct CompletedLoop {
+  std::uint64_t level = 0;
+  std::string site;
+  std::uint64_t activation = 0;
+};
+
+Meta decode_meta(const Bytes& payload);
+std::vector<PositionEntry> decode_position(const Bytes& payload);
+std::vector<CompletedLoop> decode_completed(const Bytes& payload);
+
+// "enclosing loop in the same function", ... for a position entry's role.
+std::string role_in_words(const PositionEntry& entry);
+// One line: "site 3 > site/inner 50".
+std::string position_summary(const std::vector<PositionEntry>& position);
+// Local time of a unix time in nanoseconds: "2024-05-01 12:34:56".
+std::string format_time(std::uint64_t time_ns);
+
+// A one-line summary of a record's value: "3", "64 x 32, -0.5 .. 0.49, mean
+// 0.001, L2 norm 8.2", "5 elements: 1, 2, 3, 4, ...", "12 bytes: 0a 0b ...".
+std::string summarize(std::string_view name, std::string_view type, const Bytes& payload);
+
+// How two payloads of the same type differ, for `pl-ckpt diff`: "3 -> 4
+// (abs diff 1)", "max abs diff 0.25 at (3, 7)", "shape 2 x 3 -> 2 x 4",
+// "first differing byte at offset 12".
+std::string describe_difference(std::string_view type, const Bytes& a, const Bytes& b);
+
+}  // namespace pl::ckpt
+
+#endif  // PL_TOOLS_PL_CKPT_DECODE_H
