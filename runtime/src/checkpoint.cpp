@@ -170,6 +170,7 @@ class Engine {
         sigaction(SIGINT, &sa, nullptr);
         sigaction(SIGTERM, &sa, nullptr);
       }
+      remove_torn_writes();
       next_seq_ = std::max(next_seq_, highest_seq() + 1);
       if (resume_requested() && !resume_looked_) {
         resume_looked_ = true;
@@ -629,6 +630,21 @@ class Engine {
     return files;
   }
 
+  // A process killed while writing leaves its temporary file: never a
+  // checkpoint (the rename did not happen), so it goes.
+  void remove_torn_writes() const {  // holds mu_
+    if (DIR* d = ::opendir(dir_.c_str())) {
+      std::vector<std::string> torn;
+      while (dirent* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        if (name.rfind("ckpt-", 0) == 0 && name.find(".plck.tmp") != std::string::npos)
+          torn.push_back(dir_ + "/" + name);
+      }
+      ::closedir(d);
+      for (const std::string& t : torn) ::unlink(t.c_str());
+    }
+  }
+
   std::uint64_t highest_seq() const {
     auto files = list_files(dir_);
     return files.empty() ? 0 : files.back().first;
@@ -864,6 +880,10 @@ class Engine {
     }
     loop.iterations = e.iterations;
     r.restored = true;
+    if (e.role == kOtherFrame && point) {  // what was restored is this iteration's begin state
+      r.begin_state = save_point(*point, addrs);
+      r.begin_iter = loop.iterations;
+    }
     if (e.role != kHere) return abi::kNone;
     finish_resume(name, e.iterations);
     return abi::kSkip;

@@ -193,11 +193,18 @@ constexpr VarDesc var(const char* name) {
                  std::uint8_t(std::is_const_v<T> ? kReadOnly : 0), nullptr};
 }
 
-// A state variable: pl-instrument checked that its type can be saved.
+// A state variable: pl-instrument checked that its type can be saved. A
+// const one is not state after all: replay recomputes it (its initializer
+// reads restored state), and it could not be restored anyway.
 template <class Ref>
 constexpr VarDesc state_var(const char* name) {
-  using T = std::remove_cv_t<std::remove_reference_t<Ref>>;
-  return VarDesc{name, &TypeOf<T>::info, kState, &StateOpsOf<T>::ops};
+  using T = std::remove_reference_t<Ref>;
+  if constexpr (std::is_const_v<T>) {
+    return var<Ref>(name);
+  } else {
+    return VarDesc{name, &TypeOf<std::remove_cv_t<T>>::info, kState,
+                   &StateOpsOf<std::remove_cv_t<T>>::ops};
+  }
 }
 
 // A place in the code where one event fires, with the locals visible there.

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Kill -9 a checkpointing run at random moments, resume it each time with
+# PL_RESUME=1 until it finishes, and require the final output (and every
+# compared file) to be byte-identical to an uninterrupted run's.
+#
+#   kill_resume.sh WORKDIR KILLS CONFIG 'FILES' -- PROGRAM ARGS...
+#
+# CONFIG is a hook configuration; @DIR@ in it becomes the run's directory.
+# FILES are files the run writes (relative to its directory) that must match
+# too, e.g. a metrics log. Kill delays are random (seeded by KILL_SEED) and
+# spread over the reference run's duration.
+set -euo pipefail
+work=$1 kills=$2 config=$3 files=$4
+shift 4
+[[ $1 == -- ]] && shift
+rm -rf "$work" && mkdir -p "$work/ref" "$work/run"
+seed=${KILL_SEED:-$RANDOM}
+RANDOM=$seed
+echo "kill_resume: seed $seed (set KILL_SEED=$seed to repeat), $kills kills"
+
+run() {  # run DIR PROGRAM...: in DIR, with the config; call it in a subshell
+  local dir=$1        # (it becomes the program: `kill` must reach the program
+  shift               # itself, not a shell that would leave it running)
+  sed "s|@DIR@|$dir|g" "$config" > "$dir/hooks.conf"
+  cd "$dir"
+  exec env PL_CONFIG="$dir/hooks.conf" "$@"
+}
+
+start=$(date +%s%N)
+(run "$work/ref" "$@") > "$work/ref/out" 2> "$work/ref/err"
+ref_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "kill_resume: uninterrupted run took ${ref_ms} ms"
+
+# Kill points: each attempt lives 40%..110% of an even share of the run, so
+# the kills spread over the whole run while it still makes progress.
+share=$(( ref_ms / (kills + 2) + 50 ))
+killed=0 attempts=0 torn=0
+while true; do
+  attempts=$((attempts + 1))
+  run "$work/run" "$@" > "$work/run/out" 2>> "$work/run/err" &
+  pid=$!
+  if (( killed < kills )); then
+    delay=$(( share * (40 + RANDOM % 71) / 100 ))
+    sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+    if kill -9 "$pid" 2> /dev/null; then
+      wait "$pid" 2> /dev/null || true
+      killed=$((killed + 1))
+      # A kill during a write leaves the temporary file behind.
+      if compgen -G "$work/run/ckpt/*.tmp*" > /dev/null; then torn=$((torn + 1)); fi
+      echo "--- killed after ${delay} ms" >> "$work/run/err"
+      export PL_RESUME=1
+      continue
+    fi
+  fi
+  if ! wait "$pid"; then
+    echo "kill_resume: the resumed run failed (attempt $attempts); its stderr:" >&2
+    tail -30 "$work/run/err" >&2
+    exit 1
+  fi
+  break
+done
+echo "kill_resume: $killed kills ($torn during a checkpoint write), $attempts runs"
+if (( killed < kills )); then
+  echo "kill_resume: FAIL: the run finished after $killed of $kills kills" >&2
+  exit 1
+fi
+grep -c '^pl: resuming from' "$work/run/err" | sed 's/^/kill_resume: resumed from a checkpoint /; s/$/ times/'
+status=0
+if ! cmp -s "$work/ref/out" "$work/run/out"; then
+  echo "kill_resume: FAIL: output differs from the uninterrupted run" >&2
+  diff "$work/ref/out" "$work/run/out" >&2 || true
+  status=1
+fi
+for f in $files; do  # logs: the same rows, but for the wall-clock column
+  if ! python3 "$(dirname "$0")/same_rows.py" "$work/ref/$f" "$work/run/$f"; then
+    echo "kill_resume: FAIL: $f differs from the uninterrupted run's" >&2
+    status=1
+  fi
+done
+(( status == 0 )) && echo "kill_resume: identical: $(cat "$work/run/out")"
+exit $status
