@@ -170,6 +170,11 @@ class Engine {
         sigaction(SIGINT, &sa, nullptr);
         sigaction(SIGTERM, &sa, nullptr);
       }
+      // Past a file-size limit, write() must fail (EFBIG: one message, the
+      // run goes on) rather than SIGXFSZ killing the training run.
+      struct sigaction old{};
+      if (sigaction(SIGXFSZ, nullptr, &old) == 0 && old.sa_handler == SIG_DFL)
+        std::signal(SIGXFSZ, SIG_IGN);
       remove_torn_writes();
       next_seq_ = std::max(next_seq_, highest_seq() + 1);
       if (resume_requested() && !resume_looked_) {
@@ -288,6 +293,14 @@ class Engine {
 
   void finish() {
     writes_.wait();
+    {
+      std::lock_guard lock(mu_);
+      if (failed_writes_ > 1)
+        std::fprintf(stderr, "pl: %llu checkpoint writes failed in this run%s%s\n",
+                     (unsigned long long)failed_writes_,
+                     last_good_.empty() ? "; there is no checkpoint from it" : "; the last good one is ",
+                     last_good_.c_str());
+    }
     const std::uint64_t skipped = skipped_.load();
     if (skipped > 0)
       std::fprintf(stderr,
@@ -598,11 +611,17 @@ class Engine {
       ::mkdir(dir.c_str(), 0777);
       write_checkpoint(path, data);
     } catch (const std::exception& e) {
+      // Said once per cause (disk full, permission ...), counted after that.
       std::lock_guard lock(mu_);
-      if (write_errors_.insert(e.what()).second)
-        std::fprintf(stderr, "pl: checkpoint: %s; the run continues%s%s\n", e.what(),
-                     last_good_.empty() ? "" : ", the last good checkpoint is ",
+      const std::string what = e.what();
+      const std::size_t colon = what.rfind(": ");
+      if (write_errors_.insert(colon == std::string::npos ? what : what.substr(colon + 2)).second)
+        std::fprintf(stderr,
+                     "pl: checkpoint: %s; the run continues (further failures like this one are "
+                     "counted)%s%s\n",
+                     what.c_str(), last_good_.empty() ? "" : ", the last good checkpoint is ",
                      last_good_.c_str());
+      ++failed_writes_;
       return;
     }
     const double seconds = double(steady_now_ns() - t0) * 1e-9;
@@ -992,6 +1011,7 @@ class Engine {
   std::atomic<double> bandwidth_{200e6};  // bytes/s until a write was measured
   std::string last_good_;
   std::set<std::string> write_errors_, said_;
+  std::uint64_t failed_writes_ = 0;
   std::vector<Output> outputs_;
   std::set<std::string> hook_written_;
   mutable std::mutex snap_mu_;

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# What goes wrong around checkpoints, end to end on tests/resume/resume_program:
+#   SIGTERM   -> a checkpoint at the next boundary, exit 143, a message; resume is exact
+#   corrupt / truncated newest file -> named, the previous one used, result exact
+#   no valid file at all            -> said, the run starts over, result exact
+#   another program's checkpoint    -> refused, naming what differs (exit 2);
+#                                      PL_RESUME_FORCE=1 accepts a source-only change
+#   file-size limit / unwritable dir -> one clear error, the run finishes, result exact
+#
+#   failure_modes.sh WORKDIR CONFIG PROGRAM CHANGED_SOURCE_PROGRAM CHANGED_STATE_PROGRAM
+set -uo pipefail
+work=$1 config=$2 prog=$3 changed_src=$4 changed_state=$5
+rm -rf "$work" && mkdir -p "$work"
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+expect() {  # expect FILE REGEX WHAT
+  grep -Eq "$2" "$1" || { fail "$3: '$2' not in $1:"; sed 's/^/    /' "$1" >&2; }
+}
+setup() {  # setup NAME: a fresh run directory with the config
+  mkdir -p "$work/$1"
+  sed "s|@DIR@|$work/$1|g" "$config" > "$work/$1/hooks.conf"
+}
+run() {  # run NAME [env...] -- program args: exit status in $status
+  local name=$1
+  shift
+  local envs=()
+  while [[ $1 != -- ]]; do envs+=("$1"); shift; done
+  shift
+  (cd "$work/$name" && exec env PL_CONFIG="$work/$name/hooks.conf" "${envs[@]}" "$@") \
+    > "$work/$name/out" 2> "$work/$name/err"
+  status=$?
+}
+newest() { ls "$work/$1/ckpt"/ckpt-*.plck | sort | tail -1; }
+
+setup ref
+run ref -- "$prog"
+[[ $status == 0 ]] || fail "reference run exited $status"
+expected=$(cat "$work/ref/out")
+
+# -- SIGTERM: checkpoint at the next boundary, clean exit, exact resume.
+setup term
+(cd "$work/term" && exec env PL_CONFIG="$work/term/hooks.conf" "$prog") \
+  > "$work/term/out" 2> "$work/term/err" &
+pid=$!
+sleep 1.5
+kill -TERM "$pid"
+wait "$pid"
+status=$?
+[[ $status == 143 ]] || fail "SIGTERM: exit status $status, expected 143"
+expect "$work/term/err" "SIGTERM received: checkpoint .*ckpt-[0-9]+\.plck written at .*; resume with PL_RESUME=1" "SIGTERM"
+run term PL_RESUME=1 -- "$prog"
+expect "$work/term/err" "pl: resuming from .*\(signal checkpoint at" "resume after SIGTERM"
+[[ $(cat "$work/term/out") == "$expected" ]] || fail "resume after SIGTERM: result differs"
+
+# -- Corrupt, then truncated newest checkpoints: the previous one is used.
+for damage in corrupt truncate; do
+  setup $damage
+  (cd "$work/$damage" && exec env PL_CONFIG="$work/$damage/hooks.conf" "$prog") \
+    > /dev/null 2>&1 &
+  pid=$!
+  sleep 1.2
+  kill -9 "$pid"
+  wait "$pid" 2> /dev/null
+  file=$(newest $damage)
+  size=$(stat -c %s "$file")
+  if [[ $damage == corrupt ]]; then
+    printf '\xff' | dd of="$file" bs=1 seek=$((size / 2)) conv=notrunc status=none
+  else
+    truncate -s $((size - 7)) "$file"
+  fi
+  run $damage PL_RESUME=1 -- "$prog"
+  expect "$work/$damage/err" "pl: resume: .*$(basename "$file") is unusable \(.*\); falling back to the previous checkpoint" "$damage"
+  expect "$work/$damage/err" "pl: resuming from " "$damage: resumed from the previous one"
+  [[ $(cat "$work/$damage/out") == "$expected" ]] || fail "$damage: result differs"
+done
+
+# -- Nothing valid: start over, and say so.
+setup none
+mkdir -p "$work/none/ckpt"
+echo "not a checkpoint" > "$work/none/ckpt/ckpt-000001.plck"
+run none PL_RESUME=1 -- "$prog"
+expect "$work/none/err" "no valid checkpoint in .*; starting from the beginning" "no valid checkpoint"
+[[ $(cat "$work/none/out") == "$expected" ]] || fail "start over: result differs"
+
+# -- Another program's checkpoints.
+setup other
+(cd "$work/other" && exec env PL_CONFIG="$work/other/hooks.conf" "$prog") > /dev/null 2>&1 &
+pid=$!
+sleep 1.2
+kill -9 "$pid"
+wait "$pid" 2> /dev/null
+run other PL_RESUME=1 -- "$changed_state"
+[[ $status == 2 ]] || fail "changed state layout: exit status $status, expected 2"
+expect "$work/other/err" "resume refused: .* was written by a different program" "changed state"
+expect "$work/other/err" "the state of loop 'train/epoch/batch' changed from \{.*\} to \{.*\}" "changed state: names the loop"
+run other PL_RESUME=1 PL_RESUME_FORCE=1 -- "$changed_state"
+[[ $status == 2 ]] || fail "changed state layout with PL_RESUME_FORCE: exit status $status, expected 2"
+run other PL_RESUME=1 -- "$changed_src"
+[[ $status == 2 ]] || fail "changed source: exit status $status, expected 2"
+expect "$work/other/err" "the source of loop '.*' changed" "changed source"
+expect "$work/other/err" "PL_RESUME_FORCE=1" "changed source: names the override"
+run other PL_RESUME=1 PL_RESUME_FORCE=1 -- "$changed_src"
+[[ $status == 0 ]] || fail "changed source with PL_RESUME_FORCE: exit status $status"
+expect "$work/other/err" "PL_RESUME_FORCE is set; accepting: the source of loop" "forced"
+[[ $(cat "$work/other/out") == "$expected" ]] || fail "forced resume: result differs"
+
+# -- Disk full (a file-size limit below one checkpoint) and a read-only directory.
+setup full
+(ulimit -f 8 && cd "$work/full" && exec env PL_CONFIG="$work/full/hooks.conf" "$prog") \
+  > "$work/full/out" 2> "$work/full/err"
+status=$?
+[[ $status == 0 ]] || fail "file-size limit: exit status $status"
+expect "$work/full/err" "pl: checkpoint: .*File too large; the run continues" "file-size limit"
+[[ $(grep -c "File too large; the run continues" "$work/full/err") == 1 ]] ||
+  fail "file-size limit: not exactly one error message"
+[[ $(cat "$work/full/out") == "$expected" ]] || fail "file-size limit: result differs"
+# A directory that cannot be written (a file in its place: as root, a
+# read-only mode would not stop the writes).
+setup unwritable
+echo "in the way" > "$work/unwritable/ckpt"
+run unwritable -- "$prog"
+[[ $status == 0 ]] || fail "unwritable directory: exit status $status"
+expect "$work/unwritable/err" "pl: checkpoint: .*Not a directory; the run continues" "unwritable directory"
+[[ $(grep -c "the run continues" "$work/unwritable/err") == 1 ]] ||
+  fail "unwritable directory: not exactly one error message"
+[[ $(cat "$work/unwritable/out") == "$expected" ]] || fail "unwritable directory: result differs"
+
+(( fails == 0 )) && echo "failure_modes: all cases behaved"
+exit $((fails > 0))
