@@ -1061,27 +1061,61 @@ void checkpoint_finish() { Engine::get().finish(); }
 
 void checkpoint_after_config() { Engine::get().after_config(); }
 
-void attach_checkpoint(ConfigEntry& e) {
+namespace {
+
+const char* policy_problem(const CheckpointPolicy& c) {
+  if (c.keep == 0) return "keep at least one checkpoint (keep=1 or more)";
+  if (c.every == 0 && c.every_seconds <= 0 && !c.on_signal && !c.at_end)
+    return "checkpoint needs when to write: every=N, every=10min, on_signal=1 or at_end=1";
+  if (c.dir.empty()) return "checkpoint needs a directory (dir=...)";
+  return nullptr;
+}
+
+Hook attach_policy(const CheckpointPolicy& c, HookSpec spec) {
   auto p = std::make_shared<Policy>();
-  HookSpec spec = e.spec(abi::kEnd);
-  p->selector = e.selector;
-  p->every = spec.every > 1 ? spec.every : (e.has("every") && spec.every_seconds == 0 ? 1 : 0);
-  p->every_seconds = spec.every_seconds;
-  p->on_signal = e.count("on_signal", 1) != 0;
-  p->at_end = e.count("at_end", 0) != 0;
-  const std::string dir = e.text("dir", "pl-checkpoints");
-  const std::uint64_t keep = e.count("keep", 3);
-  if (keep == 0) e.fail("keep", "keep at least one checkpoint (keep=1 or more)");
-  if (p->every == 0 && p->every_seconds == 0 && !p->on_signal && !p->at_end)
-    e.fail_at(e.column,
-              "checkpoint needs when to write: every=N, every=10min, on_signal=1 or at_end=1");
+  p->selector = c.selector;
+  p->every = c.every;
+  p->every_seconds = c.every_seconds;
+  p->on_signal = c.on_signal;
+  p->at_end = c.at_end;
   // The policy runs at every end of an iteration of its loop (a signal may
   // arrive at any time); its own period is checked inside.
   spec.every = 1;
   spec.every_seconds = 0;
   spec.events = abi::kEnd | (p->at_end ? abi::kExit : 0);
-  Engine::get().add_policy(p, dir, unsigned(keep));
-  attach(std::move(spec), [p](Frame& f) { Engine::get().on_policy(f, *p); });
+  Engine::get().add_policy(p, c.dir, c.keep);
+  return attach(std::move(spec), [p](Frame& f) { Engine::get().on_policy(f, *p); });
+}
+
+}  // namespace
+
+void attach_checkpoint(ConfigEntry& e) {
+  HookSpec spec = e.spec(abi::kEnd);
+  CheckpointPolicy c;
+  c.selector = e.selector;
+  c.every = spec.every > 1 ? spec.every : (e.has("every") && spec.every_seconds == 0 ? 1 : 0);
+  c.every_seconds = spec.every_seconds;
+  c.on_signal = e.count("on_signal", 1) != 0;
+  c.at_end = e.count("at_end", 0) != 0;
+  c.dir = e.text("dir", "pl-checkpoints");
+  const std::uint64_t keep = e.count("keep", 3);
+  c.keep = keep > 1000000 ? 1000000 : unsigned(keep);
+  if (keep == 0) e.fail("keep", policy_problem(c));
+  if (const char* problem = policy_problem(c)) e.fail_at(e.column, problem);
+  attach_policy(c, std::move(spec));
+}
+
+}  // namespace pl::detail
+
+namespace pl {
+
+Hook attach_checkpoint(CheckpointPolicy policy) {
+  if (const char* problem = detail::policy_problem(policy))
+    throw Error("pl: checkpoint " + policy.selector + ": " + problem);
+  HookSpec spec;
+  spec.selector = policy.selector;
+  spec.name = "checkpoint " + policy.selector;
+  return detail::attach_policy(policy, std::move(spec));
 }
 
 }  // namespace pl::detail

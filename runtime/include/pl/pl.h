@@ -237,6 +237,40 @@ void finish();
 
 inline HookBuilder on(std::string selector) { return HookBuilder(std::move(selector)); }
 
+// A checkpoint policy (docs/CHECKPOINTS.md): when to checkpoint, at the end
+// of an iteration of the loops `selector` matches. Resume with PL_RESUME=1.
+//
+//   pl::checkpoint("mlp::train/epoch/batch").every(50).dir("ckpt").attach();
+struct CheckpointPolicy {
+  std::string selector;
+  std::uint64_t every = 0;   // after every N-th iteration (0: off)
+  double every_seconds = 0;  // at the first iteration end T s after the last one (0: off)
+  bool on_signal = true;     // SIGINT/SIGTERM: checkpoint at the next iteration end, exit
+  bool at_end = false;       // when the loop is left normally
+  std::string dir = "pl-checkpoints";
+  unsigned keep = 3;  // checkpoint files kept
+};
+// Throws pl::Error when the policy cannot work (keep = 0, nothing to trigger it).
+Hook attach_checkpoint(CheckpointPolicy policy);
+
+class CheckpointBuilder {
+ public:
+  explicit CheckpointBuilder(std::string selector) { p_.selector = std::move(selector); }
+  CheckpointBuilder& every(std::uint64_t n) { return p_.every = n, *this; }
+  CheckpointBuilder& every_seconds(double s) { return p_.every_seconds = s, *this; }
+  CheckpointBuilder& on_signal(bool on) { return p_.on_signal = on, *this; }
+  CheckpointBuilder& at_end(bool on) { return p_.at_end = on, *this; }
+  CheckpointBuilder& dir(std::string d) { return p_.dir = std::move(d), *this; }
+  CheckpointBuilder& keep(unsigned n) { return p_.keep = n, *this; }
+  Hook attach() { return attach_checkpoint(p_); }
+
+ private:
+  CheckpointPolicy p_;
+};
+inline CheckpointBuilder checkpoint(std::string selector) {
+  return CheckpointBuilder(std::move(selector));
+}
+
 // Glob matching as used by selectors (exposed for tools and tests).
 bool selector_matches(std::string_view selector, std::string_view full_name);
 
