@@ -187,3 +187,31 @@ TEST_F(Config, EverySecondsLimitsTheRate) {
 }
 
 }  // namespace
+
+namespace {
+
+// Only refusals here: an accepted policy would switch checkpointing on for
+// the whole test process (tests/resume covers accepted ones end to end).
+TEST_F(Config, CheckpointPoliciesThatCannotWorkAreRefused) {
+  EXPECT_EQ(config_error("checkpoint */batch every=50 keep=0"),
+            "PL_HOOKS:1:29: 'keep=0': keep at least one checkpoint (keep=1 or more)");
+  EXPECT_EQ(config_error("checkpoint */batch on_signal=0"),
+            "PL_HOOKS:1:1: checkpoint needs when to write: every=N, every=10min, on_signal=1 or "
+            "at_end=1");
+  std::string err = config_error("checkpoint */batch evry=5");
+  EXPECT_EQ(err.rfind("PL_HOOKS:1:20: unknown option 'evry' for hook 'checkpoint' (did you mean "
+                      "'every'",
+                      0),
+            0u)
+      << err;
+  try {
+    pl::checkpoint("*/batch").on_signal(false).attach();
+    ADD_FAILURE() << "accepted a policy that never writes";
+  } catch (const pl::Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "pl: checkpoint */batch: checkpoint needs when to write: every=N, every=10min, "
+                 "on_signal=1 or at_end=1");
+  }
+}
+
+}  // namespace
