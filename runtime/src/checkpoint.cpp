@@ -444,7 +444,14 @@ class Engine {
     const abi::PointDesc* point = FrameAccess::point(f);
     void* const* addrs = FrameAccess::addrs(f);
     auto& st = tls_loops.stack;
-    if (!loop || !point || st.empty() || st.back().loop != loop) {
+    if (loop && !point) {  // kExit from ~Loop: left by return, throw or goto
+      once("nopoint:" + site_name(*loop),
+           "pl: checkpoint: loop '" + site_name(*loop) +
+               "' was left by return, throw or goto: no checkpoint at its end (its locals are "
+               "out of reach there)");
+      return false;
+    }
+    if (!loop || st.empty() || st.back().loop != loop) {
       once("untracked:" + site_name(*loop),
            "pl: checkpoint: loop '" + site_name(*loop) +
                "' is not tracked on this thread (it started before the policy was attached); "
