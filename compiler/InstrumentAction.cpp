@@ -7,7 +7,10 @@
 #include "LoopLabels.h"
 #include "ModifiedVars.h"
 #include "RewriteSafety.h"
+#include "StateMarkers.h"
+#include "StateTypes.h"
 #include "TripCount.h"
+#include "UncapturedEffects.h"
 #include "VisibleVars.h"
 
 #include "clang/AST/ASTConsumer.h"
@@ -27,7 +30,7 @@ using namespace clang;
 namespace pl {
 namespace {
 
-std::vector<ListedVar> listed(const std::vector<VisibleVar> &Vs) {
+template <class Var> std::vector<ListedVar> listed(const std::vector<Var> &Vs) {
   std::vector<ListedVar> Out;
   for (const VisibleVar &V : Vs)
     Out.push_back({V.Name, V.Type});
@@ -45,8 +48,10 @@ std::string rewritten(SourceManager &SM, FileID F, Rewriter &RW, const std::stri
 class Consumer : public ASTConsumer {
 public:
   Consumer(CompilerInstance &CI, TuResult &Result, const InstrumentOptions &Opts,
-           std::vector<LoopMarker> &Markers, std::vector<LocalInclude> &Includes)
-      : CI(CI), Result(Result), Opts(Opts), Markers(Markers), Includes(Includes) {}
+           std::vector<LoopMarker> &Markers, std::vector<StateMarker> &StateMarkers,
+           std::vector<LocalInclude> &Includes)
+      : CI(CI), Result(Result), Opts(Opts), Markers(Markers), StateMarkers(StateMarkers),
+        Includes(Includes) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (CI.getDiagnostics().hasErrorOccurred()) return;
@@ -70,7 +75,10 @@ public:
     runVisibleVars(Ctx, Loops);
     runRewriteSafety(Ctx, Loops, Result.Notes);
     runTripCount(Ctx, Loops);
+    runStateMarkers(Ctx, StateMarkers, Loops, Result.Notes);
     runModifiedVars(Ctx, Loops);
+    runUncapturedEffects(Ctx, Loops);
+    runStateTypes(Ctx, Loops, Result.Notes, Opts.RequireResumable);
 
     Rewriter RW(SM, Ctx.getLangOpts());
     Result.Instrumented = runInstrumentLoops(Ctx, Loops, Main, RW, Opts.Versioning);
@@ -112,7 +120,9 @@ public:
       L.EnterVars = listed(R.EnterVars);
       L.BeginVars = listed(R.BeginVars);
       L.EndVars = listed(R.EndVars);
-      L.State = R.State;
+      L.State = listed(R.State);
+      L.Unsaveable = R.Unsaveable;
+      L.Uncaptured = R.Uncaptured;
       Result.Loops.push_back(std::move(L));
     }
     for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)
@@ -140,6 +150,7 @@ private:
   TuResult &Result;
   const InstrumentOptions &Opts;
   std::vector<LoopMarker> &Markers;
+  std::vector<StateMarker> &StateMarkers;
   std::vector<LocalInclude> &Includes;
 };
 
@@ -157,6 +168,7 @@ public:
     }
     Preprocessor &PP = CI.getPreprocessor();
     PP.addPPCallbacks(makeMarkerCollector(Markers));
+    PP.addPPCallbacks(makeStateMarkerCollector(StateMarkers));
     PP.addPPCallbacks(makeIncludeRecorder(CI.getSourceManager(), Includes));
     return true;
   }
@@ -165,13 +177,14 @@ public:
     Results.emplace_back();
     TuResult &R = Results.back();
     R.MainFile = absolutePath(CI.getSourceManager(), CI.getSourceManager().getMainFileID());
-    return std::make_unique<Consumer>(CI, R, Opts, Markers, Includes);
+    return std::make_unique<Consumer>(CI, R, Opts, Markers, StateMarkers, Includes);
   }
 
 private:
   std::vector<TuResult> &Results;
   const InstrumentOptions &Opts;
   std::vector<LoopMarker> Markers;
+  std::vector<StateMarker> StateMarkers;
   std::vector<LocalInclude> Includes;
 };
 

@@ -2,8 +2,9 @@
 //
 // Preprocessor callbacks (PL_LOOP markers, local includes) are installed
 // before parsing; after parsing, the passes run in order on the AST:
-//   loop-labels -> rewrite-safety -> visible-vars -> trip-count
-//   -> instrument-loops + include-paths
+//   loop-labels -> visible-vars -> rewrite-safety -> trip-count
+//   -> state-markers -> modified-vars -> uncaptured-effects -> state-types
+//   -> instrument-loops + include-paths + emit-manifest
 // and the rewritten main file is kept in memory. Nothing is written here:
 // the driver writes results atomically, and only for TUs that parsed.
 #ifndef PL_COMPILER_INSTRUMENTACTION_H
@@ -31,7 +32,9 @@ struct ListedLoop {
   bool Instrumented = false;
   bool Counted = false;
   std::vector<ListedVar> EnterVars, BeginVars, EndVars;
-  std::vector<std::string> State; // visible variables the nest may modify
+  std::vector<ListedVar> State;        // what a checkpoint at the loop holds
+  std::vector<std::string> Unsaveable; // "fp: FILE *": why it cannot be checkpointed
+  std::vector<std::string> Uncaptured; // "calls std::rand": why resume re-runs it
 };
 
 /// An instrumented header (selected with --headers), to be written into the
@@ -61,6 +64,8 @@ struct InstrumentOptions {
   /// Innermost loops also get an uninstrumented copy for when nothing
   /// listens (instrument-loops, "Versioning").
   bool Versioning = true;
+  /// A state variable pl cannot save is an error, not a warning.
+  bool RequireResumable = false;
 };
 
 /// Glob over paths: `*` and `?` stay within a path segment, `**` crosses.

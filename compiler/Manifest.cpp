@@ -1,6 +1,8 @@
 // Manifest — the --list text and the --manifest JSON.
 #include "Manifest.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include <set>
 
 namespace pl {
@@ -43,11 +45,14 @@ void printLoopList(llvm::raw_ostream &OS, const std::vector<TuResult> &Results) 
       OS << "  enter/exit  " << newVars(L.EnterVars, {}) << "\n";
       OS << "  begin     + " << newVars(L.BeginVars, L.EnterVars) << "\n";
       OS << "  end       + " << newVars(L.EndVars, L.BeginVars) << "\n";
-      std::string State;
-      for (const std::string &V : L.State)
-        State += (State.empty() ? "" : ", ") + V;
-      OS << "  state       " << (State.empty() ? "(none)" : State)
-         << "   (what the nest may modify; a checkpoint here holds these)\n\n";
+      OS << "  state       " << (L.State.empty() ? "(none)" : newVars(L.State, {}))
+         << "   (what the nest may modify; a checkpoint here holds these)\n";
+      if (!L.Unsaveable.empty())
+        OS << "  not resumable: " << llvm::join(L.Unsaveable, "; ")
+           << "   (pl cannot save these; see the warnings)\n";
+      if (!L.Uncaptured.empty())
+        OS << "  always re-run on resume: " << llvm::join(L.Uncaptured, "; ") << "\n";
+      OS << "\n";
     }
   }
 }
@@ -68,7 +73,9 @@ llvm::json::Value manifestJson(const std::vector<TuResult> &Results) {
           {"parent", L.Parent.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(L.Parent)},
           {"instrumented", L.Instrumented},
           {"trip_count_known", L.Counted},
-          {"state", llvm::json::Array(L.State)},
+          {"state", varsJson(L.State)},
+          {"unsaveable", llvm::json::Array(L.Unsaveable)},
+          {"uncaptured", llvm::json::Array(L.Uncaptured)},
           {"vars", llvm::json::Object{{"enter", varsJson(L.EnterVars)},
                                       {"begin", varsJson(L.BeginVars)},
                                       {"end", varsJson(L.EndVars)}}}};
@@ -76,7 +83,7 @@ llvm::json::Value manifestJson(const std::vector<TuResult> &Results) {
       Loops.push_back(std::move(O));
     }
   }
-  return llvm::json::Object{{"pl_manifest_version", 1}, {"loops", std::move(Loops)}};
+  return llvm::json::Object{{"pl_manifest_version", 2}, {"loops", std::move(Loops)}};
 }
 
 } // namespace pl

@@ -1,7 +1,9 @@
 // Manifest — what `--list` prints and `--manifest FILE` writes: every loop
-// with its full name, place, kind, parent, and the locals a hook can read
-// at each of its events. It answers "what can my hook see?" without
-// reading the code.
+// with its full name, place, kind, parent, the locals a hook can read at
+// each of its events, and what a checkpoint there holds (or why it cannot,
+// or why a resume re-runs it). It answers "what can my hook see?" and "what
+// will a checkpoint save?" without reading the code. (JSON version 2:
+// "state" lists {name, type} objects.)
 #ifndef PL_COMPILER_MANIFEST_H
 #define PL_COMPILER_MANIFEST_H
 

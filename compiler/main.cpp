@@ -65,6 +65,11 @@ static cl::opt<bool> NoVersioning(
     cl::desc("Do not give innermost loops an uninstrumented copy for when nothing listens "
              "(keeps every output line on its original line, at some idle cost)"),
     cl::cat(Category));
+static cl::opt<bool> RequireResumable(
+    "require-resumable",
+    cl::desc("A loop state variable pl cannot save (so the loop cannot be checkpointed) is an "
+             "error, not a warning"),
+    cl::cat(Category));
 static cl::opt<std::string>
     DepFile("depfile", cl::desc("Write a Makefile-style depfile for the output (one source only)"),
             cl::value_desc("file"), cl::cat(Category));
@@ -293,6 +298,7 @@ int main(int argc, const char **argv) {
   pl::InstrumentOptions Opts;
   Opts.HeaderGlobs.assign(Headers.begin(), Headers.end());
   Opts.Versioning = !NoVersioning;
+  Opts.RequireResumable = RequireResumable;
   int ToolStatus = Tool.run(pl::makeInstrumentActionFactory(Results, Opts).get());
 
   bool Ok = ToolStatus == 0;

@@ -14,6 +14,9 @@ namespace pl {
 
 void runEmitManifest(const std::vector<LoopRecord> &Loops, FileID File, Rewriter &RW) {
   const SourceManager &SM = RW.getSourceMgr();
+  // Named after the file's contents (not its path, so the text is the same
+  // in every checkout); also each row's source hash.
+  std::string Id = llvm::utohexstr(llvm::xxh3_64bits(SM.getBufferData(File)));
   std::string Rows;
   unsigned N = 0;
   for (const LoopRecord &R : Loops) {
@@ -29,15 +32,19 @@ void runEmitManifest(const std::vector<LoopRecord> &Loops, FileID File, Rewriter
     Add(R.EndVars);
     for (const ContinuePoint &C : R.Continues)
       Add(C.Vars);
+    std::vector<std::string> State;
+    for (const StateVar &S : R.State)
+      State.push_back(S.Name + ":" + S.Type);
     Rows += "\n  {" + cxxStringLiteral(R.FullName) + ", " + cxxStringLiteral(R.File) + ", " +
-            std::to_string(R.Line) + ", " + cxxStringLiteral(Vars) + "},";
+            std::to_string(R.Line) + ", " + cxxStringLiteral(Vars) + ",\n   " +
+            cxxStringLiteral(llvm::join(State, ",")) + ", " +
+            cxxStringLiteral(llvm::join(R.Unsaveable, "; ")) + ", " +
+            cxxStringLiteral(llvm::join(R.Uncaptured, "; ")) + ", \"" + Id + "\"},";
     ++N;
   }
   if (N == 0) return;
-  // Guarded and named after the file's contents (not its path, so the text
-  // is the same in every checkout): a header's table follows its own
-  // include guard, and the header may be included more than once.
-  std::string Id = llvm::utohexstr(llvm::xxh3_64bits(SM.getBufferData(File)));
+  // Guarded: a header's table follows its own include guard, and the header
+  // may be included more than once.
   RW.InsertTextAfter(SM.getLocForEndOfFile(File),
                      "\n// pl-instrument: the loops of this file, for the runtime's checks.\n"
                      "#ifndef PL_MANIFEST_" +

@@ -2,8 +2,11 @@
 //
 /// \file
 /// pass `emit-manifest`: appends to the instrumented file a table of its
-/// instrumented loops — full name, file, line, and every local visible at
-/// one of its events — registered with the runtime when the program loads.
+/// instrumented loops — full name, file, line, every local visible at one
+/// of its events, its checkpoint state with types, why it cannot be
+/// checkpointed or re-run on resume, and a hash of the file's text (which a
+/// checkpoint's fingerprint holds) — registered with the runtime when the
+/// program loads.
 /// The runtime checks hooks against it before the first loop runs, so a
 /// misspelled selector or variable is a warning with near matches at
 /// start-up, not silence.
@@ -11,7 +14,8 @@
 /// \code
 ///   #ifndef PL_MANIFEST_<hash of the path>       // headers may be included twice
 ///   namespace { const ::pl::abi::ManifestLoop pl_manifest_<hash>[] = {
-///     {"mlp::train/epoch", "/src/mlp.cpp", 110, "net,train,test,cfg,epoch,loss"}};
+///     {"mlp::train/epoch", "/src/mlp.cpp", 110, "net,train,test,cfg,epoch,loss",
+///      "net:Net &,epoch:int,loss:double", "", "", "<hash>"}};
 ///   [[maybe_unused]] const bool pl_manifest_registered_<hash> =
 ///     ::pl::abi::register_manifest(pl_manifest_<hash>, 1); }
 ///   #endif

@@ -7,6 +7,8 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Lex/Lexer.h"
 
+#include <set>
+
 using namespace clang;
 
 namespace pl {
@@ -93,6 +95,9 @@ public:
 
   void emit(const LoopRecord &R, unsigned K, bool Version) {
     Id = std::to_string(K);
+    Saved.clear();
+    for (const StateVar &S : R.State)
+      if (S.Saveable) Saved.insert(S.Decl);
     const Stmt *Body = loopBody(R.Loop);
     std::string Enter = "pl_p" + Id + "e";
     InsertPoint At = pointBefore(R.Outer, SM);
@@ -163,12 +168,15 @@ private:
     RW.InsertText(P.Loc, Text, true);
   }
 
-  static std::string vars(const std::string &Name, unsigned Line,
-                          const std::vector<VisibleVar> &Vs) {
+  /// The variable table of a point: checkpoint state that pl can save is
+  /// declared with PL_S_ (by declaration: a body local that shadows a state
+  /// variable is not state), everything else with PL_V_.
+  std::string vars(const std::string &Name, unsigned Line,
+                   const std::vector<VisibleVar> &Vs) const {
     if (Vs.empty()) return "PL_NOVARS_(" + Name + ", " + std::to_string(Line) + "); ";
     std::string S = "PL_VARS_(" + Name + ", " + std::to_string(Line);
     for (const VisibleVar &V : Vs)
-      S += ", PL_V_(" + V.Name + ")";
+      S += (Saved.count(V.Decl) ? ", PL_S_(" : ", PL_V_(") + V.Name + ")";
     return S + "); ";
   }
 
@@ -190,6 +198,7 @@ private:
   const LangOptions &LO;
   Rewriter &RW;
   std::string Id;
+  std::set<const ValueDecl *> Saved; ///< of the loop being emitted
 };
 
 } // namespace

@@ -18,6 +18,9 @@
 ///       PL_VARS_(pl_p0n, ...); PL_END_(pl_l0, ...); }
 ///   pl_x0: PL_EXIT_(pl_l0, pl_p0e, n); }
 /// \endcode
+/// In each point's table, the loop's checkpoint state that pl can save
+/// (passes modified-vars, state-types) is declared `PL_S_(e)`, which gives
+/// the runtime the variable's save and load; every other variable `PL_V_(n)`.
 ///
 /// Versioning: an innermost loop (no loop, lambda, label or static local
 /// inside, at most 4000 characters) is emitted twice,

@@ -55,6 +55,16 @@ std::string absolutePath(const SourceManager &SM, FileID FID) {
   return std::string(P);
 }
 
+std::string qualifiedName(const NamedDecl *D, const ASTContext &Ctx) {
+  PrintingPolicy Policy = Ctx.getPrintingPolicy();
+  Policy.SuppressUnwrittenScope = true; // no "(anonymous namespace)::"
+  Policy.SuppressInlineNamespace = true;
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  D->printQualifiedName(OS, Policy);
+  return S;
+}
+
 ToolNote makeNote(const SourceManager &SM, SourceLocation Loc, const char *Kind,
                   std::string Message) {
   ToolNote N;
@@ -97,11 +107,7 @@ struct Context {
 class Finder : public RecursiveASTVisitor<Finder> {
 public:
   Finder(ASTContext &Ctx, const FileFilter &Selected)
-      : Ctx(Ctx), SM(Ctx.getSourceManager()), Selected(Selected) {
-    Policy = Ctx.getPrintingPolicy();
-    Policy.SuppressUnwrittenScope = true;
-    Policy.SuppressInlineNamespace = true;
-  }
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Selected(Selected) {}
 
   std::vector<LoopRecord> Loops;
   std::map<const Stmt *, std::string> Labels;    // loop -> C++ label
@@ -121,10 +127,7 @@ public:
         FD && FD->doesThisDeclarationHaveABody() && !isLambdaCallOperator(FD)) {
       if (FD->isTemplateInstantiation())
         return true; // explicit instantiation: its pattern is visited instead
-      std::string Name;
-      llvm::raw_string_ostream OS(Name);
-      FD->printQualifiedName(OS, Policy);
-      Contexts.push_back({FD, FD->getBody(), OS.str(), 0, 0, {}});
+      Contexts.push_back({FD, FD->getBody(), qualifiedName(FD, Ctx), 0, 0, {}});
       bool R = RecursiveASTVisitor::TraverseDecl(D);
       Contexts.pop_back();
       return R;
@@ -207,7 +210,6 @@ private:
   ASTContext &Ctx;
   const SourceManager &SM;
   const FileFilter &Selected;
-  PrintingPolicy Policy{LangOptions()};
   std::vector<Context> Contexts;
   std::set<SourceLocation> Seen;
   unsigned TopLambdas = 0;

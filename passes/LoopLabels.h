@@ -50,6 +50,9 @@ std::vector<LoopRecord> runLoopLabels(clang::ASTContext &Ctx, const FileFilter &
 ToolNote makeNote(const clang::SourceManager &SM, clang::SourceLocation Loc, const char *Kind,
                   std::string Message);
 std::string absolutePath(const clang::SourceManager &SM, clang::FileID FID);
+/// "mlp::train", "Registry::next": as written from the global scope, without
+/// anonymous and inline namespaces.
+std::string qualifiedName(const clang::NamedDecl *D, const clang::ASTContext &Ctx);
 
 } // namespace pl
 

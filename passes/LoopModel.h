@@ -5,11 +5,15 @@
 /// manifest read. One LoopRecord per loop statement in the files being
 /// instrumented, in source order (outer loops before the loops they contain).
 ///
-/// Pass order (see passes/Pipeline.cpp):
+/// Pass order (see compiler/InstrumentAction.cpp):
 ///   LoopLabels     -> loops, names, labels, parents
-///   RewriteSafety  -> instrumentable / skip reason
 ///   VisibleVars    -> locals visible at each event point
+///   RewriteSafety  -> instrumentable / skip reason
 ///   TripCount      -> trip-count expression for counted loops
+///   StateMarkers   -> variables named by PL_TRANSIENT / PL_PERSIST
+///   ModifiedVars   -> checkpoint state
+///   UncapturedEffects -> effects that escape the state
+///   StateTypes     -> which state pl can save
 ///   InstrumentLoops-> edits
 //
 //===----------------------------------------------------------------------===//
@@ -25,11 +29,17 @@
 
 namespace pl {
 
-/// A local variable visible at an event point.
+/// A local variable visible at an event point; or a field of `*this` or a
+/// global the loop nest may modify (added by modified-vars).
 struct VisibleVar {
-  const clang::ValueDecl *Decl = nullptr; ///< VarDecl or BindingDecl
-  std::string Name;
-  std::string Type; ///< as written in the source, e.g. "const Dataset &"
+  const clang::ValueDecl *Decl = nullptr; ///< VarDecl, BindingDecl or FieldDecl
+  std::string Name;                       ///< how the point names it: "loss", "this->count", "::g"
+  std::string Type;                       ///< as written in the source, e.g. "const Dataset &"
+};
+
+/// A variable a checkpoint at the loop holds.
+struct StateVar : VisibleVar {
+  bool Saveable = true; ///< pl/serialize.h can save its type (pass state-types)
 };
 
 /// A `continue` that belongs to the loop: iteration_end fires before it.
@@ -63,8 +73,16 @@ struct LoopRecord {
   std::vector<VisibleVar> EndVars;   ///< at the end of the body
   std::vector<ContinuePoint> Continues;
   std::string TripExpr = "-1"; ///< C++ expression, evaluated at loop enter
-  /// Visible variables the nest may modify (or declares): checkpoint state.
-  std::vector<std::string> State;
+
+  /// Variables named by PL_TRANSIENT / PL_PERSIST in the loop's function.
+  std::vector<const clang::ValueDecl *> Transient, Persist;
+  /// Checkpoint state: what the nest may modify (or declares) among the
+  /// visible variables, the fields of `*this` and this file's globals.
+  std::vector<StateVar> State;
+  /// "fp: FILE *" for each state variable pl cannot save.
+  std::vector<std::string> Unsaveable;
+  /// Effects of the loop that may escape its state: "calls std::rand".
+  std::vector<std::string> Uncaptured;
 };
 
 /// A message for the user, printed clang-style as file:line:col: kind: text.

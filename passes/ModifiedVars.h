@@ -17,11 +17,19 @@
 /// like it, the pass is conservative: in doubt, a variable is state. A
 /// reference is state when what it refers to may be modified.
 ///
+/// Besides the visible locals, the state holds the fields of `*this` and the
+/// globals defined in this file that the nest may modify (it names them
+/// directly; what called functions touch is not followed). They are added to
+/// every point of the loop, before its locals, as `f` and `g` (`this->f`,
+/// `::ns::g` where a local hides the name). `PL_TRANSIENT(x)` keeps a
+/// variable out of the state, `PL_PERSIST(x)` puts it in (pass
+/// state-markers).
+///
 /// \code
-///   void train(const Data& d, Net& net, int epochs) {
+///   void Trainer::run(const Data& d, int epochs) {   // fields: net_, steps_
 ///     double loss = 0; int log_every = 10;
-///     for (int e = 0; e < epochs; ++e) {   // state: net, loss, e
-///       loss = step(net, d);               // d, epochs, log_every: read only
+///     for (int e = 0; e < epochs; ++e) {   // state: net_, steps_, loss, e
+///       loss = step(net_, d); ++steps_;    // d, epochs, log_every: read only
 ///     }
 ///   }
 /// \endcode

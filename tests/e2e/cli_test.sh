@@ -100,14 +100,42 @@ run src/lines.cpp -o out --no-versioning -- -std=c++20
 check "  ... and every original line keeps its number (2 header lines, manifest appended)" \
   test "$(sed -n "$(($(wc -l <src/lines.cpp) + 2))p" out/src/lines.cpp)" = "}"
 check "  ... with the loop manifest after the last original line" \
-  grep -q '^  {"f/loop0", ".*src/lines.cpp", 3, "n,s,i"},$' out/src/lines.cpp
+  grep -q '^  {"f/loop0", ".*src/lines.cpp", 3, "n,s,i",$' out/src/lines.cpp
 
 run src/ok.cpp --list --manifest out/manifest.json -- -std=c++20 -I"$inc"
 check "--list names every loop" out_has "work/outer"
 check "  ... with its locals and types" out_has "enter/exit  n : int, s : int"
 check "  ... and says which are not instrumented" out_has "NOT INSTRUMENTED: the loop comes from a macro expansion"
+check "  ... and its checkpoint state with types" out_has "state       s : int, i : int"
 check "--manifest writes valid JSON" python3 -m json.tool out/manifest.json /dev/null
 check "  ... listing the loops" grep -q '"name": "work/outer/loop1"' out/manifest.json
+
+cat >src/state.cpp <<'CPP'
+#include <cstdio>
+#include <cstdlib>
+int main() {
+  FILE *log = std::fopen("/dev/null", "w");
+  int sum = 0;
+  for (int i = 0; i < 3; ++i) {
+    sum += std::rand() % 2;
+    log = log ? log : nullptr;
+  }
+  return sum;
+}
+CPP
+run src/state.cpp --list --manifest out/state.json -- -std=c++20
+check "--list says why a loop cannot be checkpointed" out_has "not resumable: log: FILE *"
+check "  ... and why a resume re-runs it" out_has "always re-run on resume: calls std::rand"
+check "  ... warning at the variable, with both fixes" \
+  err_has "src/state.cpp:4:9: warning: loop 'main/loop0' cannot be checkpointed: its state variable 'log' has type 'FILE *'"
+check "  ... the first fix" err_has "mark it PL_TRANSIENT(log)"
+check "--manifest lists state, unsaveable and uncaptured" python3 -c '
+import json, sys
+l = json.load(open(sys.argv[1]))["loops"][0]
+assert l["state"] == [{"name": "log", "type": "FILE *"}, {"name": "sum", "type": "int"},
+                      {"name": "i", "type": "int"}], l["state"]
+assert l["unsaveable"] == ["log: FILE *"] and l["uncaptured"] == ["calls std::rand"], l
+' out/state.json
 
 mkdir -p lib/mylib
 cat >lib/mylib/algo.h <<'CPP'

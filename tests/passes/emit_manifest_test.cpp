@@ -20,12 +20,41 @@ const char *kTwoLoops = R"(int f(int n) {
 }
 )";
 
-TEST(EmitManifest, ListsEveryInstrumentedLoopWithItsLocals) {
+/// The hash the table is named after: xxh3 of the original text.
+std::string tableId(const std::string &Output) {
+  std::size_t At = Output.find("#ifndef PL_MANIFEST_");
+  if (At == std::string::npos) return "<no table>";
+  At += std::string("#ifndef PL_MANIFEST_").size();
+  return Output.substr(At, Output.find('\n', At) - At);
+}
+
+TEST(EmitManifest, ListsEveryInstrumentedLoopWithItsLocalsStateAndSourceHash) {
   PassRun R = runPassOnCode<Pass::EmitManifest>(kTwoLoops);
   ASSERT_THAT(R.Errors, IsEmpty());
-  EXPECT_THAT(R.Output, HasSubstr("{\"f/loop0\", \"/pl-test/input.cc\", 3, \"n,s,i\"},"));
-  EXPECT_THAT(R.Output, HasSubstr("{\"f/loop1\", \"/pl-test/input.cc\", 4, \"n,s,half\"},"));
+  std::string Hash = "\"" + tableId(R.Output) + "\"},";
+  EXPECT_THAT(R.Output, HasSubstr("{\"f/loop0\", \"/pl-test/input.cc\", 3, \"n,s,i\",\n"
+                                  "   \"s:int,i:int\", \"\", \"\", " +
+                                  Hash));
+  EXPECT_THAT(R.Output, HasSubstr("{\"f/loop1\", \"/pl-test/input.cc\", 4, \"n,s,half\",\n"
+                                  "   \"s:int\", \"\", \"\", " +
+                                  Hash));
   EXPECT_THAT(R.Output, HasSubstr("register_manifest(pl_manifest_"));
+  EXPECT_EQ(tableId(R.Output).size(), 16u);
+}
+
+TEST(EmitManifest, RowsSayWhyALoopCannotBeCheckpointedOrSkipped) {
+  PassRun R = runPassOnCode<Pass::EmitManifest>(R"(#include <cstdlib>
+#include <vector>
+void f(int n) {
+  int *cursor = nullptr;
+  std::vector<float> w;
+  for (int i = 0; i < n; ++i) { ++cursor; w.push_back(float(std::rand())); }
+}
+)");
+  EXPECT_THAT(R.Output, HasSubstr("   \"cursor:int *,w:std::vector<float>,i:int\", "
+                                  "\"cursor: int *\", \"calls std::rand\", \""));
+  EXPECT_THAT(R.Output, HasSubstr("PL_V_(cursor), PL_S_(w), PL_S_(i)"));
+  EXPECT_THAT(compileErrors(R.Output), IsEmpty());
 }
 
 TEST(EmitManifest, IsAppendedAfterTheLastLineAndGuarded) {

@@ -50,12 +50,12 @@ TEST(InstrumentLoops, BracelessBodyGetsBracesOnTheSameLine) {
   )cpp");
   EXPECT_EQ(outputLine(Out, 4),
             R"(      { PL_SITE_(pl_s0, "f/loop0", "/pl-test/input.cc", 4, kFor); )"
-            R"(PL_VARS_(pl_p0e, 4, PL_V_(n), PL_V_(s)); ::pl::abi::Loop pl_l0(pl_s0); )"
+            R"(PL_VARS_(pl_p0e, 4, PL_V_(n), PL_S_(s)); ::pl::abi::Loop pl_l0(pl_s0); )"
             R"(PL_ENTER_(pl_l0, pl_p0e, pl_x0, ::pl::abi::trip_count((long double)(0), )"
             R"((long double)(n), 1, false), n, s); )"
-            R"(for (int i = 0; i < n; ++i) { PL_VARS_(pl_p0b, 4, PL_V_(n), PL_V_(s), PL_V_(i)); )"
+            R"(for (int i = 0; i < n; ++i) { PL_VARS_(pl_p0b, 4, PL_V_(n), PL_S_(s), PL_S_(i)); )"
             R"(PL_BEGIN_(pl_l0, pl_p0b, pl_x0, n, s, i); s += i; )"
-            R"(PL_VARS_(pl_p0n, 4, PL_V_(n), PL_V_(s), PL_V_(i)); )"
+            R"(PL_VARS_(pl_p0n, 4, PL_V_(n), PL_S_(s), PL_S_(i)); )"
             R"(PL_END_(pl_l0, pl_p0n, pl_x0, n, s, i); })"
             R"( pl_x0: PL_EXIT_(pl_l0, pl_p0e, n, s); })");
 }

@@ -10,7 +10,10 @@
 #include "LoopLabels.h"
 #include "ModifiedVars.h"
 #include "RewriteSafety.h"
+#include "StateMarkers.h"
+#include "StateTypes.h"
 #include "TripCount.h"
+#include "UncapturedEffects.h"
 #include "VisibleVars.h"
 
 #include "clang/AST/ASTConsumer.h"
@@ -106,7 +109,13 @@ Loop copied(const LoopRecord &R, const std::vector<LoopRecord> &All, const Sourc
     L.Continues.push_back(
         {SM.getSpellingLineNumber(SM.getFileLoc(C.Stmt->getBeginLoc())), copied(C.Vars)});
   L.TripExpr = R.TripExpr;
-  L.State = R.State;
+  for (const StateVar &S : R.State) {
+    L.State.push_back(S.Name);
+    L.StateVars.push_back({S.Name, S.Type});
+    if (S.Saveable) L.Saved.push_back(S.Name);
+  }
+  L.Unsaveable = R.Unsaveable;
+  L.Uncaptured = R.Uncaptured;
   return L;
 }
 
@@ -114,8 +123,11 @@ Loop copied(const LoopRecord &R, const std::vector<LoopRecord> &All, const Sourc
 class ChainConsumer : public ASTConsumer {
 public:
   ChainConsumer(CompilerInstance &CI, Pass UpTo, PassRun &Run,
-                const std::vector<LoopMarker> &Markers, const std::vector<LocalInclude> &Includes)
-      : CI(CI), UpTo(UpTo), Run(Run), Markers(Markers), Includes(Includes) {}
+                const std::vector<LoopMarker> &Markers,
+                const std::vector<StateMarker> &StateMarkers,
+                const std::vector<LocalInclude> &Includes)
+      : CI(CI), UpTo(UpTo), Run(Run), Markers(Markers), StateMarkers(StateMarkers),
+        Includes(Includes) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (CI.getDiagnostics().hasErrorOccurred()) return;
@@ -128,7 +140,10 @@ public:
     if (UpTo >= Pass::VisibleVars) runVisibleVars(Ctx, Loops);
     if (UpTo >= Pass::RewriteSafety) runRewriteSafety(Ctx, Loops, Notes);
     if (UpTo >= Pass::TripCount) runTripCount(Ctx, Loops);
+    if (UpTo >= Pass::StateMarkers) runStateMarkers(Ctx, StateMarkers, Loops, Notes);
     if (UpTo >= Pass::ModifiedVars) runModifiedVars(Ctx, Loops);
+    if (UpTo >= Pass::UncapturedEffects) runUncapturedEffects(Ctx, Loops);
+    if (UpTo >= Pass::StateTypes) runStateTypes(Ctx, Loops, Notes);
     if (UpTo >= Pass::InstrumentLoops) {
       Rewriter RW(SM, Ctx.getLangOpts());
       runInstrumentLoops(Ctx, Loops, Main, RW, Run.Versioning);
@@ -152,6 +167,7 @@ private:
   Pass UpTo;
   PassRun &Run;
   const std::vector<LoopMarker> &Markers;
+  const std::vector<StateMarker> &StateMarkers;
   const std::vector<LocalInclude> &Includes;
 };
 
@@ -162,18 +178,20 @@ public:
   bool BeginSourceFileAction(CompilerInstance &CI) override {
     Preprocessor &PP = CI.getPreprocessor();
     PP.addPPCallbacks(makeMarkerCollector(Markers));
+    PP.addPPCallbacks(makeStateMarkerCollector(StateMarkers));
     PP.addPPCallbacks(makeIncludeRecorder(CI.getSourceManager(), Includes));
     return true;
   }
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI, StringRef) override {
-    return std::make_unique<ChainConsumer>(CI, UpTo, Run, Markers, Includes);
+    return std::make_unique<ChainConsumer>(CI, UpTo, Run, Markers, StateMarkers, Includes);
   }
 
 private:
   Pass UpTo;
   PassRun &Run;
   std::vector<LoopMarker> Markers;
+  std::vector<StateMarker> StateMarkers;
   std::vector<LocalInclude> Includes;
 };
 
@@ -183,6 +201,14 @@ const Loop *PassRun::loop(std::string_view FullName) const {
   for (const Loop &L : Loops)
     if (L.FullName == FullName) return &L;
   return nullptr;
+}
+
+std::vector<std::string> PassRun::notes(std::string_view Kind) const {
+  std::vector<std::string> Out;
+  for (const Note &N : Notes)
+    if (N.Kind == Kind)
+      Out.push_back(std::to_string(N.Line) + ":" + std::to_string(N.Column) + ": " + N.Message);
+  return Out;
 }
 
 std::vector<std::string> PassRun::fullNames() const {
@@ -203,17 +229,37 @@ PassRun runPassChain(Pass UpTo, const std::string &Code, const std::vector<std::
   return Run;
 }
 
-std::string instrumentWithDriver(const std::string &Code, const std::vector<std::string> &ExtraArgs,
-                                 const std::string &FileName, bool Versioning) {
+namespace {
+
+std::vector<TuResult> runDriver(const std::string &Code, const std::vector<std::string> &ExtraArgs,
+                                const std::string &FileName, const InstrumentOptions &Opts) {
   std::vector<TuResult> Results;
   std::vector<std::string> Errors;
-  InstrumentOptions Opts;
-  Opts.Versioning = Versioning;
   runOnCode(makeInstrumentActionFactory(Results, Opts)->create(), Code, ExtraArgs, FileName,
             Errors);
   for (const std::string &E : Errors)
     ADD_FAILURE() << "the test input does not compile: " << E;
+  return Results;
+}
+
+} // namespace
+
+std::string instrumentWithDriver(const std::string &Code, const std::vector<std::string> &ExtraArgs,
+                                 const std::string &FileName, bool Versioning) {
+  InstrumentOptions Opts;
+  Opts.Versioning = Versioning;
+  std::vector<TuResult> Results = runDriver(Code, ExtraArgs, FileName, Opts);
   return Results.empty() ? std::string() : Results.front().Output;
+}
+
+std::vector<Note> driverNotes(const std::string &Code, bool RequireResumable) {
+  InstrumentOptions Opts;
+  Opts.RequireResumable = RequireResumable;
+  std::vector<Note> Out;
+  for (const TuResult &TU : runDriver(Code, {}, kInputFile, Opts))
+    for (const ToolNote &N : TU.Notes)
+      Out.push_back({N.File, N.Line, N.Column, N.Kind, N.Message});
+  return Out;
 }
 
 void expectOutputCompiles(const std::string &Code, const std::vector<std::string> &Args) {

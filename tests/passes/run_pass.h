@@ -26,7 +26,10 @@ enum class Pass {
   VisibleVars,
   RewriteSafety,
   TripCount,
+  StateMarkers,
   ModifiedVars,
+  UncapturedEffects,
+  StateTypes,
   InstrumentLoops,
   IncludePaths,
   EmitManifest, ///< the whole chain: the driver's output
@@ -56,7 +59,11 @@ struct Loop {
   std::vector<Var> EnterVars, BeginVars, EndVars;
   std::vector<Continue> Continues;
   std::string TripExpr;
-  std::vector<std::string> State;
+  std::vector<std::string> State;      ///< names, in order
+  std::vector<Var> StateVars;          ///< with their types
+  std::vector<std::string> Saved;      ///< the state declared PL_S_ (state-types and later)
+  std::vector<std::string> Unsaveable; ///< "fp: FILE *"
+  std::vector<std::string> Uncaptured; ///< "calls std::rand"
 };
 
 /// A ToolNote.
@@ -77,6 +84,8 @@ struct PassRun {
 
   /// The loop with this full name, or nullptr.
   const Loop *loop(std::string_view FullName) const;
+  /// The notes of this kind ("warning", "error"), as "line:col: message".
+  std::vector<std::string> notes(std::string_view Kind) const;
   std::vector<std::string> fullNames() const;
 };
 
@@ -97,6 +106,10 @@ PassRun runPassOnCode(const std::string &Code, const std::vector<std::string> &E
 std::string instrumentWithDriver(const std::string &Code,
                                  const std::vector<std::string> &ExtraArgs = {},
                                  const std::string &FileName = kInputFile, bool Versioning = false);
+
+/// The notes of the real driver for `Code`, run with --require-resumable
+/// or without.
+std::vector<Note> driverNotes(const std::string &Code, bool RequireResumable);
 
 /// Compiles `Code` with -fsyntax-only against the runtime's headers
 /// (-I runtime/include) and returns its errors; empty means it compiles.

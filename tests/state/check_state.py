@@ -18,7 +18,7 @@ for name, expected in want.items():
         print(f"FAIL: no loop '{name}' in the manifest (have: {', '.join(loops)})")
         failed += 1
         continue
-    got = loops[name]["state"]
+    got = [v["name"] for v in loops[name]["state"]]
     if got != expected:
         print(f"FAIL: {name}: state {got}, expected {expected}")
         failed += 1

@@ -2,6 +2,8 @@
 // followed by the exact set of variables a checkpoint there must hold (a
 // STATE comment naming the loop) and the ones it must not (a NOT comment).
 // check_state.py compares them with pl-instrument --manifest.
+#include <pl/marker.h>
+
 #include <algorithm>
 #include <random>
 #include <string>
@@ -41,6 +43,7 @@ float train(Net& net, const std::vector<float>& data, const Net& teacher, int ep
       fill(&filled);                 // its address passed as a non-const pointer
       seen = twice(by_value) + const_ref_only;
     }
+    (void)seen;
   }
   return total + float(steps + filled);
 }
@@ -73,3 +76,33 @@ int while_and_range(std::vector<int>& v) {
   }
   return sum;
 }
+
+int marked(const std::vector<int>& v, unsigned seed) {
+  std::vector<int> scratch(v.size());
+  PL_TRANSIENT(scratch);             // rebuilt on resume: never state
+  PL_PERSIST(seed);                  // only read, yet saved
+  int sum = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    // STATE marked/loop0: seed, sum, i
+    // NOT   marked/loop0: v, scratch
+    scratch[i] = v[i] * int(seed % 7u);
+    sum += scratch[i];
+  }
+  return sum;
+}
+
+int calls = 0;                       // a global of this file: state where the nest writes it
+struct Counter {
+  int hits = 0, limit = 10;
+  int count(int n) {
+    int seen = 0;
+    for (int i = 0; i < n && i < limit; ++i) {
+      // STATE Counter::count/loop0: hits, calls, seen, i
+      // NOT   Counter::count/loop0: n, limit
+      ++hits;                        // a field of *this
+      ++calls;
+      ++seen;
+    }
+    return seen;
+  }
+};

@@ -1,0 +1,354 @@
+//===- StateTypes.cpp - Which state pl can save ---------------------------===//
+#include "StateTypes.h"
+#include "LoopLabels.h"
+
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <map>
+#include <set>
+
+using namespace clang;
+
+namespace pl {
+namespace {
+
+/// Whether a type can be saved and, if not, why and what to do about it.
+struct Verdict {
+  bool Ok = true;
+  std::string Why; ///< "'FILE *' is a pointer: ..."
+  std::string Fix; ///< "hold the data itself ..."
+};
+
+Verdict saveable() { return {}; }
+Verdict unsaveable(std::string Why, std::string Fix) {
+  return {false, std::move(Why), std::move(Fix)};
+}
+
+/// The outermost namespace around `D`: "std", "Eigen", or "".
+StringRef outermostNamespace(const Decl *D) {
+  StringRef Name;
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
+    if (auto *NS = dyn_cast<NamespaceDecl>(DC); NS && !NS->isInline()) Name = NS->getName();
+  return Name;
+}
+
+/// The types std::is_arithmetic holds for in every mode.
+bool standardArithmetic(const BuiltinType *BT) {
+  switch (BT->getKind()) {
+  case BuiltinType::Bool:
+  case BuiltinType::Char_U:
+  case BuiltinType::Char_S:
+  case BuiltinType::SChar:
+  case BuiltinType::UChar:
+  case BuiltinType::WChar_U:
+  case BuiltinType::WChar_S:
+  case BuiltinType::Char8:
+  case BuiltinType::Char16:
+  case BuiltinType::Char32:
+  case BuiltinType::Short:
+  case BuiltinType::UShort:
+  case BuiltinType::Int:
+  case BuiltinType::UInt:
+  case BuiltinType::Long:
+  case BuiltinType::ULong:
+  case BuiltinType::LongLong:
+  case BuiltinType::ULongLong:
+  case BuiltinType::Float:
+  case BuiltinType::Double:
+  case BuiltinType::LongDouble: return true;
+  default: return false;
+  }
+}
+
+/// `Eigen::Matrix` or `Eigen::Array` (the plain objects), or a class
+/// deriving from one; null for maps, refs, blocks and other expressions.
+const ClassTemplateSpecializationDecl *eigenPlainObject(const CXXRecordDecl *RD) {
+  auto *S = dyn_cast<ClassTemplateSpecializationDecl>(RD);
+  if (S && (S->getName() == "Matrix" || S->getName() == "Array") &&
+      outermostNamespace(S) == "Eigen")
+    return S;
+  if (!RD->hasDefinition()) return nullptr;
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (const CXXRecordDecl *Base = B.getType()->getAsCXXRecordDecl())
+      if (const ClassTemplateSpecializationDecl *Plain = eigenPlainObject(Base)) return Plain;
+  return nullptr;
+}
+
+/// Every `pl_serialize` function (template) declared outside system headers.
+class SerializerFinder : public RecursiveASTVisitor<SerializerFinder> {
+public:
+  explicit SerializerFinder(const SourceManager &SM) : SM(SM) {}
+  std::vector<const FunctionDecl *> Found;
+
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && SM.isInSystemHeader(D->getLocation())) return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+  bool TraverseStmt(Stmt *, DataRecursionQueue * = nullptr) { return true; } // no bodies
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (FD->getIdentifier() && FD->getName() == "pl_serialize" && FD->getNumParams() == 2)
+      Found.push_back(FD);
+    return true;
+  }
+
+private:
+  const SourceManager &SM;
+};
+
+class TypeChecker {
+public:
+  explicit TypeChecker(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {
+    Policy = Ctx.getPrintingPolicy();
+    if (Ctx.Idents.find("pl_serialize") == Ctx.Idents.end()) return; // never written
+    SerializerFinder F(SM);
+    F.TraverseDecl(Ctx.getTranslationUnitDecl());
+    Serializers = std::move(F.Found);
+  }
+
+  /// A state variable's type: references and top-level cv do not matter.
+  Verdict variable(QualType T) { return check(T.getNonReferenceType().getUnqualifiedType()); }
+
+private:
+  std::string quoted(QualType T) const { return "'" + T.getAsString(Policy) + "'"; }
+
+  Verdict check(QualType T) {
+    if (T->isDependentType())
+      return unsaveable(quoted(T) + " depends on a template parameter, so pl cannot tell before "
+                                    "instantiation whether it can save it",
+                        "move the loop into a function that is not a template");
+    const Type *Key = Ctx.getCanonicalType(T).getTypePtr();
+    if (auto It = Memo.find(Key); It != Memo.end()) return It->second;
+    if (!InProgress.insert(Key).second) return saveable(); // recursive through a container
+    Verdict V = compute(T);
+    InProgress.erase(Key);
+    return Memo[Key] = V;
+  }
+
+  Verdict compute(QualType T) {
+    QualType C = Ctx.getCanonicalType(T);
+    if (auto *BT = dyn_cast<BuiltinType>(C); BT && standardArithmetic(BT)) return saveable();
+    if (C->isEnumeralType()) return saveable();
+    if (C->isAnyPointerType() || C->isMemberPointerType())
+      return unsaveable(quoted(T) + " is a pointer, and pl saves data, not addresses",
+                        "hold the data itself rather than a pointer to it");
+    if (auto *A = Ctx.getAsConstantArrayType(C))
+      return check(A->getElementType().getUnqualifiedType());
+    if (const CXXRecordDecl *RD = C->getAsCXXRecordDecl()) return record(RD, T);
+    return library(T);
+  }
+
+  Verdict library(QualType T) const {
+    return unsaveable(quoted(T) + " is not data pl knows how to save",
+                      "keep what it holds in types pl can save (numbers, strings, standard "
+                      "containers, Eigen matrices, random engines, aggregates, types with "
+                      "pl_serialize)");
+  }
+
+  Verdict record(const CXXRecordDecl *RD, QualType T) {
+    if (RD->isLambda()) return library(T);
+    if (RD->isInStdNamespace())
+      return standardRecord(dyn_cast<ClassTemplateSpecializationDecl>(RD), T);
+    if (const ClassTemplateSpecializationDecl *Plain = eigenPlainObject(RD))
+      return element(Plain->getTemplateArgs()[0].getAsType(), T, false);
+    if (outermostNamespace(RD) == "Eigen" || SM.isInSystemHeader(RD->getLocation()))
+      return library(T);
+    if (const FunctionDecl *S = serializerFor(RD)) {
+      if (inNamespaceOf(S, RD)) return saveable();
+      return unsaveable(
+          "its pl_serialize at line " + std::to_string(SM.getSpellingLineNumber(S->getLocation())) +
+              " is not in the namespace of " + quoted(T) + ", where pl/serialize.h looks for it",
+          "move that pl_serialize into the namespace of " + quoted(T));
+    }
+    std::string Problem = aggregateProblem(RD);
+    if (Problem.empty()) return saveable();
+    std::string Name = T.getAsString(Policy);
+    return unsaveable(quoted(T) + " has no pl_serialize and is not an aggregate pl saves field " +
+                          "by field: " + Problem,
+                      "give " + quoted(T) + " a serializer: template <class Ar> void " +
+                          "pl_serialize(Ar& ar, " + Name + "& x) { ar(...); }");
+  }
+
+  /// A template argument or element: a reference or cv-qualified one cannot
+  /// be loaded into; containers create elements by value-initializing them.
+  Verdict element(QualType A, QualType Whole, bool Created) {
+    if (A.isNull() || A->isReferenceType() || A.hasQualifiers()) return library(Whole);
+    Verdict V = check(A);
+    if (!V.Ok || !Created) return V;
+    const CXXRecordDecl *RD = Ctx.getCanonicalType(A)->getAsCXXRecordDecl();
+    if (RD && RD->hasDefinition() && (!RD->hasDefaultConstructor() || RD->isAbstract()))
+      return unsaveable(quoted(A) + " has no default constructor, which loading a " +
+                            quoted(Whole) + " needs",
+                        "give " + quoted(A) + " a default constructor");
+    return V;
+  }
+
+  Verdict elements(ArrayRef<TemplateArgument> Args, QualType Whole, bool Created) {
+    for (const TemplateArgument &A : Args) {
+      if (A.getKind() == TemplateArgument::Pack) {
+        if (Verdict V = elements(A.pack_elements(), Whole, Created); !V.Ok) return V;
+        continue;
+      }
+      if (Verdict V = element(A.getAsType(), Whole, Created); !V.Ok) return V;
+    }
+    return saveable();
+  }
+
+  Verdict standardRecord(const ClassTemplateSpecializationDecl *S, QualType T) {
+    static const llvm::StringSet<> Engines = {
+        "linear_congruential_engine", "mersenne_twister_engine", "subtract_with_carry_engine",
+        "discard_block_engine",       "independent_bits_engine", "shuffle_order_engine"};
+    if (!S) return library(T); // std::mutex, std::random_device, ...
+    StringRef Name = S->getName();
+    ArrayRef<TemplateArgument> Args = S->getTemplateArgs().asArray();
+    if (Engines.contains(Name) || Name.ends_with("_distribution")) return saveable();
+    if (Name == "basic_string") // std::string only: the serializer takes exactly that
+      return Ctx.hasSameType(Ctx.getCanonicalType(T), Ctx.getCanonicalType(stringType(S)))
+                 ? saveable()
+                 : library(T);
+    if (Name == "vector" || Name == "deque" || Name == "list" || Name == "set" ||
+        Name == "unordered_set" || Name == "optional")
+      return elements(Args.take_front(1), T, true);
+    if (Name == "map" || Name == "unordered_map") return elements(Args.take_front(2), T, true);
+    if (Name == "array") return elements(Args.take_front(1), T, false);
+    if (Name == "pair" || Name == "tuple") return elements(Args, T, false);
+    if (Name == "variant") return elements(Args, T, true);
+    if (Name == "unique_ptr") {
+      const CXXRecordDecl *Deleter = Args[1].getAsType()->getAsCXXRecordDecl();
+      if (Args[0].getAsType()->isArrayType() || !Deleter || Deleter->getName() != "default_delete")
+        return library(T);
+      return elements(Args.take_front(1), T, true);
+    }
+    return library(T);
+  }
+
+  /// `std::basic_string<char>` as this library spells it: `S` with `char`
+  /// and the library's own defaults.
+  QualType stringType(const ClassTemplateSpecializationDecl *S) const {
+    ArrayRef<TemplateArgument> Args = S->getTemplateArgs().asArray();
+    if (Args.size() != 3 || !Ctx.hasSameType(Args[0].getAsType(), Ctx.CharTy)) return Ctx.VoidTy;
+    auto IsStd = [](QualType Q, StringRef Name) {
+      auto *R = dyn_cast_or_null<ClassTemplateSpecializationDecl>(Q->getAsCXXRecordDecl());
+      return R && R->isInStdNamespace() && R->getName() == Name &&
+             R->getTemplateArgs()[0].getAsType()->isCharType();
+    };
+    bool Plain =
+        IsStd(Args[1].getAsType(), "char_traits") && IsStd(Args[2].getAsType(), "allocator");
+    return Plain ? Ctx.getRecordType(S) : Ctx.VoidTy;
+  }
+
+  /// Argument-dependent lookup from pl/serialize.h finds `S` for `RD`.
+  static bool inNamespaceOf(const FunctionDecl *S, const CXXRecordDecl *RD) {
+    return S->getDeclContext()->getRedeclContext()->getEnclosingNamespaceContext()->Equals(
+        RD->getDeclContext()->getEnclosingNamespaceContext());
+  }
+
+  /// The pl_serialize for this class: one whose second parameter is the
+  /// class or its template, or a bare template parameter (any type of its
+  /// namespace). Prefers one that lookup finds; null if none would do.
+  const FunctionDecl *serializerFor(const CXXRecordDecl *RD) const {
+    const CXXRecordDecl *Self = RD->getCanonicalDecl();
+    const CXXRecordDecl *Pattern = nullptr;
+    if (auto *S = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+      Pattern = S->getSpecializedTemplate()->getTemplatedDecl()->getCanonicalDecl();
+    const FunctionDecl *Elsewhere = nullptr;
+    for (const FunctionDecl *FD : Serializers) {
+      QualType P = FD->getParamDecl(1)->getType().getNonReferenceType();
+      bool Generic = P->getAs<TemplateTypeParmType>() != nullptr;
+      const CXXRecordDecl *Named = P->getAsCXXRecordDecl();
+      if (auto *TST = P->getAs<TemplateSpecializationType>())
+        if (TemplateDecl *TD = TST->getTemplateName().getAsTemplateDecl())
+          Named = dyn_cast_or_null<CXXRecordDecl>(TD->getTemplatedDecl());
+      bool Names =
+          Named && (Named->getCanonicalDecl() == Self || Named->getCanonicalDecl() == Pattern);
+      if (!Generic && !Names) continue;
+      if (inNamespaceOf(FD, RD)) return FD;
+      if (Names && !Elsewhere) Elsewhere = FD;
+    }
+    return Elsewhere;
+  }
+
+  /// Why pl/serialize.h cannot save `RD` field by field, or "".
+  std::string aggregateProblem(const CXXRecordDecl *RD) {
+    if (!RD->hasDefinition()) return "its definition is not visible here";
+    if (RD->isUnion()) return "it is a union";
+    if (!RD->isAggregate()) return "it has constructors, non-public fields or virtual functions";
+    if (RD->getNumBases() > 0) return "it has a base class";
+    unsigned N = 0;
+    for (const FieldDecl *F : RD->fields()) {
+      std::string Field = "its field '" + F->getNameAsString() + "'";
+      QualType FT = F->getType();
+      if (!F->getIdentifier()) return "it has an anonymous member";
+      if (F->isBitField()) return Field + " is a bit-field";
+      if (FT->isReferenceType()) return Field + " is a reference";
+      if (FT.isConstQualified()) return Field + " is const";
+      if (FT->isArrayType()) return Field + " is a C array";
+      if (!check(FT.getUnqualifiedType()).Ok)
+        return Field + " has type " + quoted(FT) + ", which pl cannot save";
+      ++N;
+    }
+    if (N == 0) return "it has no fields";
+    if (N > 16) return "it has more than 16 fields";
+    return "";
+  }
+
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  PrintingPolicy Policy{LangOptions()};
+  std::vector<const FunctionDecl *> Serializers;
+  std::map<const Type *, Verdict> Memo;
+  std::set<const Type *> InProgress;
+};
+
+/// An unsaveable variable and the loops it keeps from being checkpointed.
+struct Finding {
+  const StateVar *Var = nullptr;
+  const LoopRecord *First = nullptr;
+  std::vector<std::string> Loops;
+  Verdict Why;
+};
+
+std::string message(const Finding &F) {
+  const std::string &Name = F.Var->Name;
+  std::string Who = F.Loops.size() == 1 ? "loop '" + F.Loops[0] + "' cannot be checkpointed: its"
+                                        : "loops '" + llvm::join(F.Loops, "', '") +
+                                              "' cannot be checkpointed: their";
+  // A field's or global's declaration is not where the marker goes.
+  std::string Where;
+  auto *V = dyn_cast<VarDecl>(F.Var->Decl);
+  if (!V ? isa<FieldDecl>(F.Var->Decl) : !V->isLocalVarDeclOrParm())
+    Where = " in '" + F.First->Function + "'";
+  return Who + " state variable '" + Name + "' has type '" + F.Var->Type +
+         "', which pl cannot save (" + F.Why.Why + "); if '" + Name +
+         "' is recomputed on resume, mark it PL_TRANSIENT(" + Name + ")" + Where + ", otherwise " +
+         F.Why.Fix;
+}
+
+} // namespace
+
+void runStateTypes(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<ToolNote> &Notes,
+                   bool RequireResumable) {
+  TypeChecker Types(Ctx);
+  std::vector<Finding> Findings;
+  // One note per variable and function: where a marker would go.
+  std::map<std::pair<const ValueDecl *, const Decl *>, size_t> FindingOf;
+  for (LoopRecord &R : Loops) {
+    if (!R.Instrumentable) continue;
+    for (StateVar &S : R.State) {
+      Verdict V = Types.variable(S.Decl->getType());
+      S.Saveable = V.Ok;
+      if (V.Ok) continue;
+      R.Unsaveable.push_back(S.Name + ": " + S.Type);
+      auto [It, Fresh] = FindingOf.emplace(std::make_pair(S.Decl, R.Context), Findings.size());
+      if (Fresh) Findings.push_back({&S, &R, {}, V});
+      Findings[It->second].Loops.push_back(R.FullName);
+    }
+  }
+  for (const Finding &F : Findings)
+    Notes.push_back(makeNote(Ctx.getSourceManager(), F.Var->Decl->getLocation(),
+                             RequireResumable ? "error" : "warning", message(F)));
+}
+
+} // namespace pl

@@ -1,0 +1,52 @@
+//===- StateTypes.h - Which state pl can save -------------------*- C++ -*-===//
+//
+/// \file
+/// pass `state-types`: for every state variable of every instrumented loop,
+/// whether pl/serialize.h can save and load its type. instrument-loops
+/// declares the saveable ones with `PL_S_` (which instantiates the
+/// serializer, so a wrong "yes" would break the user's build) and the others
+/// with `PL_V_`; a loop with an unsaveable state variable cannot be
+/// checkpointed, which the pass reports as a warning at the variable (an
+/// error with `--require-resumable`).
+///
+/// \code
+///   std::vector<float> w;  Eigen::MatrixXf W;  std::mt19937 rng;   // saveable
+///   struct Cfg { float lr; int steps; } cfg;                        // aggregate: saveable
+///   FILE* fp;  std::function<void()> cb;  std::shared_ptr<Net> p;   // not saveable
+///   for (int e = 0; e < n; ++e) { fputs("x", fp); ... }
+///   // warning: loop 'main/loop0' cannot be checkpointed: its state variable 'fp' has
+///   //   type 'FILE *', which pl cannot save (...); if 'fp' is recomputed on resume,
+///   //   mark it PL_TRANSIENT(fp), otherwise ...
+/// \endcode
+///
+/// Saveable (references and top-level cv removed): arithmetic types, enums,
+/// `std::string`; `vector`, `array`, `deque`, `list`, `map`,
+/// `unordered_map`, `set`, `unordered_set`, `pair`, `tuple`, `optional`,
+/// `variant`, `unique_ptr` of saveable types (elements that loading creates
+/// need a default constructor); C arrays of saveable types; `Eigen::Matrix`
+/// and `Eigen::Array` of an arithmetic scalar (not `Map`, `Ref`, `Block` or
+/// other expressions); the standard random engines and distributions; a
+/// class with a `pl_serialize(ar, x)` in its namespace; an aggregate of 1 to
+/// 16 public fields, all saveable, without bases, bit-fields, references,
+/// const or C-array fields. Everything else is not: pointers, closures,
+/// `std::function`, `shared_ptr`, streams, mutexes, iterators, views, and
+/// types that depend on a template parameter.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PL_PASSES_STATETYPES_H
+#define PL_PASSES_STATETYPES_H
+
+#include "LoopModel.h"
+
+#include "clang/AST/ASTContext.h"
+
+namespace pl {
+
+/// Sets StateVar::Saveable and LoopRecord::Unsaveable; one note per
+/// unsaveable variable ("error" instead of "warning" with RequireResumable).
+void runStateTypes(clang::ASTContext &Ctx, std::vector<LoopRecord> &Loops,
+                   std::vector<ToolNote> &Notes, bool RequireResumable = false);
+
+} // namespace pl
+
+#endif // PL_PASSES_STATETYPES_H

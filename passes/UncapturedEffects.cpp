@@ -1,0 +1,156 @@
+//===- UncapturedEffects.cpp - What escapes a loop's state ----------------===//
+#include "UncapturedEffects.h"
+#include "LoopLabels.h"
+
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Analysis/Analyses/ExprMutationAnalyzer.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+
+using namespace clang;
+
+namespace pl {
+namespace {
+
+struct Effect {
+  SourceLocation Loc;
+  std::string What;
+};
+
+/// A global only declared here (defined in another translation unit), not
+/// one of a system header's.
+const VarDecl *foreignGlobal(const Decl *D, ASTContext &Ctx) {
+  auto *V = dyn_cast<VarDecl>(D);
+  if (!V || !V->hasGlobalStorage() || V->isLocalVarDeclOrParm() ||
+      V->hasDefinition(Ctx) != VarDecl::DeclarationOnly ||
+      Ctx.getSourceManager().isInSystemHeader(V->getLocation()))
+    return nullptr;
+  return V;
+}
+
+/// The calls in a nest and its references to foreign globals.
+struct NestUses : RecursiveASTVisitor<NestUses> {
+  explicit NestUses(ASTContext &Ctx) : Ctx(Ctx) {}
+  ASTContext &Ctx;
+  std::vector<const DeclRefExpr *> Foreign;
+  std::vector<const CallExpr *> Calls;
+
+  bool VisitDeclRefExpr(DeclRefExpr *E) {
+    if (foreignGlobal(E->getDecl(), Ctx)) Foreign.push_back(E);
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *E) {
+    Calls.push_back(E);
+    return true;
+  }
+};
+
+bool inLibrary(const Decl *D, const SourceManager &SM) {
+  if (SM.isInSystemHeader(D->getLocation())) return true;
+  const NamespaceDecl *Outermost = nullptr;
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
+    if (auto *NS = dyn_cast<NamespaceDecl>(DC)) Outermost = NS;
+  return Outermost && (Outermost->getName() == "std" || Outermost->getName() == "Eigen");
+}
+
+/// Functions whose results depend on hidden state or the clock.
+bool readsHiddenState(const FunctionDecl *FD) {
+  static const llvm::StringSet<> Names = {
+      "rand",    "srand",   "rand_r",  "random",  "srandom", "drand48", "erand48", "lrand48",
+      "nrand48", "mrand48", "jrand48", "srand48", "seed48",  "lcong48", "time",    "clock"};
+  const DeclContext *DC = FD->getDeclContext()->getRedeclContext();
+  return Names.contains(FD->getName()) && (DC->isTranslationUnit() || DC->isStdNamespace());
+}
+
+std::string sourceText(const Expr *E, const ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::string S =
+      Lexer::getSourceText(SM.getExpansionRange(E->getSourceRange()), SM, Ctx.getLangOpts()).str();
+  std::replace(S.begin(), S.end(), '\n', ' ');
+  return S.size() > 40 ? S.substr(0, 37) + "..." : S;
+}
+
+/// Why a call's effects may escape the state, or "".
+std::string callEffect(const CallExpr *C, ASTContext &Ctx) {
+  const FunctionDecl *FD = C->getDirectCallee();
+  if (!FD || !FD->getIdentifier()) return "";
+  if (readsHiddenState(FD)) {
+    std::string Written; // as the call spells it: "std::rand" or "rand"
+    llvm::raw_string_ostream OS(Written);
+    if (auto *DR = dyn_cast<DeclRefExpr>(C->getCallee()->IgnoreParenImpCasts()))
+      if (NestedNameSpecifier *Q = DR->getQualifier()) Q->print(OS, Ctx.getPrintingPolicy());
+    OS << FD->getName();
+    return "calls " + Written;
+  }
+  if (FD->hasBody() || FD->isImplicit() || FD->getBuiltinID() ||
+      inLibrary(FD, Ctx.getSourceManager()))
+    return "";
+  unsigned Object = isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(FD) ? 1 : 0;
+  for (unsigned I = Object; I < C->getNumArgs(); ++I) {
+    const Expr *Arg = C->getArg(I);
+    unsigned P = I - Object;
+    QualType T = P < FD->getNumParams() ? FD->getParamDecl(P)->getType() : Arg->getType();
+    if (!T->isPointerType() || T->getPointeeType().isConstQualified() ||
+        T->getPointeeType()->isFunctionType() ||
+        Arg->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+      continue;
+    return "calls opaque '" + qualifiedName(FD, Ctx) + "' with pointer argument '" +
+           sourceText(Arg, Ctx) + "'";
+  }
+  return "";
+}
+
+/// Everything in the nest of `Top` that may escape its state, in source order.
+std::vector<Effect> effectsOf(const LoopRecord &Top, ASTContext &Ctx) {
+  NestUses Uses(Ctx);
+  Uses.TraverseStmt(const_cast<Stmt *>(Top.Loop));
+  std::vector<Effect> Out;
+  std::unique_ptr<ExprMutationAnalyzer> Mutations;
+  for (const DeclRefExpr *E : Uses.Foreign) {
+    const ValueDecl *G = E->getDecl();
+    if (llvm::is_contained(Top.Transient, G) || llvm::is_contained(Top.Persist, G) ||
+        G->getType().getNonReferenceType().isConstQualified())
+      continue;
+    if (!Mutations) Mutations = std::make_unique<ExprMutationAnalyzer>(*Top.Loop, Ctx);
+    if (Mutations->isMutated(E))
+      Out.push_back({E->getBeginLoc(), "writes global '" + qualifiedName(G, Ctx) +
+                                           "' defined in another translation unit"});
+  }
+  for (const CallExpr *C : Uses.Calls)
+    if (std::string What = callEffect(C, Ctx); !What.empty())
+      Out.push_back({C->getBeginLoc(), What});
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::stable_sort(Out.begin(), Out.end(), [&](const Effect &A, const Effect &B) {
+    return SM.isBeforeInTranslationUnit(SM.getFileLoc(A.Loc), SM.getFileLoc(B.Loc));
+  });
+  return Out;
+}
+
+} // namespace
+
+void runUncapturedEffects(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::map<const Stmt *, std::vector<Effect>> ByNest;
+  for (LoopRecord &R : Loops) {
+    const LoopRecord *Top = &R;
+    while (Top->Parent >= 0)
+      Top = &Loops[Top->Parent];
+    auto [It, Fresh] = ByNest.try_emplace(Top->Loop);
+    if (Fresh) It->second = effectsOf(*Top, Ctx);
+    // Each loop has the effects of its own nest.
+    SourceLocation Begin = SM.getFileLoc(R.Loop->getBeginLoc());
+    SourceLocation End = SM.getFileLoc(R.Loop->getEndLoc());
+    for (const Effect &E : It->second)
+      if (SM.isPointWithin(SM.getFileLoc(E.Loc), Begin, End) &&
+          !llvm::is_contained(R.Uncaptured, E.What))
+        R.Uncaptured.push_back(E.What);
+  }
+}
+
+} // namespace pl

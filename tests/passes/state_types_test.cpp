@@ -1,0 +1,299 @@
+// pass state-types: which checkpoint state pl/serialize.h can save. The
+// saveable ones are declared PL_S_ in the output, which instantiates the
+// serializer, so each positive case also compiles its output.
+#include "run_pass.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+using namespace pl::test;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::StartsWith;
+
+namespace {
+
+/// A program whose one loop modifies a variable of each of `Decls` (one
+/// declaration per line, the variable named v<N>) with `touch(vN)`.
+std::string loopOver(const std::vector<std::string> &Decls, const std::string &Prelude = "") {
+  std::string Code = "#include <array>\n#include <deque>\n#include <list>\n#include <map>\n"
+                     "#include <memory>\n#include <optional>\n#include <random>\n#include <set>\n"
+                     "#include <string>\n#include <tuple>\n#include <unordered_map>\n"
+                     "#include <unordered_set>\n#include <variant>\n#include <vector>\n"
+                     "template <class T> void touch(T&) {}\n" +
+                     Prelude + "\nvoid f(int n) {\n";
+  for (size_t I = 0; I < Decls.size(); ++I)
+    Code += "  " + Decls[I] + " v" + std::to_string(I) + "{};\n";
+  Code += "  for (int i = 0; i < n; ++i) {\n";
+  for (size_t I = 0; I < Decls.size(); ++I)
+    Code += "    touch(v" + std::to_string(I) + ");\n";
+  return Code + "  }\n}\n";
+}
+
+std::vector<std::string> variables(size_t N) {
+  std::vector<std::string> Out;
+  for (size_t I = 0; I < N; ++I)
+    Out.push_back("v" + std::to_string(I));
+  return Out;
+}
+
+const char *kUserTypes = R"(
+struct Agg { int a; std::vector<float> b; std::string c; };
+struct Nested { Agg inner; std::map<int, Agg> by_id; };
+namespace lib {
+class Net { public: std::vector<float> w; private: int seen = 0;
+  template <class Ar> friend void pl_serialize(Ar& ar, Net& n) { ar(n.w, n.seen); } };
+template <class T> class Box { public: T value{}; private: int tag = 0;
+  template <class Ar> friend void pl_serialize(Ar& ar, Box& b) { ar(b.value, b.tag); } };
+class Opaque { int secret = 0; public: int &ref() { return secret; } };
+template <class Ar, class T> void pl_serialize(Ar& ar, T& x) { ar(x.ref()); }
+}
+enum class Mode { Train, Eval };
+)";
+
+TEST(StateTypes, DataTypesAreSaveableAndTheOutputCompiles) {
+  std::vector<std::string> Types = {
+      "int",
+      "double",
+      "Mode",
+      "std::string",
+      "std::vector<float>",
+      "std::vector<bool>",
+      "std::array<int, 3>",
+      "std::deque<long>",
+      "std::list<short>",
+      "std::map<std::string, std::vector<int>>",
+      "std::unordered_map<int, double>",
+      "std::set<unsigned>",
+      "std::unordered_set<std::string>",
+      "std::pair<int, std::string>",
+      "std::tuple<int, float, std::string>",
+      "std::optional<double>",
+      "std::variant<int, std::string>",
+      "std::unique_ptr<Agg>",
+      "int",
+      "std::mt19937",
+      "std::minstd_rand",
+      "std::ranlux24",
+      "std::knuth_b",
+      "std::normal_distribution<double>",
+      "std::uniform_int_distribution<int>",
+      "Agg",
+      "Nested",
+      "std::vector<Agg>",
+      "lib::Net",
+      "lib::Box<int>",
+      "lib::Opaque",
+  };
+  std::string Code = loopOver(Types, kUserTypes);
+  // A C array too: `int v18[4]` in place of the second int.
+  Code.replace(Code.find("int v18{}"), 9, "int v18[4]{}");
+  PassRun R = runPassOnCode<Pass::EmitManifest>(Code);
+  const Loop *L = R.loop("f/loop0");
+  ASSERT_NE(L, nullptr);
+  std::vector<std::string> All = variables(Types.size());
+  All.push_back("i");
+  EXPECT_EQ(L->Saved, All);
+  EXPECT_THAT(L->Unsaveable, IsEmpty());
+  EXPECT_THAT(R.notes("warning"), IsEmpty());
+  EXPECT_EQ(countOf(R.Output, "PL_S_(v0)"), 3u); // the tables of enter/exit, begin, end
+  EXPECT_THAT(compileErrors(R.Output), IsEmpty()) << R.Output;
+}
+
+TEST(StateTypes, EigenPlainObjectsAreSaveableTheirViewsAreNot) {
+  std::string Code = R"(#include <Eigen/Dense>
+void f(int n, float* raw) {
+  Eigen::MatrixXf W = Eigen::MatrixXf::Zero(2, 2);
+  Eigen::VectorXi order(3);
+  Eigen::Array<double, 2, 2> a;
+  Eigen::Matrix<float, 3, 1> fixed;
+  Eigen::Map<Eigen::VectorXf> view(raw, 4);
+  Eigen::Ref<Eigen::MatrixXf> ref(W);
+  for (int i = 0; i < n; ++i) {
+    W(0, 0) += 1; order(0) = i; a(0, 0) = 1; fixed(0) = 2;
+    view(0) = 3; ref(1, 1) = 4;
+  }
+}
+)";
+  std::vector<std::string> Eigen = {"-I/usr/include/eigen3"};
+  PassRun R = runPassOnCode<Pass::EmitManifest>(Code, Eigen);
+  const Loop *L = R.loop("f/loop0");
+  ASSERT_NE(L, nullptr);
+  EXPECT_THAT(L->Saved, ElementsAre("W", "order", "a", "fixed", "i"));
+  EXPECT_THAT(L->Unsaveable,
+              ElementsAre("view: Eigen::Map<Eigen::VectorXf>", "ref: Eigen::Ref<Eigen::MatrixXf>"));
+  EXPECT_THAT(compileErrors(R.Output, Eigen), IsEmpty());
+}
+
+TEST(StateTypes, UnsaveableVariableIsDeclaredPlainAndReportedAtItsDeclaration) {
+  PassRun R = runPassOnCode<Pass::EmitManifest>(R"(#include <cstdio>
+int main() {
+  FILE *fp = std::fopen("/dev/null", "w");
+  int written = 0;
+  for (int i = 0; i < 3; ++i) {
+    written += std::fputs("x", fp);
+    fp = fp ? fp : stdout;
+  }
+  return written;
+}
+)");
+  const Loop *L = R.loop("main/loop0");
+  ASSERT_NE(L, nullptr);
+  EXPECT_THAT(L->State, ElementsAre("fp", "written", "i"));
+  EXPECT_THAT(L->Saved, ElementsAre("written", "i"));
+  EXPECT_THAT(L->Unsaveable, ElementsAre("fp: FILE *"));
+  EXPECT_THAT(R.Output, HasSubstr("PL_VARS_(pl_p0b, 5, PL_V_(fp), PL_S_(written), PL_S_(i))"));
+  EXPECT_THAT(R.notes("warning"),
+              ElementsAre("3:9: loop 'main/loop0' cannot be checkpointed: its state variable 'fp' "
+                          "has type 'FILE *', which pl cannot save ('FILE *' is a pointer, and pl "
+                          "saves data, not addresses); if 'fp' is recomputed on resume, mark it "
+                          "PL_TRANSIENT(fp), otherwise hold the data itself rather than a pointer "
+                          "to it"));
+  EXPECT_THAT(compileErrors(R.Output), IsEmpty());
+}
+
+TEST(StateTypes, RequireResumableMakesItAnError) {
+  const char *Code = "void f(int n) { int *p = nullptr; for (int i = 0; i < n; ++i) ++p; }";
+  std::vector<Note> Lenient = driverNotes(Code, false);
+  std::vector<Note> Strict = driverNotes(Code, true);
+  ASSERT_EQ(Lenient.size(), 1u);
+  ASSERT_EQ(Strict.size(), 1u);
+  EXPECT_EQ(Lenient[0].Kind, "warning");
+  EXPECT_EQ(Strict[0].Kind, "error");
+  EXPECT_EQ(Strict[0].Message, Lenient[0].Message);
+  EXPECT_THAT(Strict[0].Message, HasSubstr("state variable 'p' has type 'int *'"));
+}
+
+TEST(StateTypes, OneWarningPerVariableNamingEveryLoopItBlocks) {
+  PassRun R = runPassOnCode<Pass::StateTypes>(R"(#include <functional>
+void f(int n) {
+  std::function<int(int)> step = [](int x) { return x; };
+  for (int e = 0; e < n; ++e)
+    for (int b = 0; b < n; ++b) step = [b](int x) { return x + b; };
+})");
+  ASSERT_EQ(R.notes("warning").size(), 1u);
+  EXPECT_THAT(R.notes("warning")[0],
+              HasSubstr("3:27: loops 'f/loop0', 'f/loop0/loop1' cannot be checkpointed: their "
+                        "state variable 'step' has type 'std::function<int (int)>', which pl "
+                        "cannot save ('std::function<int (int)>' is not data pl knows how to "
+                        "save); if 'step' is recomputed on resume, mark it PL_TRANSIENT(step)"));
+}
+
+TEST(StateTypes, ClassesWithoutSerializerGetTheFixThatFits) {
+  PassRun R = runPassOnCode<Pass::StateTypes>(R"(#include <vector>
+namespace app {
+class Model { public: void fit() { ++n; } private: int n = 0; };
+struct Pair { int a; int &b; };
+struct Keyed { explicit Keyed(int k) : k(k) {} int k; };
+template <class Ar> void pl_serialize(Ar &ar, Keyed &x) { ar(x.k); }
+}
+struct Moved { int v; };
+namespace app { template <class Ar> void pl_serialize(Ar &ar, ::Moved &x) { ar(x.v); } }
+void f(int n, int &r) {
+  app::Model m; app::Pair p{1, r}; std::vector<app::Keyed> keys; Moved moved{1};
+  for (int i = 0; i < n; ++i) { m.fit(); p.a++; keys.clear(); moved.v++; }
+})");
+  const Loop *L = R.loop("f/loop0");
+  ASSERT_NE(L, nullptr);
+  EXPECT_THAT(L->Saved, ElementsAre("i"));
+  std::vector<std::string> W = R.notes("warning");
+  ASSERT_EQ(W.size(), 4u);
+  EXPECT_THAT(W[0], HasSubstr("('app::Model' has no pl_serialize and is not an aggregate pl saves "
+                              "field by field: it has constructors, non-public fields or virtual "
+                              "functions); if 'm' is recomputed on resume, mark it "
+                              "PL_TRANSIENT(m), otherwise give 'app::Model' a serializer: "
+                              "template <class Ar> void pl_serialize(Ar& ar, app::Model& x) "
+                              "{ ar(...); }"));
+  EXPECT_THAT(W[1], HasSubstr("its field 'b' is a reference"));
+  EXPECT_THAT(W[2], HasSubstr("('app::Keyed' has no default constructor, which loading a "
+                              "'std::vector<app::Keyed>' needs)"));
+  EXPECT_THAT(W[3], HasSubstr("its pl_serialize at line 9 is not in the namespace of 'Moved'"));
+}
+
+TEST(StateTypes, AggregatesMustBeSmallPlainAndPublic) {
+  PassRun R = runPassOnCode<Pass::StateTypes>(R"(
+struct Base { int a; };
+struct Derived : Base { int b; };
+struct Bits { int a : 3; int b; };
+struct Fixed { const int a; int b; };
+struct Arr { int a[2]; };
+struct Wide { int a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16; };
+struct Sixteen { int a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15; };
+void f(int n) {
+  Derived d{}; Bits b{}; Fixed c{1, 2}; Arr a{}; Wide w{}; Sixteen s{};
+  for (int i = 0; i < n; ++i) { d.b++; b.b++; c.b++; a.a[0]++; w.a0++; s.a0++; }
+})");
+  EXPECT_THAT(R.loop("f/loop0")->Saved, ElementsAre("s", "i"));
+  std::vector<std::string> W = R.notes("warning");
+  ASSERT_EQ(W.size(), 5u);
+  EXPECT_THAT(W[0], HasSubstr(": it has a base class)"));
+  EXPECT_THAT(W[1], HasSubstr(": its field 'a' is a bit-field)"));
+  EXPECT_THAT(W[2], HasSubstr(": its field 'a' is const)"));
+  EXPECT_THAT(W[3], HasSubstr(": its field 'a' is a C array)"));
+  EXPECT_THAT(W[4], HasSubstr(": it has more than 16 fields)"));
+}
+
+// --- types that must not be declared saveable ------------------------------
+
+TEST(StateTypesNegatives, PointersHandlesViewsAndLibraryObjects) {
+  PassRun R = runPassOnCode<Pass::StateTypes>(R"(#include <memory>
+#include <mutex>
+#include <random>
+#include <span>
+#include <string_view>
+#include <vector>
+void f(int n, int *out) {
+  std::shared_ptr<int> sp; std::unique_ptr<int[]> arr; std::mutex mu;
+  std::string_view sv; std::span<int> view; std::vector<int> v;
+  auto it = v.begin(); auto add = [&v](int x) { v.push_back(x); };
+  std::vector<int *> ptrs; std::random_device *dev = nullptr; (void)dev;
+  for (int i = 0; i < n; ++i) {
+    sp.reset(); arr.reset(); mu.lock(); sv = "x"; view = {}; ++it; add(i); ptrs.clear();
+    ++out;
+  }
+})");
+  const Loop *L = R.loop("f/loop0");
+  ASSERT_NE(L, nullptr);
+  EXPECT_THAT(L->Saved, ElementsAre("v", "i"));
+  EXPECT_THAT(L->Unsaveable,
+              ElementsAre("out: int *", "sp: std::shared_ptr<int>", "arr: std::unique_ptr<int[]>",
+                          "mu: std::mutex", "sv: std::string_view", "view: std::span<int>",
+                          StartsWith("it: "), "ptrs: std::vector<int *>"));
+}
+
+TEST(StateTypesNegatives, TypesThatDependOnATemplateParameterAreNotSaved) {
+  PassRun R = runPassOnCode<Pass::EmitManifest>(R"(#include <vector>
+template <class T> T sum(const std::vector<T> &v) {
+  T acc{};
+  int count = 0;
+  for (const T &x : v) { acc += x; ++count; }
+  return acc + T(count);
+}
+double use() { return sum(std::vector<double>{1, 2}); }
+)");
+  const Loop *L = R.loop("sum/loop0");
+  ASSERT_NE(L, nullptr);
+  EXPECT_THAT(L->Saved, ElementsAre("count"));
+  EXPECT_THAT(L->Unsaveable, ElementsAre("acc: T", "x: const T &"));
+  EXPECT_THAT(R.notes("warning")[0], HasSubstr("('T' depends on a template parameter"));
+  EXPECT_THAT(compileErrors(R.Output), IsEmpty());
+}
+
+TEST(StateTypesNegatives, AShadowingBodyLocalIsNotTheStateVariable) {
+  PassRun R = runPassOnCode<Pass::InstrumentLoops>(R"(
+int f(int n) {
+  int total = 0;
+  for (int i = 0; i < n; ++i) {
+    { int total = i * 2; (void)total; }
+    int n = i;
+    total += n;
+  }
+  return total;
+})");
+  // At the end of the body the inner `n` (a body local) hides the parameter.
+  EXPECT_THAT(R.Output, HasSubstr("PL_VARS_(pl_p0n, 8, PL_S_(total), PL_S_(i), PL_V_(n))"));
+  EXPECT_THAT(R.Output, HasSubstr("PL_VARS_(pl_p0b, 4, PL_V_(n), PL_S_(total), PL_S_(i))"));
+}
+
+} // namespace

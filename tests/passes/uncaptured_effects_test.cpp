@@ -1,0 +1,75 @@
+// pass uncaptured-effects: what a loop nest does that its checkpoint state
+// does not hold, so a resume re-runs the loop instead of skipping it.
+#include "run_pass.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+using namespace pl::test;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+namespace {
+
+TEST(UncapturedEffects, HiddenStateCallsExternGlobalsAndOpaquePointerCallsEscape) {
+  PassRun R = runPassOnCode<Pass::UncapturedEffects>(R"(#include <cstdlib>
+#include <ctime>
+extern int g_seen;
+void update(float *w, int n);
+void f(int n) {
+  float w[4] = {};
+  for (int e = 0; e < n; ++e) {
+    std::srand(unsigned(std::time(nullptr)));
+    for (int b = 0; b < n; ++b) {
+      g_seen += rand() % 2;
+      update(w, 4);
+    }
+  }
+})");
+  EXPECT_THAT(R.loop("f/loop0")->Uncaptured,
+              ElementsAre("calls std::srand", "calls std::time",
+                          "writes global 'g_seen' defined "
+                          "in another translation unit",
+                          "calls rand", "calls opaque 'update' with pointer argument 'w'"));
+  // The inner loop's own nest: the outer iteration's srand is not in it.
+  EXPECT_THAT(R.loop("f/loop0/loop1")->Uncaptured,
+              ElementsAre("writes global 'g_seen' defined in another translation unit",
+                          "calls rand", "calls opaque 'update' with pointer argument 'w'"));
+}
+
+TEST(UncapturedEffects, MarkersSettleAForeignGlobal) {
+  PassRun R = runPassOnCode<Pass::UncapturedEffects>(R"(#include <pl/marker.h>
+extern int g_cache, g_log;
+void f(int n) {
+  PL_TRANSIENT(g_cache);
+  PL_PERSIST(g_log);
+  for (int i = 0; i < n; ++i) { ++g_cache; ++g_log; }
+})",
+                                                     {"-I" PL_RUNTIME_INCLUDE_DIR});
+  EXPECT_THAT(R.loop("f/loop0")->Uncaptured, IsEmpty());
+  EXPECT_THAT(R.loop("f/loop0")->State, ElementsAre("g_log", "i"));
+}
+
+// --- effects the state captures --------------------------------------------
+
+TEST(UncapturedEffectsNegatives, LibraryCallsFunctionsWithBodiesAndConstPointersAreCaptured) {
+  PassRun R = runPassOnCode<Pass::UncapturedEffects>(R"(#include <cstdio>
+#include <cstring>
+extern const int g_limit;
+extern int g_read_only;
+void helper(float *w) { w[0] = 1; }
+void peek(const float *w);
+void f(int n) {
+  float w[4] = {}, v[4] = {};
+  for (int i = 0; i < n && i < g_limit + g_read_only; ++i) {
+    helper(w);
+    peek(w);
+    std::memcpy(v, w, sizeof w);
+    std::printf("%f", double(v[0]));
+    std::fflush(stdout);
+  }
+})");
+  EXPECT_THAT(R.loop("f/loop0")->Uncaptured, IsEmpty());
+}
+
+} // namespace
