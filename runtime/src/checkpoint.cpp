@@ -878,6 +878,11 @@ class Engine {
       const DoneEntry& d = resume_->done[j];
       if (d.level == next && d.site == name && d.activation == r.activation) {
         restore(point, addrs, "done/" + std::to_string(j) + "/", true, name);
+        // Still completed in this run: later checkpoints must skip it too.
+        auto& st = tls_loops.stack;
+        ActRec& parent = st.empty() ? tls_loops.root : st.back();
+        parent.sync_kids();
+        if (point) parent.done.push_back({name, r.activation, save_point(*point, addrs)});
         std::fprintf(stderr, "pl: resume: skipped completed loop '%s' (its result was saved)\n",
                      name.c_str());
         return abi::kBreak;
@@ -1091,7 +1096,11 @@ Hook attach_policy(const CheckpointPolicy& c, HookSpec spec) {
   spec.every_seconds = 0;
   spec.events = abi::kEnd | (p->at_end ? abi::kExit : 0);
   Engine::get().add_policy(p, c.dir, c.keep);
-  return attach(std::move(spec), [p](Frame& f) { Engine::get().on_policy(f, *p); });
+  auto rec = std::make_unique<HookRec>();
+  rec->spec = std::move(spec);
+  rec->fn = [p](Frame& f) { Engine::get().on_policy(f, *p); };
+  rec->last = true;  // after the other hooks of the boundary (a log row, a `set`)
+  return Hook(Registry::get().attach(std::move(rec)));
 }
 
 }  // namespace

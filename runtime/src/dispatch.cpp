@@ -101,6 +101,7 @@ std::uint32_t run_hooks(SiteRt& rt, abi::Loop& loop, abi::Event ev, const abi::P
 }  // namespace pl::detail
 
 namespace pl::abi {
+inline namespace PL_ABI_VERSION_NS {
 
 std::uint32_t dispatch(Loop& loop, Event ev, const PointDesc& point, void* const* addrs) noexcept {
   using namespace pl::detail;
@@ -140,4 +141,5 @@ void loop_exit(Loop& loop) noexcept {
   }
 }
 
+}  // namespace PL_ABI_VERSION_NS
 }  // namespace pl::abi

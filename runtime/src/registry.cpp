@@ -74,6 +74,7 @@ void Registry::rebuild(SiteRt& rt) {
   auto list = std::make_unique<HookList>();
   for (auto& h : hooks_)
     if (selector_matches(h->spec.selector, rt.site->desc->name)) list->push_back(h.get());
+  std::stable_partition(list->begin(), list->end(), [](const HookRec* h) { return !h->last; });
   rt.hooks.store(list.get(), std::memory_order_release);
   snapshots_.push_back(std::move(list));
   publish(rt);
@@ -288,6 +289,7 @@ std::vector<SiteInfo> Registry::seen() const {
 }  // namespace pl::detail
 
 namespace pl::abi {
+inline namespace PL_ABI_VERSION_NS {
 std::uint32_t when_lookup(const WhenGate& gate, const PointDesc& point) noexcept {
   std::uint32_t slot = 0;
   for (std::uint32_t i = 0; i < point.nvars && i < 0xfffe; ++i)
@@ -305,4 +307,5 @@ bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept 
   }
   return true;
 }
+}  // namespace PL_ABI_VERSION_NS
 }  // namespace pl::abi

@@ -46,6 +46,9 @@ struct HookRec {
   std::atomic<std::uint64_t> runs{0};
   std::atomic<bool> disabled{false};
   std::atomic<bool> warned_async_break{false};  // said once: async hooks cannot break
+  // Runs after every other hook of the same event (checkpoint policies: a
+  // log row written at that boundary belongs before the checkpoint).
+  bool last = false;
   std::unique_ptr<AsyncRunner> async;           // set when spec.async_depth > 0
 
   HookRec();

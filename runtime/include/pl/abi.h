@@ -39,7 +39,13 @@
 #define PL_ABI_COLD
 #endif
 
+// Everything lives in an inline namespace named after the contract version:
+// code instrumented for another version fails to link against this libpl
+// ("undefined reference to pl::abi::v4::dispatch"), instead of running with
+// layouts that do not match.
+#define PL_ABI_VERSION_NS v5
 namespace pl::abi {
+inline namespace PL_ABI_VERSION_NS {
 
 inline constexpr std::uint32_t kContractVersion = 5;
 
@@ -451,6 +457,7 @@ constexpr std::int64_t trip_count(long double start, long double bound, long dou
   return whole;
 }
 
+}  // namespace PL_ABI_VERSION_NS
 }  // namespace pl::abi
 
 // ---- Macros used by emitted code (short, so golden files stay readable). ----
