@@ -49,6 +49,16 @@ std::atomic<bool> g_checkpointing{false};
 namespace {
 
 constexpr std::uint64_t kNoIteration = ~std::uint64_t(0);
+// VarFlags bit of a state variable whose type, known only when a template
+// was instantiated, has no serializer (abi::kUnsaveable).
+constexpr std::uint8_t kUnsaveableVar = 1u << 2;
+
+// The first such variable at a point, or null.
+const char* unsaveable_at(const abi::PointDesc& point) {
+  for (std::uint32_t i = 0; i < point.nvars; ++i)
+    if (point.vars[i].flags & kUnsaveableVar) return point.vars[i].name;
+  return nullptr;
+}
 
 struct SavedVar {
   std::string name, type;
@@ -73,6 +83,7 @@ struct ActRec {
   // State when the current iteration began (loops whose callees checkpoint).
   std::vector<SavedVar> begin_state;
   std::uint64_t begin_iter = kNoIteration;
+  const char* begin_unsaveable = nullptr;  // a variable the begin state lacks
   std::int64_t last_begin_ns = 0;
   // Resume: index in the saved position, restored yet.
   int path = -1;
@@ -368,6 +379,7 @@ class Engine {
     if (!r) return abi::kNone;
     if (r->path >= 0 && !r->restored) return resume_begin(*r, loop, point, addrs);
     if (point && snaps(rt) && worth_keeping_begin(*r, loop, rt, *point, addrs)) {
+      r->begin_unsaveable = unsaveable_at(*point);
       r->begin_state = save_point(*point, addrs);
       r->begin_iter = loop.iterations;
     }
@@ -479,6 +491,16 @@ class Engine {
                    "type a serializer)");
           return false;
         }
+      const char* lacking = k + 1 == n ? unsaveable_at(*point)
+                            : pos[k].role == kOtherFrame ? r.begin_unsaveable
+                                                         : nullptr;
+      if (lacking) {
+        once("unsaveable-var:" + pos[k].site,
+             "pl: checkpoint: loop '" + pos[k].site + "' cannot be checkpointed: its state "
+                 "variable '" + lacking + "' has a type pl cannot save (known when its template "
+                 "was instantiated); mark it PL_TRANSIENT or give its type a serializer");
+        return false;
+      }
       if (pos[k].role == kOtherFrame && r.begin_iter != r.loop->iterations) {
         // Its state when this iteration began was not kept: keep it from now on.
         bool added;
