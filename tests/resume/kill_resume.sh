@@ -7,8 +7,8 @@
 #
 # CONFIG is a hook configuration; @DIR@ in it becomes the run's directory.
 # FILES are files the run writes (relative to its directory) that must match
-# too, e.g. a metrics log. Kill delays are random (seeded by KILL_SEED) and
-# spread over the reference run's duration.
+# too, e.g. a metrics log. The checkpoint directory must be @DIR@/ckpt. Kill
+# delays are random (seeded by KILL_SEED).
 set -euo pipefail
 work=$1 kills=$2 config=$3 files=$4
 shift 4
@@ -31,23 +31,33 @@ start=$(date +%s%N)
 ref_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "kill_resume: uninterrupted run took ${ref_ms} ms"
 
-# Kill points: each attempt lives 40%..110% of an even share of the run, so
-# the kills spread over the whole run while it still makes progress.
-share=$(( ref_ms / (kills + 2) + 50 ))
+# Kill points: each attempt is killed at a random moment (up to an even
+# share of the run) after it wrote its first new checkpoint, so the kills
+# spread over the whole run — during replay, computation and writes — and
+# every attempt still makes progress, however long the program takes to
+# start (loading a data set is replayed on every resume).
+share=$(( ref_ms / (kills + 2) + 20 ))
+newest_seq() {
+  local f
+  f=$(ls "$work/run/ckpt" 2> /dev/null | grep -E '^ckpt-[0-9]+\.plck$' | sort | tail -1)
+  if [[ -z $f ]]; then echo 0; else echo $(( 10#${f:5:6} )); fi
+}
 killed=0 attempts=0 torn=0
 while true; do
   attempts=$((attempts + 1))
-  run "$work/run" "$@" > "$work/run/out" 2>> "$work/run/err" &
+  before=$(newest_seq)
+  (run "$work/run" "$@") > "$work/run/out" 2>> "$work/run/err" &
   pid=$!
   if (( killed < kills )); then
-    delay=$(( share * (40 + RANDOM % 71) / 100 ))
+    while kill -0 "$pid" 2> /dev/null && (( $(newest_seq) <= before )); do sleep 0.01; done
+    delay=$(( RANDOM % share ))
     sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
     if kill -9 "$pid" 2> /dev/null; then
       wait "$pid" 2> /dev/null || true
       killed=$((killed + 1))
       # A kill during a write leaves the temporary file behind.
       if compgen -G "$work/run/ckpt/*.tmp*" > /dev/null; then torn=$((torn + 1)); fi
-      echo "--- killed after ${delay} ms" >> "$work/run/err"
+      echo "--- killed ${delay} ms after checkpoint $(newest_seq)" >> "$work/run/err"
       export PL_RESUME=1
       continue
     fi
