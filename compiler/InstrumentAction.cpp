@@ -122,6 +122,11 @@ public:
       L.EndVars = listed(R.EndVars);
       L.State = listed(R.State);
       L.Unsaveable = R.Unsaveable;
+      for (const StateVar &S : R.State) {
+        if (S.Saveable == Saving::No) L.UnsaveableWhy.push_back(S.Why);
+        if (S.Saveable == Saving::AtInstantiation || S.Saveable == Saving::AssertAtInstantiation)
+          L.AtInstantiation.push_back(S.Name + ": " + S.Type);
+      }
       L.Uncaptured = R.Uncaptured;
       Result.Loops.push_back(std::move(L));
     }

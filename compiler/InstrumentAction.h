@@ -32,9 +32,11 @@ struct ListedLoop {
   bool Instrumented = false;
   bool Counted = false;
   std::vector<ListedVar> EnterVars, BeginVars, EndVars;
-  std::vector<ListedVar> State;        // what a checkpoint at the loop holds
-  std::vector<std::string> Unsaveable; // "fp: FILE *": why it cannot be checkpointed
-  std::vector<std::string> Uncaptured; // "calls std::rand": why resume re-runs it
+  std::vector<ListedVar> State;             // what a checkpoint at the loop holds
+  std::vector<std::string> Unsaveable;      // "fp: FILE *": why it cannot be checkpointed
+  std::vector<std::string> UnsaveableWhy;   // per Unsaveable entry: why pl cannot save it
+  std::vector<std::string> AtInstantiation; // "acc: T": saved if the instantiation's type can be
+  std::vector<std::string> Uncaptured;      // "calls std::rand": why resume re-runs it
 };
 
 /// An instrumented header (selected with --headers), to be written into the
@@ -64,7 +66,8 @@ struct InstrumentOptions {
   /// Innermost loops also get an uninstrumented copy for when nothing
   /// listens (instrument-loops, "Versioning").
   bool Versioning = true;
-  /// A state variable pl cannot save is an error, not a warning.
+  /// A state variable pl cannot save is an error (in any loop), not a
+  /// warning (in a labeled loop) or a note (per file, for the others).
   bool RequireResumable = false;
 };
 

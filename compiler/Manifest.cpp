@@ -47,9 +47,14 @@ void printLoopList(llvm::raw_ostream &OS, const std::vector<TuResult> &Results) 
       OS << "  end       + " << newVars(L.EndVars, L.BeginVars) << "\n";
       OS << "  state       " << (L.State.empty() ? "(none)" : newVars(L.State, {}))
          << "   (what the nest may modify; a checkpoint here holds these)\n";
-      if (!L.Unsaveable.empty())
-        OS << "  not resumable: " << llvm::join(L.Unsaveable, "; ")
-           << "   (pl cannot save these; see the warnings)\n";
+      if (!L.Unsaveable.empty()) {
+        OS << "  not resumable: " << llvm::join(L.Unsaveable, "; ") << "\n";
+        for (size_t I = 0; I < L.Unsaveable.size() && I < L.UnsaveableWhy.size(); ++I)
+          OS << "    " << L.Unsaveable[I] << ": pl cannot save it " << L.UnsaveableWhy[I] << "\n";
+      }
+      if (!L.AtInstantiation.empty())
+        OS << "  state decided when the template is instantiated: "
+           << llvm::join(L.AtInstantiation, "; ") << "   (saved if pl can save the type then)\n";
       if (!L.Uncaptured.empty())
         OS << "  always re-run on resume: " << llvm::join(L.Uncaptured, "; ") << "\n";
       OS << "\n";
@@ -75,6 +80,7 @@ llvm::json::Value manifestJson(const std::vector<TuResult> &Results) {
           {"trip_count_known", L.Counted},
           {"state", varsJson(L.State)},
           {"unsaveable", llvm::json::Array(L.Unsaveable)},
+          {"decided_at_instantiation", llvm::json::Array(L.AtInstantiation)},
           {"uncaptured", llvm::json::Array(L.Uncaptured)},
           {"vars", llvm::json::Object{{"enter", varsJson(L.EnterVars)},
                                       {"begin", varsJson(L.BeginVars)},

@@ -68,7 +68,8 @@ static cl::opt<bool> NoVersioning(
 static cl::opt<bool> RequireResumable(
     "require-resumable",
     cl::desc("A loop state variable pl cannot save (so the loop cannot be checkpointed) is an "
-             "error, not a warning"),
+             "error, also in loops without a label; in a template, an instantiation that gives "
+             "one a type pl cannot save does not compile"),
     cl::cat(Category));
 static cl::opt<std::string>
     DepFile("depfile", cl::desc("Write a Makefile-style depfile for the output (one source only)"),

@@ -7,7 +7,7 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Lex/Lexer.h"
 
-#include <set>
+#include <map>
 
 using namespace clang;
 
@@ -95,9 +95,9 @@ public:
 
   void emit(const LoopRecord &R, unsigned K, bool Version) {
     Id = std::to_string(K);
-    Saved.clear();
+    Macro.clear();
     for (const StateVar &S : R.State)
-      if (S.Saveable) Saved.insert(S.Decl);
+      Macro[S.Decl] = stateMacro(S.Saveable);
     const Stmt *Body = loopBody(R.Loop);
     std::string Enter = "pl_p" + Id + "e";
     InsertPoint At = pointBefore(R.Outer, SM);
@@ -168,15 +168,28 @@ private:
     RW.InsertText(P.Loc, Text, true);
   }
 
+  static const char *stateMacro(Saving S) {
+    switch (S) {
+    case Saving::Yes: return "PL_S_";
+    case Saving::No: return "PL_V_";
+    case Saving::AtInstantiation: return "PL_SD_";
+    case Saving::AssertAtInstantiation: return "PL_SR_";
+    }
+    return "PL_V_";
+  }
+
   /// The variable table of a point: checkpoint state that pl can save is
-  /// declared with PL_S_ (by declaration: a body local that shadows a state
-  /// variable is not state), everything else with PL_V_.
+  /// declared with PL_S_, state decided at instantiation with PL_SD_ or
+  /// PL_SR_ (by declaration: a body local that shadows a state variable is
+  /// not state), everything else with PL_V_.
   std::string vars(const std::string &Name, unsigned Line,
                    const std::vector<VisibleVar> &Vs) const {
     if (Vs.empty()) return "PL_NOVARS_(" + Name + ", " + std::to_string(Line) + "); ";
     std::string S = "PL_VARS_(" + Name + ", " + std::to_string(Line);
-    for (const VisibleVar &V : Vs)
-      S += (Saved.count(V.Decl) ? ", PL_S_(" : ", PL_V_(") + V.Name + ")";
+    for (const VisibleVar &V : Vs) {
+      auto It = Macro.find(V.Decl);
+      S += std::string(", ") + (It == Macro.end() ? "PL_V_" : It->second) + "(" + V.Name + ")";
+    }
     return S + "); ";
   }
 
@@ -198,7 +211,7 @@ private:
   const LangOptions &LO;
   Rewriter &RW;
   std::string Id;
-  std::set<const ValueDecl *> Saved; ///< of the loop being emitted
+  std::map<const ValueDecl *, const char *> Macro; ///< of the state of the loop being emitted
 };
 
 } // namespace

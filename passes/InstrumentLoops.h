@@ -20,7 +20,9 @@
 /// \endcode
 /// In each point's table, the loop's checkpoint state that pl can save
 /// (passes modified-vars, state-types) is declared `PL_S_(e)`, which gives
-/// the runtime the variable's save and load; every other variable `PL_V_(n)`.
+/// the runtime the variable's save and load; state whose type depends on a
+/// template parameter `PL_SD_(x)` (`PL_SR_(x)` with --require-resumable),
+/// saved if the instantiation's type can be; every other variable `PL_V_(n)`.
 ///
 /// Versioning: an innermost loop (no loop, lambda, label or static local
 /// inside, at most 4000 characters) is emitted twice,

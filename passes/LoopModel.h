@@ -37,9 +37,22 @@ struct VisibleVar {
   std::string Type;                       ///< as written in the source, e.g. "const Dataset &"
 };
 
+/// Whether pl/serialize.h can save a state variable's type (pass state-types),
+/// and so how instrument-loops declares it.
+enum class Saving {
+  Yes, ///< PL_S_
+  No,  ///< PL_V_: the loop cannot be checkpointed
+  /// PL_SD_: the type depends on a template parameter; decided per instantiation.
+  AtInstantiation,
+  /// PL_SR_: the same, but an instantiation pl cannot save does not compile
+  /// (--require-resumable).
+  AssertAtInstantiation,
+};
+
 /// A variable a checkpoint at the loop holds.
 struct StateVar : VisibleVar {
-  bool Saveable = true; ///< pl/serialize.h can save its type (pass state-types)
+  Saving Saveable = Saving::Yes;
+  std::string Why{}; ///< when not saveable: why, and what to do about it
 };
 
 /// A `continue` that belongs to the loop: iteration_end fires before it.
@@ -79,7 +92,9 @@ struct LoopRecord {
   /// Checkpoint state: what the nest may modify (or declares) among the
   /// visible variables, the fields of `*this` and this file's globals.
   std::vector<StateVar> State;
-  /// "fp: FILE *" for each state variable pl cannot save.
+  /// "fp: FILE *" for each state variable pl cannot save: the runtime refuses
+  /// checkpoints through the loop. (State decided at instantiation is not
+  /// listed; the runtime learns about it from the variable's flags.)
   std::vector<std::string> Unsaveable;
   /// Effects of the loop that may escape its state: "calls std::rand".
   std::vector<std::string> Uncaptured;

@@ -115,10 +115,6 @@ private:
   std::string quoted(QualType T) const { return "'" + T.getAsString(Policy) + "'"; }
 
   Verdict check(QualType T) {
-    if (T->isDependentType())
-      return unsaveable(quoted(T) + " depends on a template parameter, so pl cannot tell before "
-                                    "instantiation whether it can save it",
-                        "move the loop into a function that is not a template");
     const Type *Key = Ctx.getCanonicalType(T).getTypePtr();
     if (auto It = Memo.find(Key); It != Memo.end()) return It->second;
     if (!InProgress.insert(Key).second) return saveable(); // recursive through a container
@@ -302,29 +298,48 @@ private:
   std::set<const Type *> InProgress;
 };
 
-/// An unsaveable variable and the loops it keeps from being checkpointed.
+/// An unsaveable variable and the labeled loops it keeps from being
+/// checkpointed (every loop with --require-resumable).
 struct Finding {
   const StateVar *Var = nullptr;
-  const LoopRecord *First = nullptr;
   std::vector<std::string> Loops;
-  Verdict Why;
 };
 
+/// Why `S` cannot be saved and what to do about it, after "which pl cannot
+/// save ".
+std::string advice(const StateVar &S, const LoopRecord &R, const Verdict &V) {
+  // A field's or global's declaration is not where the marker goes.
+  std::string Where;
+  auto *Var = dyn_cast<VarDecl>(S.Decl);
+  if (!Var ? isa<FieldDecl>(S.Decl) : !Var->isLocalVarDeclOrParm())
+    Where = " in '" + R.Function + "'";
+  return "(" + V.Why + "); if '" + S.Name + "' is recomputed on resume, mark it PL_TRANSIENT(" +
+         S.Name + ")" + Where + ", otherwise " + V.Fix;
+}
+
 std::string message(const Finding &F) {
-  const std::string &Name = F.Var->Name;
   std::string Who = F.Loops.size() == 1 ? "loop '" + F.Loops[0] + "' cannot be checkpointed: its"
                                         : "loops '" + llvm::join(F.Loops, "', '") +
                                               "' cannot be checkpointed: their";
-  // A field's or global's declaration is not where the marker goes.
-  std::string Where;
-  auto *V = dyn_cast<VarDecl>(F.Var->Decl);
-  if (!V ? isa<FieldDecl>(F.Var->Decl) : !V->isLocalVarDeclOrParm())
-    Where = " in '" + F.First->Function + "'";
-  return Who + " state variable '" + Name + "' has type '" + F.Var->Type +
-         "', which pl cannot save (" + F.Why.Why + "); if '" + Name +
-         "' is recomputed on resume, mark it PL_TRANSIENT(" + Name + ")" + Where + ", otherwise " +
-         F.Why.Fix;
+  return Who + " state variable '" + F.Var->Name + "' has type '" + F.Var->Type +
+         "', which pl cannot save " + F.Var->Why;
 }
+
+/// The loops of one file that nobody named and that cannot be checkpointed.
+struct Unnamed {
+  const LoopRecord *First = nullptr;
+  unsigned Count = 0;
+};
+
+ToolNote unnamedNote(const Unnamed &U) {
+  std::string Loops =
+      U.Count == 1 ? "1 loop without a label cannot be checkpointed"
+                   : std::to_string(U.Count) + " loops without a label cannot be checkpointed";
+  return {U.First->File, U.First->Line, U.First->Column, "note",
+          Loops + " (state of types pl cannot save); pl-instrument --list shows which and why"};
+}
+
+bool dependent(QualType T) { return T->isDependentType() || T->isInstantiationDependentType(); }
 
 } // namespace
 
@@ -332,23 +347,43 @@ void runStateTypes(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<
                    bool RequireResumable) {
   TypeChecker Types(Ctx);
   std::vector<Finding> Findings;
-  // One note per variable and function: where a marker would go.
+  // One message per variable and function: where a marker would go.
   std::map<std::pair<const ValueDecl *, const Decl *>, size_t> FindingOf;
+  std::vector<std::string> Files; // in order of their first unnamed loop
+  std::map<std::string, Unnamed> UnnamedIn;
   for (LoopRecord &R : Loops) {
     if (!R.Instrumentable) continue;
+    // Unlabeled loops are mostly not meant to be checkpointed (library code,
+    // argument parsing): one note per file instead of a warning each.
+    bool Warn = RequireResumable || R.Source != LabelSource::Automatic;
     for (StateVar &S : R.State) {
-      Verdict V = Types.variable(S.Decl->getType());
-      S.Saveable = V.Ok;
+      QualType T = S.Decl->getType();
+      if (dependent(T)) {
+        S.Saveable = RequireResumable ? Saving::AssertAtInstantiation : Saving::AtInstantiation;
+        continue;
+      }
+      Verdict V = Types.variable(T);
       if (V.Ok) continue;
+      S.Saveable = Saving::No;
+      S.Why = advice(S, R, V);
       R.Unsaveable.push_back(S.Name + ": " + S.Type);
+      if (!Warn) continue;
       auto [It, Fresh] = FindingOf.emplace(std::make_pair(S.Decl, R.Context), Findings.size());
-      if (Fresh) Findings.push_back({&S, &R, {}, V});
+      if (Fresh) Findings.push_back({&S, {}});
       Findings[It->second].Loops.push_back(R.FullName);
+    }
+    if (Warn || R.Unsaveable.empty()) continue;
+    Unnamed &U = UnnamedIn[R.File];
+    if (U.Count++ == 0) {
+      U.First = &R;
+      Files.push_back(R.File);
     }
   }
   for (const Finding &F : Findings)
     Notes.push_back(makeNote(Ctx.getSourceManager(), F.Var->Decl->getLocation(),
                              RequireResumable ? "error" : "warning", message(F)));
+  for (const std::string &File : Files)
+    Notes.push_back(unnamedNote(UnnamedIn[File]));
 }
 
 } // namespace pl

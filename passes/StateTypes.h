@@ -5,9 +5,18 @@
 /// whether pl/serialize.h can save and load its type. instrument-loops
 /// declares the saveable ones with `PL_S_` (which instantiates the
 /// serializer, so a wrong "yes" would break the user's build) and the others
-/// with `PL_V_`; a loop with an unsaveable state variable cannot be
-/// checkpointed, which the pass reports as a warning at the variable (an
-/// error with `--require-resumable`).
+/// with `PL_V_`. A type that depends on a template parameter is decided when
+/// the template is instantiated: `PL_SD_` (abi::maybe_state_var asks
+/// pl::serial::kSaveable, and the runtime refuses checkpoints through an
+/// instantiation it cannot save), or `PL_SR_` with `--require-resumable`
+/// (such an instantiation does not compile).
+///
+/// A loop with an unsaveable state variable cannot be checkpointed. For a
+/// loop the user named (a label or PL_LOOP) that is a warning at the
+/// variable; loops without a label are mostly not meant to be checkpointed
+/// (library code, argument parsing), so they get one note per file, at the
+/// first of them, pointing at `--list`. With `--require-resumable` every
+/// such variable is an error.
 ///
 /// \code
 ///   std::vector<float> w;  Eigen::MatrixXf W;  std::mt19937 rng;   // saveable
@@ -29,8 +38,7 @@
 /// class with a `pl_serialize(ar, x)` in its namespace; an aggregate of 1 to
 /// 16 public fields, all saveable, without bases, bit-fields, references,
 /// const or C-array fields. Everything else is not: pointers, closures,
-/// `std::function`, `shared_ptr`, streams, mutexes, iterators, views, and
-/// types that depend on a template parameter.
+/// `std::function`, `shared_ptr`, streams, mutexes, iterators, views.
 //
 //===----------------------------------------------------------------------===//
 #ifndef PL_PASSES_STATETYPES_H
@@ -42,8 +50,9 @@
 
 namespace pl {
 
-/// Sets StateVar::Saveable and LoopRecord::Unsaveable; one note per
-/// unsaveable variable ("error" instead of "warning" with RequireResumable).
+/// Sets StateVar::Saveable and ::Why and LoopRecord::Unsaveable; a warning
+/// per unsaveable variable of labeled loops and a note per file for the
+/// others (an error per variable of any loop with RequireResumable).
 void runStateTypes(clang::ASTContext &Ctx, std::vector<LoopRecord> &Loops,
                    std::vector<ToolNote> &Notes, bool RequireResumable = false);
 

@@ -124,11 +124,42 @@ int main() {
 }
 CPP
 run src/state.cpp --list --manifest out/state.json -- -std=c++20
-check "--list says why a loop cannot be checkpointed" out_has "not resumable: log: FILE *"
+check "--list says which loop cannot be checkpointed" out_has "not resumable: log: FILE *"
+check "  ... and why, with both fixes" \
+  out_has "log: FILE *: pl cannot save it ('FILE *' is a pointer, and pl saves data, not addresses); if 'log' is recomputed on resume, mark it PL_TRANSIENT(log), otherwise hold the data itself"
 check "  ... and why a resume re-runs it" out_has "always re-run on resume: calls std::rand"
-check "  ... warning at the variable, with both fixes" \
-  err_has "src/state.cpp:4:9: warning: loop 'main/loop0' cannot be checkpointed: its state variable 'log' has type 'FILE *'"
+check "a loop without a label gets no warning, one note per file" \
+  err_has "src/state.cpp:6:3: note: 1 loop without a label cannot be checkpointed (state of types pl cannot save); pl-instrument --list shows which and why"
+check "  ... and nothing else" test "$(grep -c . stderr.txt)" = 1
+sed -i 's/^  for (int i/  steps: for (int i/' src/state.cpp
+run src/state.cpp -o out -- -std=c++20
+check "a labeled loop warns at the variable, with both fixes" \
+  err_has "src/state.cpp:4:9: warning: loop 'main/steps' cannot be checkpointed: its state variable 'log' has type 'FILE *'"
 check "  ... the first fix" err_has "mark it PL_TRANSIENT(log)"
+check "  ... and no note" test "$(grep -c . stderr.txt)" = 1
+run src/state.cpp -o out --require-resumable -- -std=c++20
+check "--require-resumable makes it an error" err_has "src/state.cpp:4:9: error: loop 'main/steps'"
+check "  ... and fails" rc_is 1
+
+cat >src/tmpl.cpp <<'CPP'
+#include <vector>
+template <class T> T last(const std::vector<T> &v) {
+  T acc{};
+  walk: for (const T &x : v) acc = x;
+  return acc;
+}
+int main() { return last(std::vector<int>{0}) + (last(std::vector<int *>{nullptr}) ? 1 : 0); }
+CPP
+run src/tmpl.cpp -o out --list -- -std=c++20
+check "a template's state is decided when it is instantiated, without a warning" \
+  test ! -s stderr.txt
+check "  ... --list says so" \
+  out_has "state decided when the template is instantiated: acc: T; x: const T &"
+check "  ... and the output compiles, for int * too" \
+  g++ -std=c++20 -Wall -Wextra -Werror -Wno-unused-label -I"$inc" -fsyntax-only out/src/tmpl.cpp
+run src/tmpl.cpp -o out --require-resumable -- -std=c++20
+check "  ... with --require-resumable the int * instantiation does not compile" \
+  sh -c "g++ -std=c++20 -I'$inc' -fsyntax-only out/src/tmpl.cpp 2>&1 | grep -q 'pl: --require-resumable'"
 check "--manifest lists state, unsaveable and uncaptured" python3 -c '
 import json, sys
 l = json.load(open(sys.argv[1]))["loops"][0]

@@ -14,9 +14,9 @@ T total(const std::vector<T>& v) {
   { PL_SITE_(pl_s0, "total/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 12, kRangeFor); if (::pl::abi::idle(pl_s0)) {
 #line 12 "@GOLDEN_DIR@/loops_modern.cpp"
   for (const T& x : v) sum += x;
-} else { PL_VARS_(pl_p0e, 12, PL_V_(v), PL_V_(sum)); ::pl::abi::Loop pl_l0(pl_s0); PL_ENTER_(pl_l0, pl_p0e, pl_x0, ::pl::abi::trip_of(v), v, sum); 
+} else { PL_VARS_(pl_p0e, 12, PL_V_(v), PL_SD_(sum)); ::pl::abi::Loop pl_l0(pl_s0); PL_ENTER_(pl_l0, pl_p0e, pl_x0, ::pl::abi::trip_of(v), v, sum); 
 #line 12 "@GOLDEN_DIR@/loops_modern.cpp"
-  for (const T& x : v) { PL_VARS_(pl_p0b, 12, PL_V_(v), PL_V_(sum), PL_V_(x)); PL_BEGIN_(pl_l0, pl_p0b, pl_x0, v, sum, x); sum += x; PL_VARS_(pl_p0n, 12, PL_V_(v), PL_V_(sum), PL_V_(x)); PL_END_(pl_l0, pl_p0n, pl_x0, v, sum, x); } pl_x0: PL_EXIT_(pl_l0, pl_p0e, v, sum); } }
+  for (const T& x : v) { PL_VARS_(pl_p0b, 12, PL_V_(v), PL_SD_(sum), PL_SD_(x)); PL_BEGIN_(pl_l0, pl_p0b, pl_x0, v, sum, x); sum += x; PL_VARS_(pl_p0n, 12, PL_V_(v), PL_SD_(sum), PL_SD_(x)); PL_END_(pl_l0, pl_p0n, pl_x0, v, sum, x); } pl_x0: PL_EXIT_(pl_l0, pl_p0e, v, sum); } }
   return sum;
 }
 
@@ -53,7 +53,7 @@ int use(const std::map<std::string, int>& m) {
 namespace {
 const ::pl::abi::ManifestLoop pl_manifest_2A6F53336AC1CD8B[] = {
   {"total/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 12, "v,sum,x",
-   "sum:T,x:const T &", "sum: T; x: const T &", "", "2A6F53336AC1CD8B"},
+   "sum:T,x:const T &", "", "", "2A6F53336AC1CD8B"},
   {"use/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 24, "m,acc,key,value",
    "acc:int,key:std::tuple_element<0, const std::pair<const std::basic_string<char>, int>>::type,value:std::tuple_element<1, const std::pair<const std::basic_string<char>, int>>::type", "", "", "2A6F53336AC1CD8B"},
   {"use/lambda0/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 26, "k,acc,j",

@@ -9,6 +9,7 @@
 namespace pl::test {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -236,6 +237,44 @@ TEST(InstrumentLoopsCompiles, SkippedLoopsNextToInstrumentedOnes) {
       for (int i = 0; i < 3; ++i) { SKIP_IF(i == 1); }
     }
   )cpp");
+}
+
+// ---- state decided at instantiation (PL_SD_) --------------------------------
+
+TEST(InstrumentLoopsCompiles, StateOfTemplateTypesIsDecidedPerInstantiation) {
+  // EXPECT_ACC expands to nothing in the input; in the output (which includes
+  // pl/abi.h first) it checks the begin point's table: v, acc, x.
+  const std::string Code = R"cpp(#include <string>
+#include <vector>
+#ifdef PL_ABI_H
+#define EXPECT_ACC(Flags, Saved)                                 \
+  static_assert(pl_p0b_v[1].flags == (Flags), "flags of acc"); \
+  static_assert((pl_p0b_v[1].state != nullptr) == (Saved), "ops of acc")
+#else
+#define EXPECT_ACC(Flags, Saved)
+#endif
+template <class T, unsigned char kFlags, bool kSaved>
+T last(const std::vector<T> &v) {
+  T acc{};
+  for (const T &x : v) {
+    acc = x;
+    EXPECT_ACC(kFlags, kSaved);
+  }
+  return acc;
+}
+)cpp";
+  PassRun R = runPassOnCode<Pass::EmitManifest>(Code);
+  EXPECT_THAT(R.Output, HasSubstr("PL_VARS_(pl_p0b, 13, PL_V_(v), PL_SD_(acc), PL_SD_(x))"));
+  const std::string Uses = R"cpp(
+std::string s = last<std::string, ::pl::abi::kState, true>({"a"});
+std::vector<int> w = last<std::vector<int>, ::pl::abi::kState, true>({{1}});
+int *p = last<int *, ::pl::abi::kUnsaveable, false>({nullptr});
+auto f = last<void (*)(), ::pl::abi::kUnsaveable, false>({nullptr});
+)cpp";
+  EXPECT_THAT(compileErrors(R.Output + Uses), IsEmpty()) << R.Output;
+  // And the checks themselves can fail.
+  EXPECT_THAT(compileErrors(R.Output + "int *q = last<int *, ::pl::abi::kState, true>({});"),
+              Contains(HasSubstr("flags of acc")));
 }
 
 } // namespace

@@ -112,7 +112,9 @@ Loop copied(const LoopRecord &R, const std::vector<LoopRecord> &All, const Sourc
   for (const StateVar &S : R.State) {
     L.State.push_back(S.Name);
     L.StateVars.push_back({S.Name, S.Type});
-    if (S.Saveable) L.Saved.push_back(S.Name);
+    if (S.Saveable == Saving::Yes) L.Saved.push_back(S.Name);
+    if (S.Saveable == Saving::AtInstantiation || S.Saveable == Saving::AssertAtInstantiation)
+      L.AtInstantiation.push_back(S.Name);
   }
   L.Unsaveable = R.Unsaveable;
   L.Uncaptured = R.Uncaptured;
@@ -245,9 +247,11 @@ std::vector<TuResult> runDriver(const std::string &Code, const std::vector<std::
 } // namespace
 
 std::string instrumentWithDriver(const std::string &Code, const std::vector<std::string> &ExtraArgs,
-                                 const std::string &FileName, bool Versioning) {
+                                 const std::string &FileName, bool Versioning,
+                                 bool RequireResumable) {
   InstrumentOptions Opts;
   Opts.Versioning = Versioning;
+  Opts.RequireResumable = RequireResumable;
   std::vector<TuResult> Results = runDriver(Code, ExtraArgs, FileName, Opts);
   return Results.empty() ? std::string() : Results.front().Output;
 }

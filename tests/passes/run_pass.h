@@ -59,11 +59,12 @@ struct Loop {
   std::vector<Var> EnterVars, BeginVars, EndVars;
   std::vector<Continue> Continues;
   std::string TripExpr;
-  std::vector<std::string> State;      ///< names, in order
-  std::vector<Var> StateVars;          ///< with their types
-  std::vector<std::string> Saved;      ///< the state declared PL_S_ (state-types and later)
-  std::vector<std::string> Unsaveable; ///< "fp: FILE *"
-  std::vector<std::string> Uncaptured; ///< "calls std::rand"
+  std::vector<std::string> State;           ///< names, in order
+  std::vector<Var> StateVars;               ///< with their types
+  std::vector<std::string> Saved;           ///< the state declared PL_S_ (state-types and later)
+  std::vector<std::string> AtInstantiation; ///< the state declared PL_SD_ or PL_SR_
+  std::vector<std::string> Unsaveable;      ///< "fp: FILE *"
+  std::vector<std::string> Uncaptured;      ///< "calls std::rand"
 };
 
 /// A ToolNote.
@@ -105,7 +106,8 @@ PassRun runPassOnCode(const std::string &Code, const std::vector<std::string> &E
 /// The output of the real driver (makeInstrumentActionFactory) for `Code`.
 std::string instrumentWithDriver(const std::string &Code,
                                  const std::vector<std::string> &ExtraArgs = {},
-                                 const std::string &FileName = kInputFile, bool Versioning = false);
+                                 const std::string &FileName = kInputFile, bool Versioning = false,
+                                 bool RequireResumable = false);
 
 /// The notes of the real driver for `Code`, run with --require-resumable
 /// or without.

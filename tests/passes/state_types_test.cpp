@@ -1,12 +1,17 @@
 // pass state-types: which checkpoint state pl/serialize.h can save. The
 // saveable ones are declared PL_S_ in the output, which instantiates the
-// serializer, so each positive case also compiles its output.
+// serializer, so each positive case also compiles its output. Loops with a
+// label warn at each variable pl cannot save; loops without one share a note
+// per file.
 #include "run_pass.h"
+
+#include <algorithm>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 using namespace pl::test;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -126,55 +131,176 @@ void f(int n, float* raw) {
   EXPECT_THAT(compileErrors(R.Output, Eigen), IsEmpty());
 }
 
+// For a type that depends on a template parameter the pass emits PL_SD_, and
+// pl::serial::kSaveable decides per instantiation: both must agree.
+TEST(StateTypes, TheSaveableTraitAgreesWithThePass) {
+  const std::string Prelude = std::string(kUserTypes) + R"(#include <Eigen/Dense>
+#include <functional>
+#include <mutex>
+#include <string_view>
+struct Mat : Eigen::MatrixXf {};
+struct Sixteen { int a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15; };
+struct Wide { int a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16; };
+class Model { int n = 0; public: void fit() { ++n; } };
+namespace app { struct Keyed { explicit Keyed(int k) : k(k) {} int k;
+  template <class Ar> friend void pl_serialize(Ar &ar, Keyed &x) { ar(x.k); } }; }
+)";
+  const std::vector<std::pair<std::string, bool>> Types = {
+      {"int", true},
+      {"Mode", true},
+      {"std::string", true},
+      {"std::vector<bool>", true},
+      {"std::map<std::string, std::vector<int>>", true},
+      {"std::tuple<int, float, std::string>", true},
+      {"std::variant<int, std::string>", true},
+      {"std::unique_ptr<Agg>", true},
+      {"std::mt19937", true},
+      {"std::normal_distribution<double>", true},
+      {"Agg", true},
+      {"Nested", true},
+      {"Sixteen", true},
+      {"lib::Net", true},
+      {"lib::Box<int>", true},
+      {"lib::Opaque", true},
+      {"Eigen::MatrixXf", true},
+      {"Eigen::Array<double, 2, 2>", true},
+      {"Mat", true},
+      {"int *", false},
+      {"std::shared_ptr<int>", false},
+      {"std::unique_ptr<int[]>", false},
+      {"std::mutex", false},
+      {"std::string_view", false},
+      {"std::wstring", false},
+      {"std::function<void()>", false},
+      {"std::vector<int *>", false},
+      {"std::map<int, std::function<void()>>", false},
+      {"std::pair<const int, int>", false},
+      {"std::vector<app::Keyed>", false}, // loading creates elements: no default constructor
+      {"std::optional<std::mutex>", false},
+      {"Wide", false},
+      {"Model", false},
+  };
+  std::vector<std::string> Decls;
+  for (const auto &[Type, Saveable] : Types)
+    Decls.push_back(Type);
+  const std::string Code = loopOver(Decls, Prelude);
+  const std::vector<std::string> Eigen = {"-I/usr/include/eigen3"};
+  PassRun R = runPassOnCode<Pass::StateTypes>(Code, Eigen);
+  const Loop *L = R.loop("f/loop0");
+  ASSERT_NE(L, nullptr);
+  std::string Check = "#include <pl/serialize.h>\n" + Code;
+  for (size_t I = 0; I < Types.size(); ++I) {
+    const auto &[Type, Saveable] = Types[I];
+    bool Saved = std::count(L->Saved.begin(), L->Saved.end(), "v" + std::to_string(I)) == 1;
+    EXPECT_EQ(Saved, Saveable) << "the pass on " << Type;
+    Check += "static_assert(pl::serial::kSaveable<" + Type +
+             "> == " + (Saveable ? "true" : "false") + ", \"kSaveable<" + Type + ">\");\n";
+  }
+  // Expressions over Eigen objects are not plain objects (no `{}` for the loop).
+  for (const char *View : {"Eigen::Map<Eigen::VectorXf>", "Eigen::Ref<Eigen::MatrixXf>",
+                           "Eigen::Block<Eigen::MatrixXf>"})
+    Check += "static_assert(!pl::serial::kSaveable<" + std::string(View) + ">);\n";
+  // The known difference: a trait cannot list an aggregate's fields, so it
+  // accepts aggregates the pass rejects for a field (of a type pl cannot save,
+  // const, a reference, a bit-field) or a base class.
+  Check += "struct Holder { int *p; };\nstatic_assert(pl::serial::kSaveable<Holder>);\n";
+  EXPECT_THAT(compileErrors(Check, Eigen), IsEmpty());
+}
+
 TEST(StateTypes, UnsaveableVariableIsDeclaredPlainAndReportedAtItsDeclaration) {
   PassRun R = runPassOnCode<Pass::EmitManifest>(R"(#include <cstdio>
 int main() {
   FILE *fp = std::fopen("/dev/null", "w");
   int written = 0;
-  for (int i = 0; i < 3; ++i) {
+  copy: for (int i = 0; i < 3; ++i) {
     written += std::fputs("x", fp);
     fp = fp ? fp : stdout;
   }
   return written;
 }
 )");
-  const Loop *L = R.loop("main/loop0");
+  const Loop *L = R.loop("main/copy");
   ASSERT_NE(L, nullptr);
   EXPECT_THAT(L->State, ElementsAre("fp", "written", "i"));
   EXPECT_THAT(L->Saved, ElementsAre("written", "i"));
   EXPECT_THAT(L->Unsaveable, ElementsAre("fp: FILE *"));
   EXPECT_THAT(R.Output, HasSubstr("PL_VARS_(pl_p0b, 5, PL_V_(fp), PL_S_(written), PL_S_(i))"));
   EXPECT_THAT(R.notes("warning"),
-              ElementsAre("3:9: loop 'main/loop0' cannot be checkpointed: its state variable 'fp' "
+              ElementsAre("3:9: loop 'main/copy' cannot be checkpointed: its state variable 'fp' "
                           "has type 'FILE *', which pl cannot save ('FILE *' is a pointer, and pl "
                           "saves data, not addresses); if 'fp' is recomputed on resume, mark it "
                           "PL_TRANSIENT(fp), otherwise hold the data itself rather than a pointer "
                           "to it"));
+  EXPECT_THAT(R.notes("note"), IsEmpty());
   EXPECT_THAT(compileErrors(R.Output), IsEmpty());
 }
 
-TEST(StateTypes, RequireResumableMakesItAnError) {
-  const char *Code = "void f(int n) { int *p = nullptr; for (int i = 0; i < n; ++i) ++p; }";
+TEST(StateTypes, LoopsWithoutALabelShareOneNotePerFile) {
+  PassRun R = runPassOnCode<Pass::EmitManifest>(R"(#include <cstdio>
+#include <pl/marker.h>
+int main(int argc, char **argv) {
+  FILE *fp = nullptr;
+  int n = 0;
+  for (int i = 1; i < argc; ++i) ++argv;
+  for (int i = 0; i < 3; ++i) fp = fp ? fp : nullptr;
+  for (int i = 0; i < 3; ++i) n += i;
+  PL_LOOP(named) for (int i = 0; i < 3; ++i) fp = fp ? fp : nullptr;
+  return n;
+}
+)",
+                                                {"-I" PL_RUNTIME_INCLUDE_DIR});
+  EXPECT_THAT(R.loop("main/loop0")->Unsaveable, ElementsAre("argv: char **"));
+  EXPECT_THAT(R.loop("main/loop1")->Unsaveable, ElementsAre("fp: FILE *"));
+  EXPECT_THAT(R.loop("main/loop2")->Unsaveable, IsEmpty());
+  // The named loop warns at the variable, naming only itself.
+  ASSERT_EQ(R.notes("warning").size(), 1u);
+  EXPECT_THAT(R.notes("warning")[0],
+              StartsWith("4:9: loop 'main/named' cannot be checkpointed: its state variable 'fp'"));
+  // The others: one note, at the first of them.
+  EXPECT_THAT(R.notes("note"),
+              ElementsAre("6:3: 2 loops without a label cannot be checkpointed (state of types pl "
+                          "cannot save); pl-instrument --list shows which and why"));
+  // The runtime still learns that they cannot be checkpointed.
+  EXPECT_THAT(R.Output, HasSubstr("\"argv: char **\""));
+}
+
+TEST(StateTypes, OneLoopWithoutALabelIsOneLoop) {
+  PassRun R = runPassOnCode<Pass::StateTypes>(
+      "void f(int n) { int *p = nullptr; for (int i = 0; i < n; ++i) ++p; }");
+  EXPECT_THAT(R.notes("warning"), IsEmpty());
+  EXPECT_THAT(R.notes("note"), ElementsAre(StartsWith("1:35: 1 loop without a label cannot be "
+                                                      "checkpointed (state of types")));
+}
+
+TEST(StateTypes, RequireResumableMakesItAnErrorLabeledOrNot) {
+  const char *Code = "void f(int n) { int *p = nullptr; int *q = nullptr;\n"
+                     "  walk: for (int i = 0; i < n; ++i) ++p;\n"
+                     "  for (int i = 0; i < n; ++i) ++q; }";
   std::vector<Note> Lenient = driverNotes(Code, false);
   std::vector<Note> Strict = driverNotes(Code, true);
-  ASSERT_EQ(Lenient.size(), 1u);
-  ASSERT_EQ(Strict.size(), 1u);
+  ASSERT_EQ(Lenient.size(), 2u);
+  ASSERT_EQ(Strict.size(), 2u);
   EXPECT_EQ(Lenient[0].Kind, "warning");
+  EXPECT_EQ(Lenient[1].Kind, "note");
   EXPECT_EQ(Strict[0].Kind, "error");
+  EXPECT_EQ(Strict[1].Kind, "error");
   EXPECT_EQ(Strict[0].Message, Lenient[0].Message);
-  EXPECT_THAT(Strict[0].Message, HasSubstr("state variable 'p' has type 'int *'"));
+  EXPECT_THAT(Strict[0].Message, HasSubstr("loop 'f/walk' cannot be checkpointed: its state "
+                                           "variable 'p' has type 'int *'"));
+  EXPECT_THAT(Strict[1].Message, HasSubstr("loop 'f/loop1' cannot be checkpointed: its state "
+                                           "variable 'q' has type 'int *'"));
 }
 
 TEST(StateTypes, OneWarningPerVariableNamingEveryLoopItBlocks) {
   PassRun R = runPassOnCode<Pass::StateTypes>(R"(#include <functional>
 void f(int n) {
   std::function<int(int)> step = [](int x) { return x; };
-  for (int e = 0; e < n; ++e)
-    for (int b = 0; b < n; ++b) step = [b](int x) { return x + b; };
+  epoch: for (int e = 0; e < n; ++e)
+    batch: for (int b = 0; b < n; ++b) step = [b](int x) { return x + b; };
 })");
   ASSERT_EQ(R.notes("warning").size(), 1u);
   EXPECT_THAT(R.notes("warning")[0],
-              HasSubstr("3:27: loops 'f/loop0', 'f/loop0/loop1' cannot be checkpointed: their "
+              HasSubstr("3:27: loops 'f/epoch', 'f/epoch/batch' cannot be checkpointed: their "
                         "state variable 'step' has type 'std::function<int (int)>', which pl "
                         "cannot save ('std::function<int (int)>' is not data pl knows how to "
                         "save); if 'step' is recomputed on resume, mark it PL_TRANSIENT(step)"));
@@ -192,9 +318,9 @@ struct Moved { int v; };
 namespace app { template <class Ar> void pl_serialize(Ar &ar, ::Moved &x) { ar(x.v); } }
 void f(int n, int &r) {
   app::Model m; app::Pair p{1, r}; std::vector<app::Keyed> keys; Moved moved{1};
-  for (int i = 0; i < n; ++i) { m.fit(); p.a++; keys.clear(); moved.v++; }
+  fit: for (int i = 0; i < n; ++i) { m.fit(); p.a++; keys.clear(); moved.v++; }
 })");
-  const Loop *L = R.loop("f/loop0");
+  const Loop *L = R.loop("f/fit");
   ASSERT_NE(L, nullptr);
   EXPECT_THAT(L->Saved, ElementsAre("i"));
   std::vector<std::string> W = R.notes("warning");
@@ -222,9 +348,9 @@ struct Wide { int a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a1
 struct Sixteen { int a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15; };
 void f(int n) {
   Derived d{}; Bits b{}; Fixed c{1, 2}; Arr a{}; Wide w{}; Sixteen s{};
-  for (int i = 0; i < n; ++i) { d.b++; b.b++; c.b++; a.a[0]++; w.a0++; s.a0++; }
+  all: for (int i = 0; i < n; ++i) { d.b++; b.b++; c.b++; a.a[0]++; w.a0++; s.a0++; }
 })");
-  EXPECT_THAT(R.loop("f/loop0")->Saved, ElementsAre("s", "i"));
+  EXPECT_THAT(R.loop("f/all")->Saved, ElementsAre("s", "i"));
   std::vector<std::string> W = R.notes("warning");
   ASSERT_EQ(W.size(), 5u);
   EXPECT_THAT(W[0], HasSubstr(": it has a base class)"));
@@ -262,22 +388,44 @@ void f(int n, int *out) {
                           StartsWith("it: "), "ptrs: std::vector<int *>"));
 }
 
-TEST(StateTypesNegatives, TypesThatDependOnATemplateParameterAreNotSaved) {
+TEST(StateTypes, TypesThatDependOnATemplateParameterAreDecidedAtInstantiation) {
   PassRun R = runPassOnCode<Pass::EmitManifest>(R"(#include <vector>
 template <class T> T sum(const std::vector<T> &v) {
   T acc{};
   int count = 0;
-  for (const T &x : v) { acc += x; ++count; }
+  add: for (const T &x : v) { acc += x; ++count; }
   return acc + T(count);
 }
 double use() { return sum(std::vector<double>{1, 2}); }
 )");
-  const Loop *L = R.loop("sum/loop0");
+  const Loop *L = R.loop("sum/add");
   ASSERT_NE(L, nullptr);
   EXPECT_THAT(L->Saved, ElementsAre("count"));
-  EXPECT_THAT(L->Unsaveable, ElementsAre("acc: T", "x: const T &"));
-  EXPECT_THAT(R.notes("warning")[0], HasSubstr("('T' depends on a template parameter"));
+  EXPECT_THAT(L->AtInstantiation, ElementsAre("acc", "x"));
+  EXPECT_THAT(L->Unsaveable, IsEmpty());
+  EXPECT_THAT(R.Notes, IsEmpty()) << "a labeled loop, and still no warning";
+  EXPECT_THAT(R.Output, HasSubstr("PL_VARS_(pl_p0b, 5, PL_V_(v), PL_SD_(acc), PL_S_(count), "
+                                  "PL_SD_(x))"));
   EXPECT_THAT(compileErrors(R.Output), IsEmpty());
+}
+
+TEST(StateTypes, RequireResumableMakesAnUnsaveableInstantiationFailToCompile) {
+  const std::string Code = R"(#include <vector>
+template <class T> T last(const std::vector<T> &v) {
+  T acc{};
+  for (const T &x : v) acc = x;
+  return acc;
+}
+)";
+  std::vector<Note> Notes = driverNotes(Code, true);
+  EXPECT_TRUE(Notes.empty());
+  std::string Output = instrumentWithDriver(Code, {}, kInputFile, false, /*RequireResumable=*/true);
+  EXPECT_THAT(Output, HasSubstr("PL_SR_(acc)"));
+  EXPECT_THAT(compileErrors(Output + "double d = last(std::vector<double>{1.0});"), IsEmpty());
+  EXPECT_THAT(compileErrors(Output + "int *p = last(std::vector<int *>{nullptr});"),
+              Contains(HasSubstr("static assertion failed due to requirement "
+                                 "'std::is_const_v<int *> || ::pl::serial::kSaveable<int *>': "
+                                 "pl: --require-resumable")));
 }
 
 TEST(StateTypesNegatives, AShadowingBodyLocalIsNotTheStateVariable) {

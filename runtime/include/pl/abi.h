@@ -162,6 +162,10 @@ struct TypeOf {
 enum VarFlags : std::uint8_t {
   kReadOnly = 1u << 0,
   kState = 1u << 1,  // checkpoint state of the loop (pass modified-vars); `state` is set
+  // Checkpoint state whose type, known only when a template was instantiated,
+  // pl cannot save (maybe_state_var); `state` is null. Checkpoints through a
+  // point holding one are refused.
+  kUnsaveable = 1u << 2,
 };
 
 // How a checkpoint saves and restores one state variable (pl/serialize.h).
@@ -211,6 +215,33 @@ constexpr VarDesc state_var(const char* name) {
     return VarDesc{name, &TypeOf<std::remove_cv_t<T>>::info, kState,
                    &StateOpsOf<std::remove_cv_t<T>>::ops};
   }
+}
+
+// A state variable whose type depends on a template parameter, so that
+// pl-instrument could not tell whether it can be saved: decided here, for
+// each instantiation, by serial::kSaveable.
+template <class Ref>
+constexpr VarDesc maybe_state_var(const char* name) {
+  using T = std::remove_reference_t<Ref>;
+  if constexpr (std::is_const_v<T> || ::pl::serial::kSaveable<std::remove_cv_t<T>>) {
+    return state_var<Ref>(name);
+  } else {
+    VarDesc d = var<Ref>(name);
+    d.flags = std::uint8_t(d.flags | kUnsaveable);
+    return d;
+  }
+}
+
+// The same under pl-instrument --require-resumable: an instantiation whose
+// type pl cannot save does not compile.
+template <class Ref>
+constexpr VarDesc required_state_var(const char* name) {
+  using T = std::remove_reference_t<Ref>;
+  static_assert(std::is_const_v<T> || ::pl::serial::kSaveable<std::remove_cv_t<T>>,
+                "pl: --require-resumable: with this instantiation, a state variable of an "
+                "instrumented loop has a type pl cannot save (pl/serialize.h); mark it "
+                "PL_TRANSIENT if it is recomputed on resume, or give its type a pl_serialize");
+  return maybe_state_var<Ref>(name);
 }
 
 // A place in the code where one event fires, with the locals visible there.
@@ -470,6 +501,8 @@ constexpr std::int64_t trip_count(long double start, long double bound, long dou
 // Declares the variable table `p` for a point: PL_VARS_(p, line, PL_V_(x), ...).
 #define PL_V_(x) ::pl::abi::var<decltype((x))>(#x)
 #define PL_S_(x) ::pl::abi::state_var<decltype((x))>(#x)
+#define PL_SD_(x) ::pl::abi::maybe_state_var<decltype((x))>(#x)
+#define PL_SR_(x) ::pl::abi::required_state_var<decltype((x))>(#x)
 #define PL_VARS_(p, line, ...)                                 \
   static constexpr ::pl::abi::VarDesc p##_v[] = {__VA_ARGS__}; \
   static constexpr ::pl::abi::PointDesc p { p##_v, sizeof(p##_v) / sizeof(p##_v[0]), line }

@@ -276,6 +276,91 @@ void for_fields(T& x, F&& f) {
   }
 }
 
+// Whether save/load accept T, decided without instantiating them: what
+// pl-instrument's state-types pass decides from the source, for the types it
+// only learns when a template is instantiated (abi::maybe_state_var). It
+// follows save()'s dispatch order. Elements that loading creates (container
+// elements, optional/variant/unique_ptr contents) must also be default
+// constructible, and cv-qualified or reference elements cannot be loaded
+// into. An aggregate's fields cannot be listed by a trait, so any aggregate
+// of 1 to 16 fields is accepted; pl-instrument checks the fields of the
+// ones it sees.
+template <class T>
+struct Saveable;
+template <class T>
+inline constexpr bool kSaveable = Saveable<T>::value;
+
+template <class E>
+inline constexpr bool kSaveableElement = !std::is_const_v<E> && !std::is_volatile_v<E> &&
+                                         !std::is_reference_v<E> && kSaveable<E>;
+template <class E>
+inline constexpr bool kCreatable = kSaveableElement<E> && std::is_default_constructible_v<E>;
+
+// Eigen's plain matrices and arrays (and classes deriving from them), not
+// Map, Ref, Block or other expressions, which have a PlainObject but are not one.
+template <class T, class = void>
+struct IsEigenPlain : std::false_type {};
+template <class T>
+struct IsEigenPlain<T, std::void_t<typename T::PlainObject>>
+    : std::bool_constant<IsEigenDense<T>::value && std::is_base_of_v<typename T::PlainObject, T>> {
+};
+
+template <class T>
+struct SaveableBuiltin : std::false_type {};
+template <>
+struct SaveableBuiltin<std::string> : std::true_type {};
+template <class T, class A>
+struct SaveableBuiltin<std::vector<T, A>> : std::bool_constant<kCreatable<T>> {};
+template <class T, std::size_t N>
+struct SaveableBuiltin<std::array<T, N>> : std::bool_constant<kSaveableElement<T>> {};
+template <class T, class A>
+struct SaveableBuiltin<std::deque<T, A>> : std::bool_constant<kCreatable<T>> {};
+template <class T, class A>
+struct SaveableBuiltin<std::list<T, A>> : std::bool_constant<kCreatable<T>> {};
+template <class K, class V, class C, class A>
+struct SaveableBuiltin<std::map<K, V, C, A>> : std::bool_constant<kCreatable<K> && kCreatable<V>> {
+};
+template <class K, class C, class A>
+struct SaveableBuiltin<std::set<K, C, A>> : std::bool_constant<kCreatable<K>> {};
+template <class K, class V, class H, class E, class A>
+struct SaveableBuiltin<std::unordered_map<K, V, H, E, A>>
+    : std::bool_constant<kCreatable<K> && kCreatable<V>> {};
+template <class K, class H, class E, class A>
+struct SaveableBuiltin<std::unordered_set<K, H, E, A>> : std::bool_constant<kCreatable<K>> {};
+template <class A, class B>
+struct SaveableBuiltin<std::pair<A, B>>
+    : std::bool_constant<kSaveableElement<A> && kSaveableElement<B>> {};
+template <class... T>
+struct SaveableBuiltin<std::tuple<T...>> : std::bool_constant<(kSaveableElement<T> && ...)> {};
+template <class T>
+struct SaveableBuiltin<std::optional<T>> : std::bool_constant<kCreatable<T>> {};
+template <class... T>
+struct SaveableBuiltin<std::variant<T...>> : std::bool_constant<(kCreatable<T> && ...)> {};
+template <class T>
+struct SaveableBuiltin<std::unique_ptr<T, std::default_delete<T>>>
+    : std::bool_constant<!std::is_array_v<T> && kCreatable<T>> {};
+
+template <class T>
+constexpr bool saveable() {
+  if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>)
+    return true;
+  else if constexpr (std::is_array_v<T>)
+    return std::extent_v<T> != 0 && kSaveableElement<std::remove_extent_t<T>>;
+  else if constexpr (kTextState<T>)
+    return true;
+  else if constexpr (IsEigenDense<T>::value)
+    return IsEigenPlain<T>::value;
+  else if constexpr (HasUserSerialize<T>::value)
+    return true;
+  else if constexpr (kReflected<T>)
+    return field_count<T>() >= 1 && field_count<T>() <= 16;
+  else
+    return SaveableBuiltin<T>::value;
+}
+
+template <class T>
+struct Saveable : std::bool_constant<saveable<T>()> {};
+
 }  // namespace serial
 
 template <class T>
