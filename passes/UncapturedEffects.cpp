@@ -51,12 +51,28 @@ struct NestUses : RecursiveASTVisitor<NestUses> {
   }
 };
 
-bool inLibrary(const Decl *D, const SourceManager &SM) {
-  if (SM.isInSystemHeader(D->getLocation())) return true;
+/// C library functions that act only on their arguments (which the
+/// mutation analysis sees) or write to an output stream: a skipped loop
+/// loses no state through them. Any other opaque function of a system
+/// header — fread, gzread, recv, getline — may move a hidden position.
+bool argumentsOnly(const FunctionDecl *FD) {
+  static const llvm::StringSet<> Names = {
+      "printf",  "fprintf", "vprintf", "vfprintf", "sprintf", "snprintf", "vsprintf", "vsnprintf",
+      "puts",    "fputs",   "putc",    "fputc",    "putchar", "fflush",   "fwrite",   "perror",
+      "memcpy",  "memmove", "memset",  "memcmp",   "memchr",  "strlen",   "strnlen",  "strcmp",
+      "strncmp", "strcpy",  "strncpy", "strcat",   "strncat", "strchr",   "strrchr",  "strstr",
+      "strtol",  "strtoul", "strtoll", "strtoull", "strtod",  "strtof",   "strtold",  "sscanf",
+      "qsort",   "bsearch", "malloc",  "calloc",   "realloc", "free",     "exit",     "abort"};
+  return FD->getIdentifier() && Names.contains(FD->getName());
+}
+
+bool inLibrary(const FunctionDecl *FD, const SourceManager &SM) {
   const NamespaceDecl *Outermost = nullptr;
-  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
+  for (const DeclContext *DC = FD->getDeclContext(); DC; DC = DC->getParent())
     if (auto *NS = dyn_cast<NamespaceDecl>(DC)) Outermost = NS;
-  return Outermost && (Outermost->getName() == "std" || Outermost->getName() == "Eigen");
+  if (Outermost && (Outermost->getName() == "std" || Outermost->getName() == "Eigen"))
+    return true;  // C++ libraries: their effects are on their arguments
+  return SM.isInSystemHeader(FD->getLocation()) && argumentsOnly(FD);
 }
 
 /// Functions whose results depend on hidden state or the clock.
@@ -88,7 +104,11 @@ std::string callEffect(const CallExpr *C, ASTContext &Ctx) {
     OS << FD->getName();
     return "calls " + Written;
   }
-  if (FD->hasBody() || FD->isImplicit() || FD->getBuiltinID() ||
+  // Compiler builtins are pure; C library functions that clang also knows
+  // as builtins (fread, fgets ...) are judged like any system function.
+  const unsigned Builtin = FD->getBuiltinID();
+  if (FD->hasBody() || FD->isImplicit() ||
+      (Builtin && !Ctx.BuiltinInfo.isPredefinedLibFunction(Builtin)) ||
       inLibrary(FD, Ctx.getSourceManager()))
     return "";
   unsigned Object = isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(FD) ? 1 : 0;

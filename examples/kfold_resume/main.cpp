@@ -85,12 +85,14 @@ int main(int argc, char** argv) {
     const mlp::TrainResult r = mlp::train(net, train, validation, cfg);
     accuracy.push_back(r.final_accuracy);
     checksums.push_back(mlp::checksum(net));
-    std::printf("fold %d accuracy %.4f weights %016" PRIx64 "\n", k, r.final_accuracy,
-                checksums.back());
-    std::fflush(stdout);
+    std::fprintf(stderr, "fold %d done: accuracy %.4f\n", k, r.final_accuracy);
   }
+  // The results, from the state the folds built (a resumed run has them too).
   double mean = 0;
-  for (double a : accuracy) mean += a / kFolds;
+  for (std::size_t k = 0; k < accuracy.size(); ++k) {
+    std::printf("fold %zu accuracy %.4f weights %016" PRIx64 "\n", k, accuracy[k], checksums[k]);
+    mean += accuracy[k] / kFolds;
+  }
   std::printf("mean accuracy %.4f over %d folds of %d samples\n", mean, kFolds, all.size());
   return 0;
 }

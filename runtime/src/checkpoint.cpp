@@ -966,6 +966,7 @@ class Engine {
           if (prefix.rfind("set/", 0) == 0) {
             if (rec.payload.size() != v.type->size) diverged("bad size for '" + var + "'");
             std::memcpy(addrs[i], rec.payload.data(), rec.payload.size());
+            hook_written_.insert(var);  // later checkpoints of this run keep it too
           } else if (v.state) {
             Reader in(rec.payload.data(), rec.payload.size());
             v.state->load(addrs[i], in);

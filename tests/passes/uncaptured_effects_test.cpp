@@ -37,6 +37,23 @@ void f(int n) {
                           "calls rand", "calls opaque 'update' with pointer argument 'w'"));
 }
 
+// Found by the Fashion-MNIST kill test: a loop reading a gzip stream was
+// skipped on resume (its result saved), so the stream was not advanced.
+TEST(UncapturedEffects, SystemHeaderReadsMoveAHiddenPosition) {
+  PassRun R = runPassOnCode<Pass::UncapturedEffects>(R"(#include <cstdio>
+unsigned long read_all(std::FILE *f, unsigned char *out, unsigned long n) {
+  unsigned long done = 0;
+  while (done < n) {
+    unsigned long got = std::fread(out + done, 1, n - done, f);
+    if (got == 0) break;
+    done += got;
+  }
+  return done;
+})");
+  EXPECT_THAT(R.loop("read_all/loop0")->Uncaptured,
+              ElementsAre("calls opaque 'fread' with pointer argument 'out + done'"));
+}
+
 TEST(UncapturedEffects, MarkersSettleAForeignGlobal) {
   PassRun R = runPassOnCode<Pass::UncapturedEffects>(R"(#include <pl/marker.h>
 extern int g_cache, g_log;

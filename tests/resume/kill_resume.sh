@@ -36,7 +36,7 @@ echo "kill_resume: uninterrupted run took ${ref_ms} ms"
 # spread over the whole run — during replay, computation and writes — and
 # every attempt still makes progress, however long the program takes to
 # start (loading a data set is replayed on every resume).
-share=$(( ref_ms / (kills + 2) + 20 ))
+share=$(( ref_ms / (2 * kills + 4) + 20 ))
 newest_seq() {
   local f
   f=$(ls "$work/run/ckpt" 2> /dev/null | grep -E '^ckpt-[0-9]+\.plck$' | sort | tail -1)
