@@ -228,7 +228,8 @@ void show_position(const CheckpointData& data) {
       {"DEPTH", "SITE", "ACTIVATION", "ITERATION", "ROLE"}};
   for (std::size_t k = 0; k < position.size(); ++k)
     table.push_back({std::to_string(k), position[k].site, std::to_string(position[k].activation),
-                     std::to_string(position[k].iterations), pl::ckpt::role_in_words(position[k])});
+                     std::to_string(pl::ckpt::shown_iteration(position[k])),
+                     pl::ckpt::role_in_words(position[k])});
   print_table(table, "  ", {0, 2, 3});
 }
 

@@ -287,6 +287,12 @@ std::vector<CompletedLoop> decode_completed(const Bytes& payload) {
   return loops;
 }
 
+// The position counts iterations begun; people count from the iteration
+// index, as the runtime's messages do ("batch 50" = the 51st).
+std::uint64_t shown_iteration(const PositionEntry& e) {
+  return e.role == 3 || e.iterations == 0 ? e.iterations : e.iterations - 1;
+}
+
 std::string role_in_words(const PositionEntry& entry) {
   switch (entry.role) {
     case 0:
@@ -294,9 +300,11 @@ std::string role_in_words(const PositionEntry& entry) {
     case 1:
       return "enclosing loop in the same function";
     case 2:
-      return "the checkpointed loop, at the end of iteration " + std::to_string(entry.iterations);
+      return "the checkpointed loop, at the end of iteration " +
+             std::to_string(shown_iteration(entry));
     case 3:
-      return "the checkpointed loop, after it exited";
+      return "the checkpointed loop, after it exited (" + std::to_string(entry.iterations) +
+             " iterations)";
   }
   return "unknown role " + std::to_string(entry.role);
 }
@@ -308,7 +316,7 @@ std::string position_summary(const std::vector<PositionEntry>& position) {
     s += e.site;
     if (e.activation != 0) s += " (activation " + std::to_string(e.activation) + ")";
     s += ' ';
-    s += std::to_string(e.iterations);  // (not " " + ...: a GCC 12 -Wrestrict false positive)
+    s += std::to_string(shown_iteration(e));  // (not " " + ...: a GCC 12 -Wrestrict false positive)
     if (e.role == 3) s += " (exited)";
   }
   return s.empty() ? "-" : s;

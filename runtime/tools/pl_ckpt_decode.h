@@ -45,6 +45,8 @@ Meta decode_meta(const Bytes& payload);
 std::vector<PositionEntry> decode_position(const Bytes& payload);
 std::vector<CompletedLoop> decode_completed(const Bytes& payload);
 
+// The iteration index a position entry is at (what people count).
+std::uint64_t shown_iteration(const PositionEntry& entry);
 // "enclosing loop in the same function", ... for a position entry's role.
 std::string role_in_words(const PositionEntry& entry);
 // One line: "site 3 > site/inner 50".

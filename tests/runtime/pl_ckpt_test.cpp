@@ -54,8 +54,8 @@ CheckpointData training(std::uint64_t sequence, const Eigen::MatrixXf& w = weigh
                std::string("mlp::train/epoch 2 > mlp::train/epoch/batch 50")));
   add("pl.position", "pl::Position",
       bytes_of(std::uint64_t(2), std::string("mlp::train/epoch"), std::uint64_t(0),
-               std::uint64_t(2), std::uint8_t(1), std::string("mlp::train/epoch/batch"),
-               std::uint64_t(0), std::uint64_t(50), std::uint8_t(2)));
+               std::uint64_t(3), std::uint8_t(1), std::string("mlp::train/epoch/batch"),
+               std::uint64_t(0), std::uint64_t(51), std::uint8_t(2)));
   add("pl.completed", "pl::Completed",
       bytes_of(std::uint64_t(1), std::uint64_t(0), std::string("mlp::load/rows"),
                std::uint64_t(0)));
@@ -262,7 +262,7 @@ TEST_F(PlCkpt, DiffReportsTheMatrixChangeAndTheAddedRecord) {
   CheckpointData b = training(2, changed);
   b.records.push_back({"state/1/momentum", "float", bytes_of(0.9f)});
   b.records[3].payload = bytes_of(3);                          // state/0/epoch
-  b.records[1].payload[b.records[1].payload.size() - 9] = 51;  // batch 51
+  b.records[1].payload[b.records[1].payload.size() - 9] = 52;  // batch index 51
   b.fingerprint.replace(b.fingerprint.find("src aaaa"), 8, "src cccc");
   Result r = pl_ckpt("diff " + write("ckpt-000001.plck", training(1)) + " " +
                      write("ckpt-000002.plck", b));
