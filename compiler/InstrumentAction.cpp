@@ -10,6 +10,7 @@
 #include "StateMarkers.h"
 #include "StateTypes.h"
 #include "TripCount.h"
+#include "RestoredLater.h"
 #include "UncapturedEffects.h"
 #include "VisibleVars.h"
 
@@ -79,6 +80,7 @@ public:
     runModifiedVars(Ctx, Loops);
     runUncapturedEffects(Ctx, Loops);
     runStateTypes(Ctx, Loops, Result.Notes, Opts.RequireResumable);
+    runRestoredLater(Ctx, Loops);
 
     Rewriter RW(SM, Ctx.getLangOpts());
     Result.Instrumented = runInstrumentLoops(Ctx, Loops, Main, RW, Opts.Versioning);
@@ -128,6 +130,7 @@ public:
           L.AtInstantiation.push_back(S.Name + ": " + S.Type);
       }
       L.Uncaptured = R.Uncaptured;
+      L.RestoredBy = R.RestoredBy;
       Result.Loops.push_back(std::move(L));
     }
     for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)

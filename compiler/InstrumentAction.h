@@ -37,6 +37,7 @@ struct ListedLoop {
   std::vector<std::string> UnsaveableWhy;   // per Unsaveable entry: why pl cannot save it
   std::vector<std::string> AtInstantiation; // "acc: T": saved if the instantiation's type can be
   std::vector<std::string> Uncaptured;      // "calls std::rand": why resume re-runs it
+  std::string RestoredBy;                   // the next loop, whose state holds all it changes
 };
 
 /// An instrumented header (selected with --headers), to be written into the

@@ -57,6 +57,9 @@ void printLoopList(llvm::raw_ostream &OS, const std::vector<TuResult> &Results) 
            << llvm::join(L.AtInstantiation, "; ") << "   (saved if pl can save the type then)\n";
       if (!L.Uncaptured.empty())
         OS << "  always re-run on resume: " << llvm::join(L.Uncaptured, "; ") << "\n";
+      if (!L.RestoredBy.empty())
+        OS << "  skipped when " << L.RestoredBy
+           << " resumes: its state holds everything this loop changes\n";
       OS << "\n";
     }
   }
@@ -82,6 +85,7 @@ llvm::json::Value manifestJson(const std::vector<TuResult> &Results) {
           {"unsaveable", llvm::json::Array(L.Unsaveable)},
           {"decided_at_instantiation", llvm::json::Array(L.AtInstantiation)},
           {"uncaptured", llvm::json::Array(L.Uncaptured)},
+          {"restored_by", L.RestoredBy},
           {"vars", llvm::json::Object{{"enter", varsJson(L.EnterVars)},
                                       {"begin", varsJson(L.BeginVars)},
                                       {"end", varsJson(L.EndVars)}}}};

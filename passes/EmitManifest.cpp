@@ -39,7 +39,8 @@ void runEmitManifest(const std::vector<LoopRecord> &Loops, FileID File, Rewriter
             std::to_string(R.Line) + ", " + cxxStringLiteral(Vars) + ",\n   " +
             cxxStringLiteral(llvm::join(State, ",")) + ", " +
             cxxStringLiteral(llvm::join(R.Unsaveable, "; ")) + ", " +
-            cxxStringLiteral(llvm::join(R.Uncaptured, "; ")) + ", \"" + Id + "\"},";
+            cxxStringLiteral(llvm::join(R.Uncaptured, "; ")) + ", \"" + Id + "\", " +
+            cxxStringLiteral(R.RestoredBy) + "},";
     ++N;
   }
   if (N == 0) return;

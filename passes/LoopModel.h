@@ -98,6 +98,9 @@ struct LoopRecord {
   std::vector<std::string> Unsaveable;
   /// Effects of the loop that may escape its state: "calls std::rand".
   std::vector<std::string> Uncaptured;
+  /// Full name of the loop right after this one whose state holds all this
+  /// loop changes: a resume of that loop skips this one (restored-later).
+  std::string RestoredBy;
 };
 
 /// A message for the user, printed clang-style as file:line:col: kind: text.

@@ -896,6 +896,18 @@ class Engine {
       finish_resume(name, loop.iterations);
       return abi::kBreak;
     }
+    // Its effects are restored by the loop right after it, the one resumed.
+    if (next < resume_->pos.size()) {
+      const abi::ManifestLoop* m = manifest_of(*r.rt);
+      if (m && m->restored_by && resume_->pos[next].site == m->restored_by &&
+          (!m->uncaptured || !*m->uncaptured)) {
+        std::fprintf(stderr,
+                     "pl: resume: skipped completed loop '%s' (the state of '%s' holds all it "
+                     "changed)\n",
+                     name.c_str(), m->restored_by);
+        return abi::kBreak;
+      }
+    }
     for (std::size_t j = 0; j < resume_->done.size(); ++j) {
       const DoneEntry& d = resume_->done[j];
       if (d.level == next && d.site == name && d.activation == r.activation) {

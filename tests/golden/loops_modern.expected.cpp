@@ -53,11 +53,11 @@ int use(const std::map<std::string, int>& m) {
 namespace {
 const ::pl::abi::ManifestLoop pl_manifest_2A6F53336AC1CD8B[] = {
   {"total/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 12, "v,sum,x",
-   "sum:T,x:const T &", "", "", "2A6F53336AC1CD8B"},
+   "sum:T,x:const T &", "", "", "2A6F53336AC1CD8B", ""},
   {"use/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 24, "m,acc,key,value",
-   "acc:int,key:std::tuple_element<0, const std::pair<const std::basic_string<char>, int>>::type,value:std::tuple_element<1, const std::pair<const std::basic_string<char>, int>>::type", "", "", "2A6F53336AC1CD8B"},
+   "acc:int,key:std::tuple_element<0, const std::pair<const std::basic_string<char>, int>>::type,value:std::tuple_element<1, const std::pair<const std::basic_string<char>, int>>::type", "", "", "2A6F53336AC1CD8B", ""},
   {"use/lambda0/loop0", "@GOLDEN_DIR@/loops_modern.cpp", 26, "k,acc,j",
-   "acc:int,j:int", "", "", "2A6F53336AC1CD8B"},
+   "acc:int,j:int", "", "", "2A6F53336AC1CD8B", ""},
 };
 [[maybe_unused]] const bool pl_manifest_registered_2A6F53336AC1CD8B =
     ::pl::abi::register_manifest(pl_manifest_2A6F53336AC1CD8B, 3);

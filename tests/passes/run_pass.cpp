@@ -13,6 +13,7 @@
 #include "StateMarkers.h"
 #include "StateTypes.h"
 #include "TripCount.h"
+#include "RestoredLater.h"
 #include "UncapturedEffects.h"
 #include "VisibleVars.h"
 
@@ -118,6 +119,7 @@ Loop copied(const LoopRecord &R, const std::vector<LoopRecord> &All, const Sourc
   }
   L.Unsaveable = R.Unsaveable;
   L.Uncaptured = R.Uncaptured;
+  L.RestoredBy = R.RestoredBy;
   return L;
 }
 
@@ -146,6 +148,7 @@ public:
     if (UpTo >= Pass::ModifiedVars) runModifiedVars(Ctx, Loops);
     if (UpTo >= Pass::UncapturedEffects) runUncapturedEffects(Ctx, Loops);
     if (UpTo >= Pass::StateTypes) runStateTypes(Ctx, Loops, Notes);
+    if (UpTo >= Pass::RestoredLater) runRestoredLater(Ctx, Loops);
     if (UpTo >= Pass::InstrumentLoops) {
       Rewriter RW(SM, Ctx.getLangOpts());
       runInstrumentLoops(Ctx, Loops, Main, RW, Run.Versioning);

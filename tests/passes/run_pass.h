@@ -30,6 +30,7 @@ enum class Pass {
   ModifiedVars,
   UncapturedEffects,
   StateTypes,
+  RestoredLater,
   InstrumentLoops,
   IncludePaths,
   EmitManifest, ///< the whole chain: the driver's output
@@ -65,6 +66,7 @@ struct Loop {
   std::vector<std::string> AtInstantiation; ///< the state declared PL_SD_ or PL_SR_
   std::vector<std::string> Unsaveable;      ///< "fp: FILE *"
   std::vector<std::string> Uncaptured;      ///< "calls std::rand"
+  std::string RestoredBy;                   ///< restored-later: the next loop, or ""
 };
 
 /// A ToolNote.

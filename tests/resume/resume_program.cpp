@@ -3,7 +3,8 @@
 // re-run), a cheap one (re-run), a fold loop in main around a train()
 // function (enclosing loop in another frame), a `for` around a `while`
 // with a shuffle between them, a loop inside a lambda, a range-for, and
-// state of many types (an aggregate, a map, a random engine, an optional).
+// state of many types (an aggregate, a map, a random engine, an optional),
+// and a loop whose result the next loop's state holds (skipped on resume).
 // It prints one line of hashes; a resumed run must print the same line.
 #include <pl/marker.h>
 
@@ -65,11 +66,12 @@ Model pretrain(const std::vector<double>& data, int sweeps) {
 
 double train(const std::vector<double>& data, Model& m, int fold, int epochs, int work) {
   std::mt19937 rng(1000u + unsigned(fold));
-  std::vector<int> order(data.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = int(i);
   std::map<std::string, double> stats;
   std::optional<double> best;
   double loss = 0;
+  std::vector<int> order(data.size());
+  // Restored by the epoch loop right after it: skipped when that resumes.
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = int(i);
   PL_LOOP(epoch) for (int e = 0; e < epochs; ++e) {
     std::shuffle(order.begin(), order.end(), rng);
     int b = 0;

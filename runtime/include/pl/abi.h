@@ -297,6 +297,10 @@ struct ManifestLoop {
   const char* unsaveable;
   const char* uncaptured;
   const char* source_hash;  // of the instrumented file's text (xxh3, hex)
+  // The loop right after this one whose state holds everything this one
+  // changes ("" if none): when a resume restores that loop, this one is
+  // skipped, nothing stored (pass restored-later).
+  const char* restored_by;
 };
 bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept;
 
