@@ -176,8 +176,7 @@ static std::string outputPathFor(const std::string &Source, const std::string &R
   return std::string(Out);
 }
 
-static std::unique_ptr<CompilationDatabase> loadDatabase(int &Argc, const char **Argv,
-                                                         std::string &Error) {
+static std::unique_ptr<CompilationDatabase> loadDatabase(int &Argc, const char **Argv) {
   for (int I = 1; I < Argc; ++I) {
     if (std::strcmp(Argv[I], "--") != 0) continue;
     std::vector<std::string> Flags(Argv + I + 1, Argv + Argc);
@@ -188,8 +187,7 @@ static std::unique_ptr<CompilationDatabase> loadDatabase(int &Argc, const char *
 }
 
 int main(int argc, const char **argv) {
-  std::string DbError;
-  std::unique_ptr<CompilationDatabase> Db = loadDatabase(argc, argv, DbError);
+  std::unique_ptr<CompilationDatabase> Db = loadDatabase(argc, argv);
   cl::HideUnrelatedOptions(Category);
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) {
     OS << "pl-instrument (pl 0.1, contract version 1, Clang " LLVM_VERSION_STRING ")\n";
@@ -213,6 +211,7 @@ int main(int argc, const char **argv) {
     Files.push_back(absolute(S));
   }
 
+  std::string DbError;
   if (!Db && !BuildPath.empty()) {
     Db = CompilationDatabase::loadFromDirectory(BuildPath, DbError);
     if (!Db)

@@ -192,6 +192,15 @@ std::string whyNotRewritable(ASTContext &Ctx, const LoopRecord &R, const JumpInd
 
 void runRewriteSafety(ASTContext &Ctx, std::vector<LoopRecord> &Loops,
                       std::vector<ToolNote> &Notes) {
+  // A note for each of the first few skipped loops of a file, then one line
+  // for the rest (third-party code can have dozens of loops in macros).
+  constexpr unsigned kNotesPerFile = 3;
+  const SourceManager &SM = Ctx.getSourceManager();
+  struct Rest {
+    unsigned Shown = 0, Hidden = 0;
+    SourceLocation First;
+  };
+  std::map<FileID, Rest> PerFile;
   std::map<const Stmt *, JumpIndex> Jumps;
   for (LoopRecord &R : Loops) {
     auto It = Jumps.find(R.ContextBody);
@@ -203,9 +212,22 @@ void runRewriteSafety(ASTContext &Ctx, std::vector<LoopRecord> &Loops,
     if (Why.empty()) continue;
     R.Instrumentable = false;
     R.SkipReason = Why;
-    Notes.push_back(makeNote(Ctx.getSourceManager(), R.Loop->getBeginLoc(), "note",
-                             "loop '" + R.FullName + "' not instrumented: " + Why));
+    Rest &F = PerFile[SM.getFileID(SM.getFileLoc(R.Loop->getBeginLoc()))];
+    if (F.Shown < kNotesPerFile) {
+      ++F.Shown;
+      Notes.push_back(makeNote(SM, R.Loop->getBeginLoc(), "note",
+                               "loop '" + R.FullName + "' not instrumented: " + Why));
+    } else if (F.Hidden++ == 0) {
+      F.First = R.Loop->getBeginLoc();
+    }
   }
+  for (const auto &[File, F] : PerFile)
+    if (F.Hidden > 0)
+      Notes.push_back(makeNote(SM, F.First, "note",
+                               std::to_string(F.Hidden) + " more loop" +
+                                   (F.Hidden == 1 ? "" : "s") +
+                                   " of this file not instrumented; pl-instrument --list "
+                                   "shows which and why"));
 }
 
 } // namespace pl

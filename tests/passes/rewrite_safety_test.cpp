@@ -48,6 +48,30 @@ TEST(RewriteSafety, LoopFromMacro) {
   expectSkipped(R, "f/loop0", "the loop comes from a macro expansion", 4);
 }
 
+// Third-party code can have dozens of loops in macros: a note for each of the
+// first three of a file, then one line for the rest.
+TEST(RewriteSafety, ManySkippedLoopsOfAFileAreSummarized) {
+  PassRun R = safety(R"cpp(
+    #define EACH(i, n) for (int i = 0; i < n; ++i)
+    void f() {
+      EACH(a, 3) {}
+      EACH(b, 3) {}
+      EACH(c, 3) {}
+      EACH(d, 3) {}
+      EACH(e, 3) {}
+    }
+  )cpp");
+  ASSERT_EQ(R.Notes.size(), 4u);
+  for (unsigned I = 0; I < 3; ++I)
+    EXPECT_THAT(R.Notes[I].Message,
+                HasSubstr("loop 'f/loop" + std::to_string(I) + "' not instrumented: "));
+  EXPECT_EQ(R.Notes[3].Line, 7u);
+  EXPECT_EQ(R.Notes[3].Message,
+            "2 more loops of this file not instrumented; pl-instrument --list shows which and why");
+  for (const Loop &L : R.Loops)
+    EXPECT_FALSE(L.Instrumentable) << L.FullName;
+}
+
 TEST(RewriteSafety, BodyFromMacro) {
   PassRun R = safety(R"cpp(
     #define BODY { ++n; }
