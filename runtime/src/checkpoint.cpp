@@ -303,7 +303,9 @@ class Engine {
   }
 
   void finish() {
-    writes_.wait();
+    // Nothing written: nothing to wait for (and no oneTBB to start at exit).
+    // At exit, the handler registered with the first write already waited.
+    if (exit_wait_registered_.load() && !exit_waited_.load()) writes_.wait();
     {
       std::lock_guard lock(mu_);
       if (failed_writes_ > 1)
@@ -626,6 +628,16 @@ class Engine {
       write_one(*shared, path, dir);
       in_flight_.store(false);
     });
+    // oneTBB's own statics were made by the first run() above, after libpl's
+    // exit handler was registered, so they are destroyed before it runs: a
+    // write still in flight at exit must be waited for earlier, by a handler
+    // registered now (exit handlers run in reverse order of registration).
+    if (!exit_wait_registered_.exchange(true))
+      std::atexit([] {
+        Engine& e = Engine::get();
+        e.writes_.wait();
+        e.exit_waited_.store(true);  // oneTBB may be gone when finish() runs
+      });
     if (wait) {
       writes_.wait();
       std::lock_guard lock(mu_);
@@ -1053,7 +1065,7 @@ class Engine {
   bool finish_registered_ = false, signals_installed_ = false;
   std::uint64_t next_seq_ = 1;
   tbb::task_group writes_;
-  std::atomic<bool> in_flight_{false};
+  std::atomic<bool> in_flight_{false}, exit_wait_registered_{false}, exit_waited_{false};
   std::atomic<std::uint64_t> skipped_{0};
   std::atomic<double> bandwidth_{200e6};  // bytes/s until a write was measured
   std::string last_good_;
