@@ -162,6 +162,19 @@ private:
   std::vector<LocalInclude> &Includes;
 };
 
+} // namespace
+
+void addPreprocessorRecorders(CompilerInstance &CI, std::vector<LoopMarker> &Markers,
+                              std::vector<StateMarker> &StateMarkers,
+                              std::vector<LocalInclude> &Includes) {
+  Preprocessor &PP = CI.getPreprocessor();
+  PP.addPPCallbacks(makeMarkerCollector(Markers));
+  PP.addPPCallbacks(makeStateMarkerCollector(StateMarkers));
+  PP.addPPCallbacks(makeIncludeRecorder(CI.getSourceManager(), Includes));
+}
+
+namespace {
+
 class Action : public ASTFrontendAction {
 public:
   Action(std::vector<TuResult> &Results, const InstrumentOptions &Opts)
@@ -174,10 +187,7 @@ public:
           "pl-instrument handles C++ only; compile this file as C++ (-x c++)"));
       return false;
     }
-    Preprocessor &PP = CI.getPreprocessor();
-    PP.addPPCallbacks(makeMarkerCollector(Markers));
-    PP.addPPCallbacks(makeStateMarkerCollector(StateMarkers));
-    PP.addPPCallbacks(makeIncludeRecorder(CI.getSourceManager(), Includes));
+    addPreprocessorRecorders(CI, Markers, StateMarkers, Includes);
     return true;
   }
 

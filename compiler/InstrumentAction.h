@@ -10,7 +10,9 @@
 #ifndef PL_COMPILER_INSTRUMENTACTION_H
 #define PL_COMPILER_INSTRUMENTACTION_H
 
+#include "IncludePaths.h"
 #include "LoopModel.h"
+#include "StateMarkers.h"
 
 #include "clang/Tooling/Tooling.h"
 
@@ -71,6 +73,12 @@ struct InstrumentOptions {
   /// warning (in a labeled loop) or a note (per file, for the others).
   bool RequireResumable = false;
 };
+
+/// Installs what the passes need the preprocessor to record while a TU is
+/// parsed: PL_LOOP markers, PL_TRANSIENT/PL_PERSIST markers, local includes.
+void addPreprocessorRecorders(clang::CompilerInstance &CI, std::vector<LoopMarker> &Markers,
+                              std::vector<StateMarker> &StateMarkers,
+                              std::vector<LocalInclude> &Includes);
 
 /// Glob over paths: `*` and `?` stay within a path segment, `**` crosses.
 bool pathGlobMatches(llvm::StringRef Glob, llvm::StringRef Path);

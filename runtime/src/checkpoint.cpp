@@ -49,14 +49,11 @@ std::atomic<bool> g_checkpointing{false};
 namespace {
 
 constexpr std::uint64_t kNoIteration = ~std::uint64_t(0);
-// VarFlags bit of a state variable whose type, known only when a template
-// was instantiated, has no serializer (abi::kUnsaveable).
-constexpr std::uint8_t kUnsaveableVar = 1u << 2;
-
-// The first such variable at a point, or null.
+// The first state variable at a point whose type, known only when its
+// template was instantiated, has no serializer (abi::kUnsaveable), or null.
 const char* unsaveable_at(const abi::PointDesc& point) {
   for (std::uint32_t i = 0; i < point.nvars; ++i)
-    if (point.vars[i].flags & kUnsaveableVar) return point.vars[i].name;
+    if (point.vars[i].flags & abi::kUnsaveable) return point.vars[i].name;
   return nullptr;
 }
 
@@ -118,11 +115,8 @@ struct DoneEntry {
 };
 
 struct Policy {
-  std::string selector;
-  std::uint64_t every = 0;
-  double every_seconds = 0;
-  bool on_signal = true, at_end = false;
-  std::int64_t last_ns = 0;
+  CheckpointPolicy spec;
+  std::int64_t last_ns = 0;  // every_seconds: when the last checkpoint was due
 };
 
 struct Output {
@@ -157,23 +151,27 @@ std::string site_name(const abi::Loop& l) { return l.site.desc->name; }
 
 class Engine {
  public:
+  // Whether a site keeps its state at each iteration start: a proven
+  // enclosing loop of checkpoints in another function, or a top-level
+  // candidate until the first checkpoint.
+  enum SnapLevel { kNoSnap, kCandidate, kEnclosing };
   static Engine& get() {
     static Engine* e = new Engine;  // leaked: loops may run during exit
     return *e;
   }
 
   // ---- configuration -------------------------------------------------
-  void add_policy(std::shared_ptr<Policy> p, const std::string& dir, unsigned keep) {
+  void add_policy(std::shared_ptr<Policy> p) {
     {
       std::lock_guard lock(mu_);
       policies_.push_back(p);
-      dir_ = dir;
-      keep_ = keep;
+      dir_ = p->spec.dir;
+      keep_ = p->spec.keep;
       if (!finish_registered_) {
         finish_registered_ = true;
         at_exit([] { checkpoint_finish(); });
       }
-      if (p->on_signal && !signals_installed_) {
+      if (p->spec.on_signal && !signals_installed_) {
         signals_installed_ = true;
         struct sigaction sa{};
         sa.sa_handler = on_signal;
@@ -204,12 +202,13 @@ class Engine {
   // ---- masks ----------------------------------------------------------
   std::uint8_t mask(const SiteRt& rt) const {
     std::uint8_t m = abi::kTrack | abi::kEnter | abi::kExit;
-    if (resuming_.load(std::memory_order_relaxed) || snaps(rt)) m |= abi::kBegin | abi::kEnd;
+    if (resuming_.load(std::memory_order_relaxed) || snap_level(rt) != kNoSnap)
+      m |= abi::kBegin | abi::kEnd;
     return m;
   }
   bool every_begin(const SiteRt& rt) const {
     return g_checkpointing.load(std::memory_order_relaxed) &&
-           (resuming_.load(std::memory_order_relaxed) || snaps(rt));
+           (resuming_.load(std::memory_order_relaxed) || snap_level(rt) != kNoSnap);
   }
 
   // ---- events ---------------------------------------------------------
@@ -246,7 +245,8 @@ class Engine {
   }
 
   // ---- policy hook ----------------------------------------------------
-  void on_policy(Frame& f, Policy& p) {
+  void on_policy(Frame& f, Policy& policy) {
+    const CheckpointPolicy& p = policy.spec;
     if (resuming_.load(std::memory_order_relaxed)) return;
     if (f.event() == Event::loop_exit) {
       if (p.at_end) take(f, "end", true);
@@ -271,10 +271,10 @@ class Engine {
     bool due = p.every > 0 && (f.iteration() + 1) % p.every == 0;
     if (p.every_seconds > 0) {
       const std::int64_t now = steady_now_ns();
-      if (p.last_ns == 0) p.last_ns = now;
-      if (double(now - p.last_ns) >= p.every_seconds * 1e9) {
+      if (policy.last_ns == 0) policy.last_ns = now;
+      if (double(now - policy.last_ns) >= p.every_seconds * 1e9) {
         due = true;
-        p.last_ns = now;
+        policy.last_ns = now;
       }
     }
     if (due) take(f, p.every_seconds > 0 && p.every == 0 ? "seconds" : "every", false);
@@ -380,7 +380,8 @@ class Engine {
     ActRec* r = top_for(loop);
     if (!r) return abi::kNone;
     if (r->path >= 0 && !r->restored) return resume_begin(*r, loop, point, addrs);
-    if (point && snaps(rt) && worth_keeping_begin(*r, loop, rt, *point, addrs)) {
+    const SnapLevel level = point ? snap_level(rt) : kNoSnap;
+    if (level != kNoSnap && worth_keeping_begin(*r, loop, level, *point, addrs)) {
       r->begin_unsaveable = unsaveable_at(*point);
       r->begin_state = save_point(*point, addrs);
       r->begin_iter = loop.iterations;
@@ -391,14 +392,11 @@ class Engine {
   // A proven enclosing loop always keeps its begin state; a candidate only
   // while that costs under 1% of its iterations (a data-loading loop whose
   // state is the growing data set must not copy it every iteration).
-  bool worth_keeping_begin(ActRec& r, const abi::Loop& loop, const SiteRt& rt,
+  bool worth_keeping_begin(ActRec& r, const abi::Loop& loop, SnapLevel level,
                            const abi::PointDesc& point, void* const* addrs) {
     const std::int64_t now = steady_now_ns(), last = r.last_begin_ns;
     r.last_begin_ns = now;
-    {
-      std::lock_guard lock(snap_mu_);
-      if (snap_names_.count(rt.site->desc->name)) return true;
-    }
+    if (level == kEnclosing) return true;
     const double elapsed = double(now - last) * 1e-9;
     if (loop.iterations > 1 && elapsed < 0.01) return false;
     std::uint64_t bytes = 0;
@@ -530,8 +528,12 @@ class Engine {
     {
       Writer w;
       w.u64(pos.size());
-      for (const PosEntry& e : pos) save(w, e.site), w.u64(e.activation), w.u64(e.iterations),
-          save(w, e.role);
+      for (const PosEntry& e : pos) {
+        save(w, e.site);
+        w.u64(e.activation);
+        w.u64(e.iterations);
+        save(w, e.role);
+      }
       add("pl.position", "pl::Position", w.take());
     }
     {
@@ -1034,11 +1036,12 @@ class Engine {
     return policies_.empty();
   }
 
-  bool snaps(const SiteRt& rt) const {
+  SnapLevel snap_level(const SiteRt& rt) const {
     std::lock_guard lock(snap_mu_);
     const char* name = rt.site->desc->name;
-    return snap_names_.count(name) > 0 ||
-           (!first_taken_.load(std::memory_order_relaxed) && candidates_.count(name) > 0);
+    if (snap_names_.count(name)) return kEnclosing;
+    return !first_taken_.load(std::memory_order_relaxed) && candidates_.count(name) ? kCandidate
+                                                                                    : kNoSnap;
   }
 
   static const abi::ManifestLoop* manifest_of(SiteRt& rt) {
@@ -1132,17 +1135,13 @@ const char* policy_problem(const CheckpointPolicy& c) {
 
 Hook attach_policy(const CheckpointPolicy& c, HookSpec spec) {
   auto p = std::make_shared<Policy>();
-  p->selector = c.selector;
-  p->every = c.every;
-  p->every_seconds = c.every_seconds;
-  p->on_signal = c.on_signal;
-  p->at_end = c.at_end;
+  p->spec = c;
   // The policy runs at every end of an iteration of its loop (a signal may
   // arrive at any time); its own period is checked inside.
   spec.every = 1;
   spec.every_seconds = 0;
-  spec.events = abi::kEnd | (p->at_end ? abi::kExit : 0);
-  Engine::get().add_policy(p, c.dir, c.keep);
+  spec.events = abi::kEnd | (c.at_end ? abi::kExit : 0);
+  Engine::get().add_policy(p);
   auto rec = std::make_unique<HookRec>();
   rec->spec = std::move(spec);
   rec->fn = [p](Frame& f) { Engine::get().on_policy(f, *p); };

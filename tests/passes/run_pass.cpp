@@ -181,10 +181,7 @@ public:
   ChainAction(Pass UpTo, PassRun &Run) : UpTo(UpTo), Run(Run) {}
 
   bool BeginSourceFileAction(CompilerInstance &CI) override {
-    Preprocessor &PP = CI.getPreprocessor();
-    PP.addPPCallbacks(makeMarkerCollector(Markers));
-    PP.addPPCallbacks(makeStateMarkerCollector(StateMarkers));
-    PP.addPPCallbacks(makeIncludeRecorder(CI.getSourceManager(), Includes));
+    addPreprocessorRecorders(CI, Markers, StateMarkers, Includes);
     return true;
   }
 
