@@ -23,7 +23,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -382,15 +381,32 @@ struct Cell<T, true> {
   }
 };
 
+// The cells of one point, as indexed bases rather than a std::tuple: the
+// same layout, but one light class per point instead of tuple's machinery
+// (which multiplied compile time per site and raised -Wmaybe-uninitialized
+// inside <tuple>).
+template <std::size_t I, class T>
+struct IndexedCell : Cell<T> {
+  PL_ABI_INLINE explicit IndexedCell(T& ref) : Cell<T>(ref) {}
+};
+template <class Seq, class... T>
+struct Cells;
+template <std::size_t... I, class... T>
+struct Cells<std::index_sequence<I...>, T...> : IndexedCell<I, T>... {
+  PL_ABI_INLINE explicit Cells(T&... vars) : IndexedCell<I, T>(vars)... {}
+};
+
 // Builds the address table (copies first), calls the runtime, writes the
 // copies back. Cold: only reached when the site's mask says so.
 template <std::size_t... I, class... T>
 PL_ABI_INLINE std::uint32_t fire_cells(std::index_sequence<I...>, Loop& loop, Event ev,
                                        const PointDesc& point, T&... vars) {
-  std::tuple<Cell<T>...> cells{Cell<T>(vars)...};
-  void* const addrs[sizeof...(T) + 1] = {std::get<I>(cells).ptr(vars)..., nullptr};
+  Cells<std::index_sequence<I...>, T...> cells(vars...);
+  void* const addrs[sizeof...(T) + 1] = {static_cast<IndexedCell<I, T>&>(cells).ptr(vars)...,
+                                         nullptr};
   const std::uint32_t actions = dispatch(loop, ev, point, addrs);
-  (std::get<I>(cells).store(vars), ...);
+  (static_cast<const IndexedCell<I, T>&>(cells).store(vars), ...);
+  (void)cells;  // a point without locals has no cells
   return actions;
 }
 
