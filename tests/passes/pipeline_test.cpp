@@ -77,8 +77,10 @@ TEST(Pipeline, AnalysesComeBeforeTransformsAndLoopLabelsFirst) {
   EXPECT_EQ(std::string(Passes.front().Id), "loop-labels") << "it creates the loop records";
   bool SeenTransform = false;
   for (const PassInfo &P : Passes) {
-    if (P.Scope != PassScope::TranslationUnit) SeenTransform = true;
-    else EXPECT_FALSE(SeenTransform) << P.Id << " runs after a transform";
+    if (P.Scope != PassScope::TranslationUnit)
+      SeenTransform = true;
+    else
+      EXPECT_FALSE(SeenTransform) << P.Id << " runs after a transform";
   }
   EXPECT_TRUE(SeenTransform);
 }
