@@ -1,18 +1,16 @@
-// InstrumentAction — runs the passes on one translation unit.
+// InstrumentAction — runs the pass pipeline on one translation unit.
 //
 // Preprocessor callbacks (PL_LOOP markers, local includes) are installed
-// before parsing; after parsing, the passes run in order on the AST:
-//   loop-labels -> visible-vars -> rewrite-safety -> trip-count
-//   -> state-markers -> modified-vars -> uncaptured-effects -> state-types
-//   -> instrument-loops + include-paths + emit-manifest
-// and the rewritten main file is kept in memory. Nothing is written here:
-// the driver writes results atomically, and only for TUs that parsed.
+// before parsing; after parsing, the passes of passes/Pipeline.h run in
+// table order on the AST, then the transforms again on each header selected
+// with --headers, and the rewritten files are kept in memory. Nothing is
+// written here: the driver writes results atomically, and only for TUs that
+// parsed.
 #ifndef PL_COMPILER_INSTRUMENTACTION_H
 #define PL_COMPILER_INSTRUMENTACTION_H
 
-#include "IncludePaths.h"
 #include "LoopModel.h"
-#include "StateMarkers.h"
+#include "PassOptions.h"
 
 #include "clang/Tooling/Tooling.h"
 
@@ -62,29 +60,11 @@ struct TuResult {
   unsigned Instrumented = 0;
 };
 
-struct InstrumentOptions {
-  std::string AbiHeader = "pl/abi.h";
-  /// Globs over absolute header paths whose loops are instrumented too.
-  std::vector<std::string> HeaderGlobs;
-  /// Innermost loops also get an uninstrumented copy for when nothing
-  /// listens (instrument-loops, "Versioning").
-  bool Versioning = true;
-  /// A state variable pl cannot save is an error (in any loop), not a
-  /// warning (in a labeled loop) or a note (per file, for the others).
-  bool RequireResumable = false;
-};
-
-/// Installs what the passes need the preprocessor to record while a TU is
-/// parsed: PL_LOOP markers, PL_TRANSIENT/PL_PERSIST markers, local includes.
-void addPreprocessorRecorders(clang::CompilerInstance &CI, std::vector<LoopMarker> &Markers,
-                              std::vector<StateMarker> &StateMarkers,
-                              std::vector<LocalInclude> &Includes);
-
 /// Glob over paths: `*` and `?` stay within a path segment, `**` crosses.
 bool pathGlobMatches(llvm::StringRef Glob, llvm::StringRef Path);
 
 std::unique_ptr<clang::tooling::FrontendActionFactory>
-makeInstrumentActionFactory(std::vector<TuResult> &Results, const InstrumentOptions &Opts);
+makeInstrumentActionFactory(std::vector<TuResult> &Results, const PassOptions &Opts);
 
 } // namespace pl
 

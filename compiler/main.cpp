@@ -10,6 +10,8 @@
 // produces no output at all.
 #include "InstrumentAction.h"
 #include "Manifest.h"
+#include "Output.h"
+#include "Pipeline.h"
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -22,13 +24,21 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <pl/abi.h>
+
 #include <cstring>
 
 using namespace clang::tooling;
+using pl::fail;
+using pl::mirrorIncludedFiles;
+using pl::writeAtomically;
 namespace cl = llvm::cl;
 
 #ifndef PL_CLANG_RESOURCE_DIR
 #define PL_CLANG_RESOURCE_DIR ""
+#endif
+#ifndef PL_VERSION
+#define PL_VERSION "?"
 #endif
 
 static cl::OptionCategory Category("pl-instrument options");
@@ -79,11 +89,6 @@ static cl::opt<std::string> ResourceDir(
     cl::desc("Clang resource directory (builtin headers); default: " PL_CLANG_RESOURCE_DIR),
     cl::value_desc("dir"), cl::cat(Category));
 
-static int fail(const llvm::Twine &Msg) {
-  llvm::errs() << "pl-instrument: error: " << Msg << "\n";
-  return 1;
-}
-
 static std::string absolute(llvm::StringRef P) {
   llvm::SmallString<256> S(P);
   llvm::sys::fs::make_absolute(S);
@@ -91,79 +96,7 @@ static std::string absolute(llvm::StringRef P) {
   return std::string(S);
 }
 
-/// Writes `Data` to `Path` through a temporary file and a rename.
-static bool writeAtomically(const std::string &Path, llvm::StringRef Data) {
-  if (auto EC = llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path))) {
-    fail("cannot create the directory for '" + Path + "': " + EC.message());
-    return false;
-  }
-  std::string Tmp = Path + ".tmp" + std::to_string(llvm::sys::Process::getProcessId());
-  {
-    std::error_code EC;
-    llvm::raw_fd_ostream OS(Tmp, EC);
-    if (EC) {
-      fail("cannot write '" + Tmp + "': " + EC.message());
-      return false;
-    }
-    OS << Data;
-    OS.close();
-    if (OS.has_error()) {
-      fail("writing '" + Tmp + "' failed: " + OS.error().message());
-      OS.clear_error();
-      llvm::sys::fs::remove(Tmp);
-      return false;
-    }
-  }
-  if (auto EC = llvm::sys::fs::rename(Tmp, Path)) {
-    fail("cannot rename '" + Tmp + "' to '" + Path + "': " + EC.message());
-    llvm::sys::fs::remove(Tmp);
-    return false;
-  }
-  return true;
-}
-
-/// Copies into the shadow tree (under `Shadow` + original path) every file
-/// of `Files` that lies under include directory `Root`, so that quoted
-/// includes between headers resolve inside the shadow tree. Copies, not
-/// symbolic links: GCC canonicalizes the paths of system headers, which
-/// would lead it back out of the tree. A copy is refreshed when its
-/// original is newer; every copy is written atomically, so concurrent runs
-/// (one per translation unit) are safe.
-static bool mirrorIncludedFiles(const std::string &Root, const std::vector<std::string> &Files,
-                                const std::string &Shadow) {
-  for (const std::string &F : Files) {
-    if (F.size() <= Root.size() || F.compare(0, Root.size(), Root) != 0 || F[Root.size()] != '/')
-      continue;
-    llvm::SmallString<256> Copy(Shadow);
-    llvm::sys::path::append(Copy, F);
-    llvm::sys::fs::file_status Orig, Mine;
-    if (llvm::sys::fs::status(F, Orig)) continue;
-    if (!llvm::sys::fs::status(Copy, Mine) &&
-        Mine.getLastModificationTime() >= Orig.getLastModificationTime())
-      continue;
-    auto Buf = llvm::MemoryBuffer::getFile(F);
-    if (!Buf) {
-      fail("cannot read '" + F + "' to shadow it: " + Buf.getError().message());
-      return false;
-    }
-    if (!writeAtomically(std::string(Copy), (*Buf)->getBuffer())) return false;
-  }
-  return true;
-}
-
-/// True if some existing file matches path glob `G` (searched from the
-/// directory part of `G` before its first wildcard).
-static bool globMatchesSomeFile(const std::string &G) {
-  size_t Wild = G.find_first_of("*?");
-  if (Wild == std::string::npos) return llvm::sys::fs::exists(G);
-  std::string Dir = G.substr(0, G.rfind('/', Wild));
-  std::error_code EC;
-  unsigned Seen = 0;
-  for (llvm::sys::fs::recursive_directory_iterator It(Dir.empty() ? "/" : Dir, EC), End;
-       It != End && !EC && ++Seen < 200000; It.increment(EC))
-    if (pl::pathGlobMatches(G, It->path())) return true;
-  return false;
-}
+// ---- writing results ------------------------------------------------------
 
 static std::string outputPathFor(const std::string &Source, const std::string &Root) {
   llvm::StringRef Rel(Source);
@@ -176,7 +109,74 @@ static std::string outputPathFor(const std::string &Source, const std::string &R
   return std::string(Out);
 }
 
-static std::unique_ptr<CompilationDatabase> loadDatabase(int &Argc, const char **Argv) {
+/// The instrumented sources under -o, and the instrumented headers with the
+/// files beside them under --shadow-dir.
+static bool writeOutputs(const std::vector<pl::TuResult> &Results, const std::string &Root,
+                         const std::string &Shadow) {
+  bool Ok = true;
+  for (const pl::TuResult &TU : Results) {
+    if (!TU.Parsed) continue;
+    for (const pl::HeaderResult &H : TU.Headers) {
+      if (!mirrorIncludedFiles(H.IncludeRoot, TU.Dependencies, Shadow)) {
+        Ok = false;
+        continue;
+      }
+      llvm::SmallString<256> Out(Shadow);
+      llvm::sys::path::append(Out, H.Path);
+      if (!writeAtomically(std::string(Out), H.Output)) Ok = false;
+    }
+    if (!writeAtomically(outputPathFor(TU.MainFile, Root), TU.Output)) Ok = false;
+  }
+  return Ok;
+}
+
+static bool writeManifest(const std::vector<pl::TuResult> &Results) {
+  std::string Json;
+  llvm::raw_string_ostream OS(Json);
+  OS << llvm::formatv("{0:2}", pl::manifestJson(Results)) << "\n";
+  return writeAtomically(absolute(ManifestFile), OS.str());
+}
+
+/// A Makefile rule: the output (or the manifest) depends on every file the
+/// one translation unit read.
+static bool writeDepFile(const pl::TuResult &TU, const std::string &Root) {
+  auto Escape = [](llvm::StringRef P) {
+    std::string E;
+    for (char C : P) {
+      if (C == ' ' || C == '#') E += '\\';
+      if (C == '$') E += '$';
+      E += C;
+    }
+    return E;
+  };
+  std::string D =
+      Escape(OutDir.empty() ? absolute(ManifestFile) : outputPathFor(TU.MainFile, Root)) + ":";
+  for (const std::string &Dep : TU.Dependencies)
+    D += " \\\n  " + Escape(Dep);
+  return writeAtomically(absolute(DepFile), D + "\n");
+}
+
+// ---- command line ---------------------------------------------------------
+
+/// What `--help` says before the options: how to call the tool, the passes
+/// it runs and the contract version its output is written against.
+static std::string overview() {
+  std::string Text =
+      "pl-instrument: writes copies of C++ sources in which every loop boundary calls the pl "
+      "runtime.\n\n  pl-instrument -p <build-dir> <sources> -o <out-dir>\n"
+      "  pl-instrument <sources> -o <out-dir> -- <compiler flags>\n"
+      "  pl-instrument -p <build-dir> <sources> --list\n\nPASSES (in order):\n";
+  for (const pl::PassInfo &P : pl::passPipeline())
+    Text += llvm::formatv("  {0,-19} {1}\n", P.Id, P.Description).str();
+  Text += llvm::formatv("\nThe output needs pl/abi.h of contract version {0}.\n",
+                        pl::abi::kContractVersion)
+              .str();
+  return Text;
+}
+
+/// Compiler flags after `--` make a fixed compilation database; they are
+/// taken out of the arguments before the options are parsed.
+static std::unique_ptr<CompilationDatabase> takeFlagsAfterDashes(int &Argc, const char **Argv) {
   for (int I = 1; I < Argc; ++I) {
     if (std::strcmp(Argv[I], "--") != 0) continue;
     std::vector<std::string> Flags(Argv + I + 1, Argv + Argc);
@@ -186,31 +186,36 @@ static std::unique_ptr<CompilationDatabase> loadDatabase(int &Argc, const char *
   return nullptr;
 }
 
-int main(int argc, const char **argv) {
-  std::unique_ptr<CompilationDatabase> Db = loadDatabase(argc, argv);
+static void parseCommandLine(int Argc, const char **Argv) {
   cl::HideUnrelatedOptions(Category);
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) {
-    OS << "pl-instrument (pl 0.1, contract version 1, Clang " LLVM_VERSION_STRING ")\n";
+    OS << "pl-instrument (pl " PL_VERSION ", contract version " << pl::abi::kContractVersion
+       << ", Clang " LLVM_VERSION_STRING ")\n";
   });
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "pl-instrument: writes copies of C++ sources in which every loop boundary calls the pl "
-      "runtime.\n\n  pl-instrument -p <build-dir> <sources> -o <out-dir>\n"
-      "  pl-instrument <sources> -o <out-dir> -- <compiler flags>\n"
-      "  pl-instrument -p <build-dir> <sources> --list\n");
+  std::string Overview = overview();
+  cl::ParseCommandLineOptions(Argc, Argv, Overview);
+}
 
+/// Checks the options against each other and the sources for existence;
+/// fills `Files` with the sources' absolute paths.
+static bool checkArguments(std::vector<std::string> &Files) {
   if (!DepFile.empty() && Sources.size() != 1)
     return fail("--depfile needs exactly one source file");
   if (OutDir.empty() && !List && ManifestFile.empty())
     return fail("nothing to do: pass -o <dir> to write instrumented sources, or --list / "
                 "--manifest <file>");
-
-  std::vector<std::string> Files;
   for (const std::string &S : Sources) {
     if (!llvm::sys::fs::is_regular_file(S)) return fail("no such source file: '" + S + "'");
     Files.push_back(absolute(S));
   }
+  return true;
+}
 
+/// The compile database: the flags after `--` if given (`Db` already set),
+/// else the one in -p's directory, else one found above the first source.
+/// Every source needs a real entry in it.
+static bool loadDatabase(std::unique_ptr<CompilationDatabase> &Db,
+                         const std::vector<std::string> &Files) {
   std::string DbError;
   if (!Db && !BuildPath.empty()) {
     Db = CompilationDatabase::loadFromDirectory(BuildPath, DbError);
@@ -235,17 +240,24 @@ int main(int argc, const char **argv) {
                   "' has no entry in the compilation database\n  fix: make it part "
                   "of the build that wrote compile_commands.json, or give flags after `--`");
   }
+  return true;
+}
 
-  std::string Root = absolute(SourceRoot.empty() ? "." : SourceRoot.getValue());
-  if (!OutDir.empty()) {
-    for (const std::string &F : Files) {
-      std::string Out = outputPathFor(F, Root);
-      if (Out == F || llvm::sys::fs::equivalent(Out, F))
-        return fail("output '" + Out + "' would overwrite its source; choose another -o");
-    }
+static bool checkNoSourceOverwritten(const std::vector<std::string> &Files,
+                                     const std::string &Root) {
+  if (OutDir.empty()) return true;
+  for (const std::string &F : Files) {
+    std::string Out = outputPathFor(F, Root);
+    if (Out == F || llvm::sys::fs::equivalent(Out, F))
+      return fail("output '" + Out + "' would overwrite its source; choose another -o");
   }
+  return true;
+}
 
-  std::string Resource = ResourceDir;
+/// Clang's resource directory: --resource-dir, $PL_CLANG_RESOURCE_DIR, or
+/// the one found at configure time.
+static bool findResourceDir(std::string &Resource) {
+  Resource = ResourceDir;
   if (Resource.empty())
     if (auto Env = llvm::sys::Process::GetEnv("PL_CLANG_RESOURCE_DIR")) Resource = *Env;
   if (Resource.empty()) Resource = PL_CLANG_RESOURCE_DIR;
@@ -253,7 +265,24 @@ int main(int argc, const char **argv) {
     return fail("Clang's resource directory '" + Resource +
                 "' has no include/ (builtin headers such as stddef.h live there)\n  fix: pass "
                 "--resource-dir=$(clang-19 -print-resource-dir) or set PL_CLANG_RESOURCE_DIR");
+  return true;
+}
 
+/// True if some existing file matches path glob `G` (searched from the
+/// directory part of `G` before its first wildcard).
+static bool globMatchesSomeFile(const std::string &G) {
+  size_t Wild = G.find_first_of("*?");
+  if (Wild == std::string::npos) return llvm::sys::fs::exists(G);
+  std::string Dir = G.substr(0, G.rfind('/', Wild));
+  std::error_code EC;
+  unsigned Seen = 0;
+  for (llvm::sys::fs::recursive_directory_iterator It(Dir.empty() ? "/" : Dir, EC), End;
+       It != End && !EC && ++Seen < 200000; It.increment(EC))
+    if (pl::pathGlobMatches(G, It->path())) return true;
+  return false;
+}
+
+static bool checkHeaderSelection() {
   if (!Headers.empty() && ShadowDir.empty())
     return fail("--headers needs --shadow-dir <dir> (where the instrumented headers go)");
   // A selection that matches no file at all is a mistake; one that matches
@@ -263,45 +292,57 @@ int main(int argc, const char **argv) {
     llvm::errs() << "pl-instrument: " << (Lenient ? "warning" : "error") << ": --headers '" << G
                  << "' matches no file" << (Lenient ? "" : " (pass --lenient to go on without it)")
                  << "\n";
-    if (!Lenient) return 1;
+    if (!Lenient) return false;
   }
-  std::string Shadow = ShadowDir.empty() ? "" : absolute(ShadowDir);
+  return true;
+}
 
-  ClangTool Tool(*Db, Files);
-  if (!Shadow.empty()) {
-    // Parse the original headers, never an earlier run's shadow copies.
-    Tool.appendArgumentsAdjuster([Shadow](const CommandLineArguments &Args, llvm::StringRef) {
-      CommandLineArguments Out;
-      for (size_t I = 0; I < Args.size(); ++I) {
-        llvm::StringRef A(Args[I]);
-        for (llvm::StringRef Flag : {"-I", "-isystem", "-iquote", "-idirafter"}) {
-          if (A == Flag && I + 1 < Args.size() &&
-              llvm::StringRef(Args[I + 1]).starts_with(Shadow)) {
-            ++I;
-            A = "";
-            break;
-          }
-          if (A.starts_with(Flag) && A.drop_front(Flag.size()).starts_with(Shadow)) {
-            A = "";
-            break;
-          }
+// ---- running the passes ---------------------------------------------------
+
+/// Drops the include flags that point into the shadow tree, so the tool
+/// parses the original headers, never an earlier run's shadow copies.
+static ArgumentsAdjuster withoutShadowIncludes(const std::string &Shadow) {
+  return [Shadow](const CommandLineArguments &Args, llvm::StringRef) {
+    CommandLineArguments Out;
+    for (size_t I = 0; I < Args.size(); ++I) {
+      llvm::StringRef A(Args[I]);
+      for (llvm::StringRef Flag : {"-I", "-isystem", "-iquote", "-idirafter"}) {
+        if (A == Flag && I + 1 < Args.size() && llvm::StringRef(Args[I + 1]).starts_with(Shadow)) {
+          ++I;
+          A = "";
+          break;
         }
-        if (!A.empty()) Out.push_back(Args[I]);
+        if (A.starts_with(Flag) && A.drop_front(Flag.size()).starts_with(Shadow)) {
+          A = "";
+          break;
+        }
       }
-      return Out;
-    });
-  }
+      if (!A.empty()) Out.push_back(Args[I]);
+    }
+    return Out;
+  };
+}
+
+/// Runs the pass pipeline on every source; false if the tool failed.
+static bool instrument(CompilationDatabase &Db, const std::vector<std::string> &Files,
+                       const std::string &Resource, const std::string &Shadow,
+                       std::vector<pl::TuResult> &Results) {
+  ClangTool Tool(Db, Files);
+  if (!Shadow.empty()) Tool.appendArgumentsAdjuster(withoutShadowIncludes(Shadow));
   Tool.appendArgumentsAdjuster(
       getInsertArgumentAdjuster({"-resource-dir=" + Resource, "-w", "-Wno-unknown-warning-option"},
                                 ArgumentInsertPosition::BEGIN));
-  std::vector<pl::TuResult> Results;
-  pl::InstrumentOptions Opts;
+  pl::PassOptions Opts;
   Opts.HeaderGlobs.assign(Headers.begin(), Headers.end());
   Opts.Versioning = !NoVersioning;
   Opts.RequireResumable = RequireResumable;
-  int ToolStatus = Tool.run(pl::makeInstrumentActionFactory(Results, Opts).get());
+  return Tool.run(pl::makeInstrumentActionFactory(Results, Opts).get()) == 0;
+}
 
-  bool Ok = ToolStatus == 0;
+/// Prints the passes' notes clang-style; false if one is an error (with
+/// --lenient, errors are printed as warnings) or a source did not compile.
+static bool reportNotes(const std::vector<pl::TuResult> &Results) {
+  bool Ok = true;
   for (const pl::TuResult &TU : Results) {
     for (pl::ToolNote N : TU.Notes) {
       if (N.Kind == "error" && Lenient) N.Kind = "warning";
@@ -315,44 +356,27 @@ int main(int argc, const char **argv) {
                    << "' did not compile; no output written for it\n";
     }
   }
+  return Ok;
+}
+
+int main(int argc, const char **argv) {
+  std::unique_ptr<CompilationDatabase> Db = takeFlagsAfterDashes(argc, argv);
+  parseCommandLine(argc, argv);
+  std::vector<std::string> Files;
+  if (!checkArguments(Files) || !loadDatabase(Db, Files)) return 1;
+  std::string Root = absolute(SourceRoot.empty() ? "." : SourceRoot.getValue());
+  std::string Resource;
+  if (!checkNoSourceOverwritten(Files, Root) || !findResourceDir(Resource) ||
+      !checkHeaderSelection())
+    return 1;
+  std::string Shadow = ShadowDir.empty() ? "" : absolute(ShadowDir);
+
+  std::vector<pl::TuResult> Results;
+  bool ToolOk = instrument(*Db, Files, Resource, Shadow, Results);
+  bool Ok = reportNotes(Results) && ToolOk;
   if (List) pl::printLoopList(llvm::outs(), Results);
-  if (!ManifestFile.empty()) {
-    std::string Json;
-    llvm::raw_string_ostream OS(Json);
-    OS << llvm::formatv("{0:2}", pl::manifestJson(Results)) << "\n";
-    if (!writeAtomically(absolute(ManifestFile), OS.str())) Ok = false;
-  }
-  if (!OutDir.empty() && Ok) {
-    for (const pl::TuResult &TU : Results) {
-      if (!TU.Parsed) continue;
-      for (const pl::HeaderResult &H : TU.Headers) {
-        if (!mirrorIncludedFiles(H.IncludeRoot, TU.Dependencies, Shadow)) {
-          Ok = false;
-          continue;
-        }
-        llvm::SmallString<256> Out(Shadow);
-        llvm::sys::path::append(Out, H.Path);
-        if (!writeAtomically(std::string(Out), H.Output)) Ok = false;
-      }
-      if (!writeAtomically(outputPathFor(TU.MainFile, Root), TU.Output)) Ok = false;
-    }
-  }
-  if (!DepFile.empty() && Ok && Results.size() == 1) {
-    auto Escape = [](llvm::StringRef P) {
-      std::string E;
-      for (char C : P) {
-        if (C == ' ' || C == '#') E += '\\';
-        if (C == '$') E += '$';
-        E += C;
-      }
-      return E;
-    };
-    std::string D =
-        Escape(OutDir.empty() ? absolute(ManifestFile) : outputPathFor(Results[0].MainFile, Root)) +
-        ":";
-    for (const std::string &Dep : Results[0].Dependencies)
-      D += " \\\n  " + Escape(Dep);
-    if (!writeAtomically(absolute(DepFile), D + "\n")) Ok = false;
-  }
+  if (!ManifestFile.empty() && !writeManifest(Results)) Ok = false;
+  if (!OutDir.empty() && Ok && !writeOutputs(Results, Root, Shadow)) Ok = false;
+  if (!DepFile.empty() && Ok && Results.size() == 1 && !writeDepFile(Results[0], Root)) Ok = false;
   return Ok ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 //===- EmitManifest.cpp - Tell the runtime which loops exist --------------===//
 #include "EmitManifest.h"
-#include "InstrumentLoops.h"
+#include "utils/PassUtils.h"
 
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringExtras.h"

@@ -1,6 +1,6 @@
 //===- IncludePaths.cpp - Keep quoted includes working --------------------===//
 #include "IncludePaths.h"
-#include "InstrumentLoops.h"
+#include "utils/PassUtils.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"

@@ -1,7 +1,6 @@
 //===- InstrumentLoops.cpp - Emit the loop-boundary calls -----------------===//
 #include "InstrumentLoops.h"
-#include "LoopLabels.h"
-#include "RewriteSafety.h"
+#include "utils/PassUtils.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
@@ -12,19 +11,6 @@
 using namespace clang;
 
 namespace pl {
-
-std::string cxxStringLiteral(llvm::StringRef S) {
-  std::string Out = "\"";
-  for (char C : S) {
-    if (C == '"' || C == '\\') Out += '\\';
-    if (C == '\n') {
-      Out += "\\n";
-      continue;
-    }
-    Out += C;
-  }
-  return Out + "\"";
-}
 
 namespace {
 

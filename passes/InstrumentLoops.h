@@ -59,9 +59,6 @@ namespace pl {
 unsigned runInstrumentLoops(clang::ASTContext &Ctx, const std::vector<LoopRecord> &Loops,
                             clang::FileID File, clang::Rewriter &RW, bool Versioning = true);
 
-/// Quotes `S` as a C++ string literal.
-std::string cxxStringLiteral(llvm::StringRef S);
-
 } // namespace pl
 
 #endif // PL_PASSES_INSTRUMENTLOOPS_H

@@ -1,13 +1,12 @@
 //===- LoopLabels.cpp - Find, name and nest every loop --------------------===//
 #include "LoopLabels.h"
+#include "utils/PassUtils.h"
 
 #include "clang/AST/ASTLambda.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/MacroArgs.h"
 #include "clang/Lex/Token.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
 
 #include <algorithm>
 #include <map>
@@ -16,66 +15,6 @@
 using namespace clang;
 
 namespace pl {
-
-const char *loopKindName(LoopKind K) {
-  switch (K) {
-  case LoopKind::For: return "for";
-  case LoopKind::RangeFor: return "range-for";
-  case LoopKind::While: return "while";
-  case LoopKind::DoWhile: return "do-while";
-  }
-  return "?";
-}
-
-const char *abiLoopKind(LoopKind K) {
-  switch (K) {
-  case LoopKind::For: return "kFor";
-  case LoopKind::RangeFor: return "kRangeFor";
-  case LoopKind::While: return "kWhile";
-  case LoopKind::DoWhile: return "kDoWhile";
-  }
-  return "kFor";
-}
-
-const char *labelSourceName(LabelSource S) {
-  switch (S) {
-  case LabelSource::Automatic: return "automatic";
-  case LabelSource::CxxLabel: return "label";
-  case LabelSource::Marker: return "PL_LOOP";
-  }
-  return "?";
-}
-
-std::string absolutePath(const SourceManager &SM, FileID FID) {
-  OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID);
-  if (!FE) return "<unknown>";
-  llvm::SmallString<256> P(FE->getName());
-  llvm::sys::fs::make_absolute(P);
-  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-  return std::string(P);
-}
-
-std::string qualifiedName(const NamedDecl *D, const ASTContext &Ctx) {
-  PrintingPolicy Policy = Ctx.getPrintingPolicy();
-  Policy.SuppressUnwrittenScope = true; // no "(anonymous namespace)::"
-  Policy.SuppressInlineNamespace = true;
-  std::string S;
-  llvm::raw_string_ostream OS(S);
-  D->printQualifiedName(OS, Policy);
-  return S;
-}
-
-ToolNote makeNote(const SourceManager &SM, SourceLocation Loc, const char *Kind,
-                  std::string Message) {
-  ToolNote N;
-  SourceLocation F = SM.getFileLoc(Loc);
-  N.File = absolutePath(SM, SM.getFileID(F));
-  N.Line = SM.getSpellingLineNumber(F);
-  N.Column = SM.getSpellingColumnNumber(F);
-  N.Kind = Kind;
-  N.Message = std::move(Message);
-  return N;
-}
 
 namespace {
 

@@ -46,14 +46,6 @@ std::vector<LoopRecord> runLoopLabels(clang::ASTContext &Ctx, const FileFilter &
                                       const std::vector<LoopMarker> &Markers,
                                       std::vector<ToolNote> &Notes);
 
-/// Clang-style location text helpers shared by the passes.
-ToolNote makeNote(const clang::SourceManager &SM, clang::SourceLocation Loc, const char *Kind,
-                  std::string Message);
-std::string absolutePath(const clang::SourceManager &SM, clang::FileID FID);
-/// "mlp::train", "Registry::next": as written from the global scope, without
-/// anonymous and inline namespaces.
-std::string qualifiedName(const clang::NamedDecl *D, const clang::ASTContext &Ctx);
-
 } // namespace pl
 
 #endif // PL_PASSES_LOOPLABELS_H

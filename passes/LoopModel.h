@@ -5,16 +5,9 @@
 /// manifest read. One LoopRecord per loop statement in the files being
 /// instrumented, in source order (outer loops before the loops they contain).
 ///
-/// Pass order (see compiler/InstrumentAction.cpp):
-///   LoopLabels     -> loops, names, labels, parents
-///   VisibleVars    -> locals visible at each event point
-///   RewriteSafety  -> instrumentable / skip reason
-///   TripCount      -> trip-count expression for counted loops
-///   StateMarkers   -> variables named by PL_TRANSIENT / PL_PERSIST
-///   ModifiedVars   -> checkpoint state
-///   UncapturedEffects -> effects that escape the state
-///   StateTypes     -> which state pl can save
-///   InstrumentLoops-> edits
+/// The passes that fill it in run in the order of the table in Pipeline.h
+/// (`pl-instrument --help` lists it); each reads what the passes before it
+/// wrote.
 //
 //===----------------------------------------------------------------------===//
 #ifndef PL_PASSES_LOOPMODEL_H

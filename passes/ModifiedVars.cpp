@@ -1,6 +1,6 @@
 //===- ModifiedVars.cpp - The state a loop nest may change ----------------===//
 #include "ModifiedVars.h"
-#include "LoopLabels.h"
+#include "utils/PassUtils.h"
 
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"

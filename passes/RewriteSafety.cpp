@@ -1,6 +1,6 @@
 //===- RewriteSafety.cpp - Loops that must be left alone ------------------===//
 #include "RewriteSafety.h"
-#include "LoopLabels.h"
+#include "utils/PassUtils.h"
 
 #include "clang/AST/ASTLambda.h"
 #include "clang/AST/ExprCXX.h"
@@ -14,53 +14,6 @@
 using namespace clang;
 
 namespace pl {
-
-const Stmt *loopBody(const Stmt *Loop) {
-  if (auto *F = dyn_cast<ForStmt>(Loop)) return F->getBody();
-  if (auto *RF = dyn_cast<CXXForRangeStmt>(Loop)) return RF->getBody();
-  if (auto *W = dyn_cast<WhileStmt>(Loop)) return W->getBody();
-  if (auto *D = dyn_cast<DoStmt>(Loop)) return D->getBody();
-  return nullptr;
-}
-
-SourceLocation endOfStatement(const Stmt *S, const SourceManager &SM, const LangOptions &LO) {
-  if (auto *CS = dyn_cast<CompoundStmt>(S)) {
-    if (CS->getRBracLoc().isMacroID()) return {};
-    return CS->getRBracLoc().getLocWithOffset(1);
-  }
-  if (auto *I = dyn_cast<IfStmt>(S))
-    return endOfStatement(I->getElse() ? I->getElse() : I->getThen(), SM, LO);
-  if (isa<ForStmt, CXXForRangeStmt, WhileStmt>(S)) return endOfStatement(loopBody(S), SM, LO);
-  if (auto *SW = dyn_cast<SwitchStmt>(S)) return endOfStatement(SW->getBody(), SM, LO);
-  if (auto *L = dyn_cast<LabelStmt>(S)) return endOfStatement(L->getSubStmt(), SM, LO);
-  if (auto *A = dyn_cast<AttributedStmt>(S)) return endOfStatement(A->getSubStmt(), SM, LO);
-  if (auto *T = dyn_cast<CXXTryStmt>(S))
-    return endOfStatement(T->getHandler(T->getNumHandlers() - 1), SM, LO);
-  if (auto *C = dyn_cast<CXXCatchStmt>(S)) return endOfStatement(C->getHandlerBlock(), SM, LO);
-  if (auto *N = dyn_cast<NullStmt>(S)) {
-    if (N->getSemiLoc().isMacroID()) return {};
-    return N->getSemiLoc().getLocWithOffset(1);
-  }
-  // Statements ending in ';': expressions, declarations, jumps, do-while.
-  SourceLocation End = S->getEndLoc();
-  if (End.isInvalid() || End.isMacroID()) return {};
-  if (auto *DS = dyn_cast<DeclStmt>(S)) return DS->getEndLoc().getLocWithOffset(1); // at ';'
-  return Lexer::findLocationAfterToken(End, tok::semi, SM, LO, false);
-}
-
-size_t startOfOwnLine(const SourceManager &SM, SourceLocation Loc) {
-  auto [FID, Off] = SM.getDecomposedLoc(SM.getFileLoc(Loc));
-  StringRef Buf = SM.getBufferData(FID);
-  // StringRef::rfind(C, From) looks at [0, From); npos + 1 == 0.
-  size_t LineStart = Buf.rfind('\n', Off) + 1;
-  StringRef Before = Buf.slice(LineStart, Off).trim();
-  while (Before.consume_front("PL_LOOP")) {
-    size_t Close = Before.find(')');
-    if (!Before.ltrim().starts_with("(") || Close == StringRef::npos) return StringRef::npos;
-    Before = Before.drop_front(Close + 1).ltrim();
-  }
-  return Before.empty() ? LineStart : StringRef::npos;
-}
 
 namespace {
 

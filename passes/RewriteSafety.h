@@ -34,20 +34,6 @@ namespace pl {
 void runRewriteSafety(clang::ASTContext &Ctx, std::vector<LoopRecord> &Loops,
                       std::vector<ToolNote> &Notes);
 
-/// Location just past the last token of statement S (after its `;` when
-/// it ends with one). Invalid when that end is inside a macro expansion.
-clang::SourceLocation endOfStatement(const clang::Stmt *S, const clang::SourceManager &SM,
-                                     const clang::LangOptions &LO);
-
-/// Body of a loop statement.
-const clang::Stmt *loopBody(const clang::Stmt *Loop);
-
-/// Offset of the start of Loc's line in its buffer when the statement at
-/// Loc is the first thing on that line — blanks and `PL_LOOP(name)` markers
-/// (which expand to nothing) may precede it — so `#pragma` lines right above
-/// apply to it; StringRef::npos otherwise.
-size_t startOfOwnLine(const clang::SourceManager &SM, clang::SourceLocation Loc);
-
 } // namespace pl
 
 #endif // PL_PASSES_REWRITESAFETY_H

@@ -1,6 +1,6 @@
 //===- StateMarkers.cpp - PL_TRANSIENT and PL_PERSIST ---------------------===//
 #include "StateMarkers.h"
-#include "LoopLabels.h"
+#include "utils/PassUtils.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"

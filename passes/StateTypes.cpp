@@ -1,6 +1,6 @@
 //===- StateTypes.cpp - Which state pl can save ---------------------------===//
 #include "StateTypes.h"
-#include "LoopLabels.h"
+#include "utils/PassUtils.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"

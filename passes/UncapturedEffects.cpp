@@ -1,6 +1,6 @@
 //===- UncapturedEffects.cpp - What escapes a loop's state ----------------===//
 #include "UncapturedEffects.h"
-#include "LoopLabels.h"
+#include "utils/PassUtils.h"
 
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"

@@ -29,7 +29,7 @@ std::string tableId(const std::string &Output) {
 }
 
 TEST(EmitManifest, ListsEveryInstrumentedLoopWithItsLocalsStateAndSourceHash) {
-  PassRun R = runPassOnCode<Pass::EmitManifest>(kTwoLoops);
+  PassRun R = runPassOnCode("emit-manifest", kTwoLoops);
   ASSERT_THAT(R.Errors, IsEmpty());
   // Then restored_by: "" (the while loop's condition reads what loop0 changes).
   std::string Hash = "\"" + tableId(R.Output) + "\", \"\"},";
@@ -44,7 +44,7 @@ TEST(EmitManifest, ListsEveryInstrumentedLoopWithItsLocalsStateAndSourceHash) {
 }
 
 TEST(EmitManifest, RowsSayWhyALoopCannotBeCheckpointedOrSkipped) {
-  PassRun R = runPassOnCode<Pass::EmitManifest>(R"(#include <cstdlib>
+  PassRun R = runPassOnCode("emit-manifest", R"(#include <cstdlib>
 #include <vector>
 void f(int n) {
   int *cursor = nullptr;
@@ -59,7 +59,7 @@ void f(int n) {
 }
 
 TEST(EmitManifest, IsAppendedAfterTheLastLineAndGuarded) {
-  PassRun R = runPassOnCode<Pass::EmitManifest>(kTwoLoops);
+  PassRun R = runPassOnCode("emit-manifest", kTwoLoops);
   ASSERT_THAT(R.Errors, IsEmpty());
   std::size_t lastOriginal = R.Output.find("  return s;\n}\n");
   std::size_t table = R.Output.find("#ifndef PL_MANIFEST_");
@@ -73,7 +73,7 @@ TEST(EmitManifest, IsAppendedAfterTheLastLineAndGuarded) {
 // --- code that must not get a table ---------------------------------------
 
 TEST(EmitManifestNegatives, NoTableWithoutInstrumentedLoops) {
-  PassRun R = runPassOnCode<Pass::EmitManifest>(R"(
+  PassRun R = runPassOnCode("emit-manifest", R"(
     #define EACH(i, n) for (int i = 0; i < n; ++i)
     int f(int n) { int s = 0; EACH(i, n) s += i; return s; }
     int g() { return 1; })");

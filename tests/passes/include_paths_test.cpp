@@ -29,7 +29,7 @@ struct Project {
   }
 
   PassRun run(const std::string &Code) const {
-    return runPassOnCode<Pass::IncludePaths>(Code, Args, Main);
+    return runPassOnCode("include-paths", Code, Args, Main);
   }
 };
 

@@ -15,6 +15,9 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
 
+/// The driver's defaults: innermost loops get their uninstrumented copy.
+const PassOptions Versioned;
+
 // ---- versioning: an uninstrumented copy of innermost loops -----------------
 
 TEST(InstrumentLoopsVersioning, InnermostLoopGetsAVerbatimCopyForWhenNothingListens) {
@@ -25,7 +28,7 @@ TEST(InstrumentLoopsVersioning, InnermostLoopGetsAVerbatimCopyForWhenNothingList
   return s;
 }
 )cpp";
-  PassRun R = runPassOnCode<Pass::EmitManifest>(Code, {}, kInputFile, /*Versioning=*/true);
+  PassRun R = runPassOnCode("emit-manifest", Code, {}, kInputFile, Versioned);
   EXPECT_THAT(R.Output,
               HasSubstr("if (::pl::abi::idle(pl_s0)) {\n#line 3 \"/pl-test/input.cc\"\n"
                         "  for (int i = 0; i < n; ++i)\n    s += a[i] * b[i];\n} else {"));
@@ -33,25 +36,25 @@ TEST(InstrumentLoopsVersioning, InnermostLoopGetsAVerbatimCopyForWhenNothingList
   EXPECT_EQ(countOf(R.Output, "#line 3 \"/pl-test/input.cc\""), 2u);
   EXPECT_EQ(countOf(R.Output, "PL_BEGIN_("), 1u);
   EXPECT_THAT(compileErrors(R.Output), IsEmpty());
-  EXPECT_EQ(R.Output, instrumentWithDriver(Code, {}, kInputFile, /*Versioning=*/true));
+  EXPECT_EQ(R.Output, instrumentWithDriver(Code, {}, kInputFile, Versioned));
 }
 
 TEST(InstrumentLoopsVersioning, PragmasAreCopiedWithTheirLoop) {
-  PassRun R = runPassOnCode<Pass::InstrumentLoops>(R"cpp(int f(int n) {
+  PassRun R = runPassOnCode("instrument-loops", R"cpp(int f(int n) {
   int s = 0;
 #pragma GCC unroll 2
   for (int i = 0; i < n; ++i) s += i;
   return s;
 }
 )cpp",
-                                                   {}, kInputFile, true);
+                            {}, kInputFile, Versioned);
   EXPECT_EQ(countOf(R.Output, "#pragma GCC unroll 2\n  for (int i = 0; i < n; ++i)"), 2u)
       << R.Output;
   EXPECT_THAT(compileErrors(R.Output), IsEmpty());
 }
 
 TEST(InstrumentLoopsVersioningNegatives, OnlyLoopsThatCanExistTwiceAreCopied) {
-  PassRun R = runPassOnCode<Pass::InstrumentLoops>(R"cpp(int f(int n) {
+  PassRun R = runPassOnCode("instrument-loops", R"cpp(int f(int n) {
   int s = 0;
   for (int i = 0; i < n; ++i)       // outer: has a loop inside
     for (int j = 0; j < i; ++j) s += j;
@@ -67,7 +70,7 @@ TEST(InstrumentLoopsVersioningNegatives, OnlyLoopsThatCanExistTwiceAreCopied) {
   return s;
 }
 )cpp",
-                                                   {}, kInputFile, true);
+                            {}, kInputFile, Versioned);
   EXPECT_EQ(countOf(R.Output, "::pl::abi::idle("), 1u) << "only the inner j loop: " << R.Output;
   EXPECT_THAT(R.Output, HasSubstr("if (::pl::abi::idle(pl_s1))"));
   EXPECT_THAT(compileErrors(R.Output), IsEmpty());
@@ -183,7 +186,7 @@ TEST(InstrumentLoopsCompiles, MarkedLoopsAfterPragmas) {
     }
   )cpp";
   expectOutputCompiles(Code, {"-fopenmp", "-I" PL_RUNTIME_INCLUDE_DIR});
-  PassRun R = runPassOnCode<Pass::RewriteSafety>(Code, {"-fopenmp", "-I" PL_RUNTIME_INCLUDE_DIR});
+  PassRun R = runPassOnCode("rewrite-safety", Code, {"-fopenmp", "-I" PL_RUNTIME_INCLUDE_DIR});
   EXPECT_THAT(R.fullNames(), ElementsAre("scale/rows", "scale/rows/cols", "scale/shift"));
   EXPECT_FALSE(R.loop("scale/rows")->Instrumentable);
 }
@@ -263,7 +266,7 @@ T last(const std::vector<T> &v) {
   return acc;
 }
 )cpp";
-  PassRun R = runPassOnCode<Pass::EmitManifest>(Code);
+  PassRun R = runPassOnCode("emit-manifest", Code);
   EXPECT_THAT(R.Output, HasSubstr("PL_VARS_(pl_p0b, 13, PL_V_(v), PL_SD_(acc), PL_SD_(x))"));
   const std::string Uses = R"cpp(
 std::string s = last<std::string, ::pl::abi::kState, true>({"a"});

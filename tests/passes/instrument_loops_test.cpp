@@ -19,7 +19,7 @@ using ::testing::StartsWith;
 const char *const kHeader = "#include <pl/abi.h>\n#line 1 \"/pl-test/input.cc\"\n";
 
 std::string instrument(const std::string &Code, const std::vector<std::string> &Args = {}) {
-  return runPassOnCode<Pass::InstrumentLoops>(Code, Args).Output;
+  return runPassOnCode("instrument-loops", Code, Args).Output;
 }
 
 std::vector<std::string> lines(const std::string &Text) {
@@ -140,7 +140,7 @@ TEST(InstrumentLoops, OutputKeepsTheLineCountAndEveryLoopOnItsLine) {
     }
     } // namespace ns
   )cpp";
-  PassRun R = runPassOnCode<Pass::InstrumentLoops>(Code);
+  PassRun R = runPassOnCode("instrument-loops", Code);
   ASSERT_EQ(R.Loops.size(), 6u);
   EXPECT_EQ(countOf(R.Output, "\n") - 2, countOf(Code, "\n"));
   EXPECT_THAT(R.Output, StartsWith(kHeader));
@@ -161,7 +161,7 @@ TEST(InstrumentLoops, LoopPragmasStayDirectlyBeforeTheirLoop) {
       while (n > 0) --n;
     }
   )cpp";
-  PassRun R = runPassOnCode<Pass::InstrumentLoops>(Code);
+  PassRun R = runPassOnCode("instrument-loops", Code);
   ASSERT_EQ(R.Loops.size(), 2u);
   EXPECT_TRUE(R.Loops[0].Instrumentable);
   EXPECT_TRUE(R.Loops[1].Instrumentable);
@@ -195,7 +195,7 @@ TEST(InstrumentLoops, PragmaBeforeAMarkedLoop) {
       PL_LOOP(fill) for (int i = 0; i < n; ++i) x[i] = i;
     }
   )cpp";
-  PassRun R = runPassOnCode<Pass::InstrumentLoops>(Code, {"-I" PL_RUNTIME_INCLUDE_DIR});
+  PassRun R = runPassOnCode("instrument-loops", Code, {"-I" PL_RUNTIME_INCLUDE_DIR});
   EXPECT_THAT(R.fullNames(), ElementsAre("f/fill"));
   expectOutputCompiles(Code, {"-I" PL_RUNTIME_INCLUDE_DIR});
 }
@@ -226,7 +226,7 @@ TEST(InstrumentLoops, OutputIsTheDriversOutput) {
       return s;
     }
   )cpp";
-  EXPECT_EQ(runPassOnCode<Pass::EmitManifest>(Code).Output, instrumentWithDriver(Code));
+  EXPECT_EQ(runPassOnCode("emit-manifest", Code).Output, instrumentWithDriver(Code));
 }
 
 // ---- negatives: text that must not change ----------------------------------

@@ -13,7 +13,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 PassRun labels(const std::string &Code, const std::vector<std::string> &Args = {}) {
-  return runPassOnCode<Pass::LoopLabels>(Code, Args);
+  return runPassOnCode("loop-labels", Code, Args);
 }
 
 TEST(LoopLabels, AutomaticNamesCountLoopsInSourceOrderPerFunction) {

@@ -13,7 +13,7 @@ using ::testing::IsEmpty;
 namespace {
 
 std::vector<std::string> stateOf(const std::string &Code, const std::string &Loop) {
-  PassRun R = runPassOnCode<Pass::ModifiedVars>(Code);
+  PassRun R = runPassOnCode("modified-vars", Code);
   EXPECT_THAT(R.Errors, IsEmpty());
   const pl::test::Loop *L = R.loop(Loop);
   EXPECT_NE(L, nullptr) << Loop;
@@ -57,7 +57,7 @@ TEST(ModifiedVars, NonConstCallsAndReferenceParametersMakeState) {
 }
 
 TEST(ModifiedVars, InnerLoopStateIncludesWhatTheOuterNestChanges) {
-  PassRun R = runPassOnCode<Pass::ModifiedVars>(R"(
+  PassRun R = runPassOnCode("modified-vars", R"(
     unsigned next(unsigned &s) { return s = s * 1103515245u + 12345u; }
     int f(int epochs) {
       unsigned seed = 1;
@@ -78,7 +78,7 @@ TEST(ModifiedVars, InnerLoopStateIncludesWhatTheOuterNestChanges) {
 // --- fields of *this and globals -------------------------------------------
 
 TEST(ModifiedVars, FieldsOfThisTheNestModifiesAreStateAtEveryPoint) {
-  PassRun R = runPassOnCode<Pass::ModifiedVars>(R"(
+  PassRun R = runPassOnCode("modified-vars", R"(
 struct Trainer {
   int steps = 0, epochs = 3;
   float loss = 0;
@@ -100,7 +100,7 @@ struct Trainer {
 }
 
 TEST(ModifiedVars, AFieldHiddenByALocalIsReachedThroughThis) {
-  PassRun R = runPassOnCode<Pass::InstrumentLoops>(R"(
+  PassRun R = runPassOnCode("instrument-loops", R"(
 struct Counter {
   int count = 0;
   void run(int n) {
@@ -127,7 +127,7 @@ TEST(ModifiedVars, FieldsWrittenByALambdaCapturingThisAreState) {
 }
 
 TEST(ModifiedVars, GlobalsDefinedHereAreStateNamedSoTheyResolve) {
-  PassRun R = runPassOnCode<Pass::InstrumentLoops>(R"(
+  PassRun R = runPassOnCode("instrument-loops", R"(
 namespace stats { long calls = 0; }
 int total = 0;
 struct Registry { static int next; };
@@ -141,7 +141,7 @@ void f(int n) {
   // At the end of the body a local `total` hides the global.
   EXPECT_THAT(names(L->EndVars),
               ElementsAre("stats::calls", "Registry::next", "::total", "n", "i", "total"));
-  EXPECT_THAT(compileErrors(runPassOnCode<Pass::EmitManifest>(R"(
+  EXPECT_THAT(compileErrors(runPassOnCode("emit-manifest", R"(
 namespace stats { long calls = 0; }
 int total = 0;
 void f(int n) {
@@ -167,7 +167,7 @@ TEST(ModifiedVarsNegatives, ValuesPassedByValueOrConstReference) {
 }
 
 TEST(ModifiedVarsNegatives, ConstMethodsReadOnlyFieldsAndLocalClassesAddNothing) {
-  PassRun R = runPassOnCode<Pass::ModifiedVars>(R"(
+  PassRun R = runPassOnCode("modified-vars", R"(
 struct Stats {
   int n = 3, hits = 0;
   int count() const {

@@ -9,7 +9,7 @@ using namespace pl::test;
 namespace {
 
 TEST(RestoredLater, InitLoopBeforeTheTrainingLoopThatHoldsItsResult) {
-  PassRun R = runPassOnCode<Pass::RestoredLater>(R"(#include <vector>
+  PassRun R = runPassOnCode("restored-later", R"(#include <vector>
 double step(double);
 void train(int n, int epochs) {
   std::vector<double> w(n);
@@ -25,7 +25,7 @@ void train(int n, int epochs) {
 // --- loops that must run again ----------------------------------------------
 
 TEST(RestoredLaterNegatives, SomethingInBetweenAReadBeforeRestoreOrStateLeftOut) {
-  PassRun R = runPassOnCode<Pass::RestoredLater>(R"(#include <cstdlib>
+  PassRun R = runPassOnCode("restored-later", R"(#include <cstdlib>
 #include <vector>
 double step(double);
 void between(int n, int epochs) {

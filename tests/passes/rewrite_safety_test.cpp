@@ -12,7 +12,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 PassRun safety(const std::string &Code, const std::vector<std::string> &Args = {}) {
-  return runPassOnCode<Pass::RewriteSafety>(Code, Args);
+  return runPassOnCode("rewrite-safety", Code, Args);
 }
 
 /// Expects exactly one loop named `Name` to be skipped, for a reason

@@ -1,27 +1,14 @@
-// run_pass.cpp — run pl-instrument's pass chain on an in-memory file.
+// run_pass.cpp — run pl-instrument's pass pipeline on an in-memory file.
 #include "run_pass.h"
 
 #include <gmock/gmock.h>
 
-#include "EmitManifest.h"
-#include "IncludePaths.h"
 #include "InstrumentAction.h"
-#include "InstrumentLoops.h"
-#include "LoopLabels.h"
-#include "ModifiedVars.h"
-#include "RewriteSafety.h"
-#include "StateMarkers.h"
-#include "StateTypes.h"
-#include "TripCount.h"
-#include "RestoredLater.h"
-#include "UncapturedEffects.h"
-#include "VisibleVars.h"
+#include "Pipeline.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendActions.h"
-#include "clang/Lex/Preprocessor.h"
-#include "clang/Rewrite/Core/Rewriter.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/VirtualFileSystem.h"
@@ -123,78 +110,54 @@ Loop copied(const LoopRecord &R, const std::vector<LoopRecord> &All, const Sourc
   return L;
 }
 
-/// The passes as InstrumentAction chains them, stopping after `UpTo`.
-class ChainConsumer : public ASTConsumer {
+/// Runs the pipeline as the driver does, stopping after pass `UpTo`, and
+/// copies out what the passes found before the AST goes.
+class PipelineConsumer : public ASTConsumer {
 public:
-  ChainConsumer(CompilerInstance &CI, Pass UpTo, PassRun &Run,
-                const std::vector<LoopMarker> &Markers,
-                const std::vector<StateMarker> &StateMarkers,
-                const std::vector<LocalInclude> &Includes)
-      : CI(CI), UpTo(UpTo), Run(Run), Markers(Markers), StateMarkers(StateMarkers),
-        Includes(Includes) {}
+  PipelineConsumer(CompilerInstance &CI, const PassInfo &UpTo, const PassOptions &Options,
+                   const PreprocessorRecords &Records, PassRun &Run)
+      : CI(CI), UpTo(UpTo), Options(Options), Records(Records), Run(Run) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (CI.getDiagnostics().hasErrorOccurred()) return;
     SourceManager &SM = Ctx.getSourceManager();
     FileID Main = SM.getMainFileID();
-    auto Selected = [Main](FileID F) { return F == Main; };
-    std::vector<ToolNote> Notes;
-
-    std::vector<LoopRecord> Loops = runLoopLabels(Ctx, Selected, Markers, Notes);
-    if (UpTo >= Pass::VisibleVars) runVisibleVars(Ctx, Loops);
-    if (UpTo >= Pass::RewriteSafety) runRewriteSafety(Ctx, Loops, Notes);
-    if (UpTo >= Pass::TripCount) runTripCount(Ctx, Loops);
-    if (UpTo >= Pass::StateMarkers) runStateMarkers(Ctx, StateMarkers, Loops, Notes);
-    if (UpTo >= Pass::ModifiedVars) runModifiedVars(Ctx, Loops);
-    if (UpTo >= Pass::UncapturedEffects) runUncapturedEffects(Ctx, Loops);
-    if (UpTo >= Pass::StateTypes) runStateTypes(Ctx, Loops, Notes);
-    if (UpTo >= Pass::RestoredLater) runRestoredLater(Ctx, Loops);
-    if (UpTo >= Pass::InstrumentLoops) {
-      Rewriter RW(SM, Ctx.getLangOpts());
-      runInstrumentLoops(Ctx, Loops, Main, RW, Run.Versioning);
-      if (UpTo >= Pass::IncludePaths) runIncludePaths(SM, Includes, Main, RW);
-      if (UpTo >= Pass::EmitManifest) runEmitManifest(Loops, Main, RW);
-      RW.InsertText(
-          SM.getLocForStartOfFile(Main),
-          "#include <pl/abi.h>\n#line 1 " + cxxStringLiteral(absolutePath(SM, Main)) + "\n", false);
-      Run.Output = RW.getRewrittenText(
-          SourceRange(SM.getLocForStartOfFile(Main), SM.getLocForEndOfFile(Main)));
-    }
-
-    for (const LoopRecord &R : Loops)
-      Run.Loops.push_back(copied(R, Loops, SM));
-    for (const ToolNote &N : Notes)
+    PassState S(Ctx, Options, Records, [Main](FileID F) { return F == Main; });
+    runPipeline(S, UpTo.Id);
+    if (UpTo.Scope != PassScope::TranslationUnit) Run.Output = rewrittenText(S, Main);
+    for (const LoopRecord &R : S.Loops)
+      Run.Loops.push_back(copied(R, S.Loops, SM));
+    for (const ToolNote &N : S.Notes)
       Run.Notes.push_back({N.File, N.Line, N.Column, N.Kind, N.Message});
   }
 
 private:
   CompilerInstance &CI;
-  Pass UpTo;
+  const PassInfo &UpTo;
+  const PassOptions &Options;
+  const PreprocessorRecords &Records;
   PassRun &Run;
-  const std::vector<LoopMarker> &Markers;
-  const std::vector<StateMarker> &StateMarkers;
-  const std::vector<LocalInclude> &Includes;
 };
 
-class ChainAction : public ASTFrontendAction {
+class PipelineAction : public ASTFrontendAction {
 public:
-  ChainAction(Pass UpTo, PassRun &Run) : UpTo(UpTo), Run(Run) {}
+  PipelineAction(const PassInfo &UpTo, const PassOptions &Options, PassRun &Run)
+      : UpTo(UpTo), Options(Options), Run(Run) {}
 
   bool BeginSourceFileAction(CompilerInstance &CI) override {
-    addPreprocessorRecorders(CI, Markers, StateMarkers, Includes);
+    addPreprocessorRecorders(CI, Records);
     return true;
   }
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI, StringRef) override {
-    return std::make_unique<ChainConsumer>(CI, UpTo, Run, Markers, StateMarkers, Includes);
+    return std::make_unique<PipelineConsumer>(CI, UpTo, Options, Records, Run);
   }
 
 private:
-  Pass UpTo;
+  const PassInfo &UpTo;
+  const PassOptions &Options;
   PassRun &Run;
-  std::vector<LoopMarker> Markers;
-  std::vector<StateMarker> StateMarkers;
-  std::vector<LocalInclude> Includes;
+  PreprocessorRecords Records;
 };
 
 } // namespace
@@ -220,11 +183,20 @@ std::vector<std::string> PassRun::fullNames() const {
   return Out;
 }
 
-PassRun runPassChain(Pass UpTo, const std::string &Code, const std::vector<std::string> &ExtraArgs,
-                     const std::string &FileName, bool Versioning) {
+PassRun runPassOnCode(std::string_view UpTo, const std::string &Code,
+                      const std::vector<std::string> &ExtraArgs, const std::string &FileName,
+                      const PassOptions &Options) {
   PassRun Run;
-  Run.Versioning = Versioning;
-  runOnCode(std::make_unique<ChainAction>(UpTo, Run), Code, ExtraArgs, FileName, Run.Errors);
+  const PassInfo *Pass = findPass(llvm::StringRef(UpTo.data(), UpTo.size()));
+  if (!Pass) {
+    std::string Ids;
+    for (const PassInfo &P : passPipeline())
+      Ids += std::string(" ") + P.Id;
+    ADD_FAILURE() << "no pass '" << UpTo << "' in the pipeline; its passes are:" << Ids;
+    return Run;
+  }
+  runOnCode(std::make_unique<PipelineAction>(*Pass, Options, Run), Code, ExtraArgs, FileName,
+            Run.Errors);
   // Every test input is valid C++: the passes only run on code that parses.
   for (const std::string &E : Run.Errors)
     ADD_FAILURE() << "the test input does not compile: " << E;
@@ -234,7 +206,7 @@ PassRun runPassChain(Pass UpTo, const std::string &Code, const std::vector<std::
 namespace {
 
 std::vector<TuResult> runDriver(const std::string &Code, const std::vector<std::string> &ExtraArgs,
-                                const std::string &FileName, const InstrumentOptions &Opts) {
+                                const std::string &FileName, const PassOptions &Opts) {
   std::vector<TuResult> Results;
   std::vector<std::string> Errors;
   runOnCode(makeInstrumentActionFactory(Results, Opts)->create(), Code, ExtraArgs, FileName,
@@ -247,27 +219,21 @@ std::vector<TuResult> runDriver(const std::string &Code, const std::vector<std::
 } // namespace
 
 std::string instrumentWithDriver(const std::string &Code, const std::vector<std::string> &ExtraArgs,
-                                 const std::string &FileName, bool Versioning,
-                                 bool RequireResumable) {
-  InstrumentOptions Opts;
-  Opts.Versioning = Versioning;
-  Opts.RequireResumable = RequireResumable;
-  std::vector<TuResult> Results = runDriver(Code, ExtraArgs, FileName, Opts);
+                                 const std::string &FileName, const PassOptions &Options) {
+  std::vector<TuResult> Results = runDriver(Code, ExtraArgs, FileName, Options);
   return Results.empty() ? std::string() : Results.front().Output;
 }
 
-std::vector<Note> driverNotes(const std::string &Code, bool RequireResumable) {
-  InstrumentOptions Opts;
-  Opts.RequireResumable = RequireResumable;
+std::vector<Note> driverNotes(const std::string &Code, const PassOptions &Options) {
   std::vector<Note> Out;
-  for (const TuResult &TU : runDriver(Code, {}, kInputFile, Opts))
+  for (const TuResult &TU : runDriver(Code, {}, kInputFile, Options))
     for (const ToolNote &N : TU.Notes)
       Out.push_back({N.File, N.Line, N.Column, N.Kind, N.Message});
   return Out;
 }
 
 void expectOutputCompiles(const std::string &Code, const std::vector<std::string> &Args) {
-  PassRun R = runPassOnCode<Pass::EmitManifest>(Code, Args);
+  PassRun R = runPassOnCode("emit-manifest", Code, Args);
   ASSERT_THAT(compileErrors(Code, Args), ::testing::IsEmpty())
       << "the input itself does not compile";
   std::vector<std::string> Errors = compileErrors(R.Output, Args, "/pl-test/output.cc");

@@ -1,17 +1,20 @@
-// run_pass.h — run pl-instrument's pass chain on an in-memory file.
+// run_pass.h — run pl-instrument's pass pipeline on an in-memory file.
 //
 // The pass-test counterpart of clang-tidy's runCheckOnCode<Check>(Code):
 //
-//   PassRun R = runPassOnCode<Pass::TripCount>("void f(int n) { for (int i = 0; i < n; ++i); }");
+//   PassRun R = runPassOnCode("trip-count", "void f(int n) { for (int i = 0; i < n; ++i); }");
 //   EXPECT_EQ(R.loop("f/loop0")->TripExpr, "...");
 //
 // The code is parsed as C++20 with Clang's resource dir, so <vector>, <map>
-// and friends work; the passes run in the order InstrumentAction runs them,
-// up to and including the one named. Everything is copied out as strings:
-// AST pointers die with the AST. This header includes no Clang headers, so
-// the test files that use it compile quickly.
+// and friends work; the passes of the pipeline table (passes/Pipeline.h) run
+// as the driver runs them, up to and including the one named by its id.
+// Everything is copied out as strings: AST pointers die with the AST. This
+// header includes no Clang headers, so the test files that use it compile
+// quickly.
 #ifndef PL_TESTS_PASSES_RUN_PASS_H
 #define PL_TESTS_PASSES_RUN_PASS_H
+
+#include "PassOptions.h"
 
 #include <filesystem>
 #include <string>
@@ -19,22 +22,6 @@
 #include <vector>
 
 namespace pl::test {
-
-/// The passes in pipeline order (compiler/InstrumentAction.cpp).
-enum class Pass {
-  LoopLabels,
-  VisibleVars,
-  RewriteSafety,
-  TripCount,
-  StateMarkers,
-  ModifiedVars,
-  UncapturedEffects,
-  StateTypes,
-  RestoredLater,
-  InstrumentLoops,
-  IncludePaths,
-  EmitManifest, ///< the whole chain: the driver's output
-};
 
 /// Name of the in-memory input file unless a test gives another one.
 inline constexpr const char *kInputFile = "/pl-test/input.cc";
@@ -80,10 +67,9 @@ struct PassRun {
   std::vector<std::string> Errors; ///< Clang errors in the input ("line:col: message")
   std::vector<Loop> Loops;         ///< in source order
   std::vector<Note> Notes;
-  /// The rewritten file (InstrumentLoops and later), with the contract
+  /// The rewritten file (instrument-loops and later), with the contract
   /// include and #line header the driver adds.
   std::string Output;
-  bool Versioning = false; ///< how instrument-loops was run
 
   /// The loop with this full name, or nullptr.
   const Loop *loop(std::string_view FullName) const;
@@ -92,35 +78,37 @@ struct PassRun {
   std::vector<std::string> fullNames() const;
 };
 
-/// Runs the passes up to and including `UpTo` on `Code`.
-/// `Versioning` is off by default so that tests see one instrumented copy
-/// of each loop; the versioning tests turn it on.
-PassRun runPassChain(Pass UpTo, const std::string &Code,
-                     const std::vector<std::string> &ExtraArgs = {},
-                     const std::string &FileName = kInputFile, bool Versioning = false);
-
-template <Pass UpTo>
-PassRun runPassOnCode(const std::string &Code, const std::vector<std::string> &ExtraArgs = {},
-                      const std::string &FileName = kInputFile, bool Versioning = false) {
-  return runPassChain(UpTo, Code, ExtraArgs, FileName, Versioning);
+/// The options the pass tests run with unless they say otherwise: the
+/// driver's defaults, but without versioning, so that tests see one
+/// instrumented copy of each loop (the versioning tests turn it on).
+inline PassOptions testOptions() {
+  PassOptions O;
+  O.Versioning = false;
+  return O;
 }
+
+/// Runs the pipeline on `Code` up to and including the pass with id `UpTo`
+/// ("trip-count"); an id the pipeline lacks is a test failure.
+PassRun runPassOnCode(std::string_view UpTo, const std::string &Code,
+                      const std::vector<std::string> &ExtraArgs = {},
+                      const std::string &FileName = kInputFile,
+                      const PassOptions &Options = testOptions());
 
 /// The output of the real driver (makeInstrumentActionFactory) for `Code`.
 std::string instrumentWithDriver(const std::string &Code,
                                  const std::vector<std::string> &ExtraArgs = {},
-                                 const std::string &FileName = kInputFile, bool Versioning = false,
-                                 bool RequireResumable = false);
+                                 const std::string &FileName = kInputFile,
+                                 const PassOptions &Options = testOptions());
 
-/// The notes of the real driver for `Code`, run with --require-resumable
-/// or without.
-std::vector<Note> driverNotes(const std::string &Code, bool RequireResumable);
+/// The notes of the real driver for `Code`.
+std::vector<Note> driverNotes(const std::string &Code, const PassOptions &Options = testOptions());
 
-/// Compiles `Code` with -fsyntax-only against the runtime's headers
-/// (-I runtime/include) and returns its errors; empty means it compiles.
-/// Instruments `Code` with the whole chain, then compiles the result with
+/// Instruments `Code` with the whole pipeline, then compiles the result with
 /// -fsyntax-only against the runtime headers; a test failure if it does not.
 void expectOutputCompiles(const std::string &Code, const std::vector<std::string> &ExtraArgs = {});
 
+/// Compiles `Code` with -fsyntax-only against the runtime's headers
+/// (-I runtime/include) and returns its errors; empty means it compiles.
 std::vector<std::string> compileErrors(const std::string &Code,
                                        const std::vector<std::string> &ExtraArgs = {},
                                        const std::string &FileName = kInputFile);

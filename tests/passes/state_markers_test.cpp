@@ -19,7 +19,7 @@ std::string withMarkers(const std::string &Code) {
 const std::vector<std::string> kIncludes = {"-I" PL_RUNTIME_INCLUDE_DIR};
 
 PassRun markersRun(const std::string &Code) {
-  return runPassOnCode<Pass::StateTypes>(withMarkers(Code), kIncludes);
+  return runPassOnCode("state-types", withMarkers(Code), kIncludes);
 }
 
 TEST(StateMarkers, TransientRemovesAndPersistAddsForEveryLoopOfTheFunction) {

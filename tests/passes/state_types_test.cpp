@@ -19,6 +19,13 @@ using ::testing::StartsWith;
 
 namespace {
 
+/// As `pl-instrument --require-resumable`.
+const pl::PassOptions RequireResumable = [] {
+  pl::PassOptions O = testOptions();
+  O.RequireResumable = true;
+  return O;
+}();
+
 /// A program whose one loop modifies a variable of each of `Decls` (one
 /// declaration per line, the variable named v<N>) with `touch(vN)`.
 std::string loopOver(const std::vector<std::string> &Decls, const std::string &Prelude = "") {
@@ -94,7 +101,7 @@ TEST(StateTypes, DataTypesAreSaveableAndTheOutputCompiles) {
   std::string Code = loopOver(Types, kUserTypes);
   // A C array too: `int v18[4]` in place of the second int.
   Code.replace(Code.find("int v18{}"), 9, "int v18[4]{}");
-  PassRun R = runPassOnCode<Pass::EmitManifest>(Code);
+  PassRun R = runPassOnCode("emit-manifest", Code);
   const Loop *L = R.loop("f/loop0");
   ASSERT_NE(L, nullptr);
   std::vector<std::string> All = variables(Types.size());
@@ -122,7 +129,7 @@ void f(int n, float* raw) {
 }
 )";
   std::vector<std::string> Eigen = {"-I/usr/include/eigen3"};
-  PassRun R = runPassOnCode<Pass::EmitManifest>(Code, Eigen);
+  PassRun R = runPassOnCode("emit-manifest", Code, Eigen);
   const Loop *L = R.loop("f/loop0");
   ASSERT_NE(L, nullptr);
   EXPECT_THAT(L->Saved, ElementsAre("W", "order", "a", "fixed", "i"));
@@ -185,7 +192,7 @@ namespace app { struct Keyed { explicit Keyed(int k) : k(k) {} int k;
     Decls.push_back(Type);
   const std::string Code = loopOver(Decls, Prelude);
   const std::vector<std::string> Eigen = {"-I/usr/include/eigen3"};
-  PassRun R = runPassOnCode<Pass::StateTypes>(Code, Eigen);
+  PassRun R = runPassOnCode("state-types", Code, Eigen);
   const Loop *L = R.loop("f/loop0");
   ASSERT_NE(L, nullptr);
   std::string Check = "#include <pl/serialize.h>\n" + Code;
@@ -208,7 +215,7 @@ namespace app { struct Keyed { explicit Keyed(int k) : k(k) {} int k;
 }
 
 TEST(StateTypes, UnsaveableVariableIsDeclaredPlainAndReportedAtItsDeclaration) {
-  PassRun R = runPassOnCode<Pass::EmitManifest>(R"(#include <cstdio>
+  PassRun R = runPassOnCode("emit-manifest", R"(#include <cstdio>
 int main() {
   FILE *fp = std::fopen("/dev/null", "w");
   int written = 0;
@@ -236,7 +243,7 @@ int main() {
 }
 
 TEST(StateTypes, LoopsWithoutALabelShareOneNotePerFile) {
-  PassRun R = runPassOnCode<Pass::EmitManifest>(R"(#include <cstdio>
+  PassRun R = runPassOnCode("emit-manifest", R"(#include <cstdio>
 #include <pl/marker.h>
 int main(int argc, char **argv) {
   FILE *fp = nullptr;
@@ -248,7 +255,7 @@ int main(int argc, char **argv) {
   return n;
 }
 )",
-                                                {"-I" PL_RUNTIME_INCLUDE_DIR});
+                            {"-I" PL_RUNTIME_INCLUDE_DIR});
   EXPECT_THAT(R.loop("main/loop0")->Unsaveable, ElementsAre("argv: char **"));
   EXPECT_THAT(R.loop("main/loop1")->Unsaveable, ElementsAre("fp: FILE *"));
   EXPECT_THAT(R.loop("main/loop2")->Unsaveable, IsEmpty());
@@ -265,8 +272,8 @@ int main(int argc, char **argv) {
 }
 
 TEST(StateTypes, OneLoopWithoutALabelIsOneLoop) {
-  PassRun R = runPassOnCode<Pass::StateTypes>(
-      "void f(int n) { int *p = nullptr; for (int i = 0; i < n; ++i) ++p; }");
+  PassRun R = runPassOnCode("state-types",
+                            "void f(int n) { int *p = nullptr; for (int i = 0; i < n; ++i) ++p; }");
   EXPECT_THAT(R.notes("warning"), IsEmpty());
   EXPECT_THAT(R.notes("note"), ElementsAre(StartsWith("1:35: 1 loop without a label cannot be "
                                                       "checkpointed (state of types")));
@@ -276,8 +283,8 @@ TEST(StateTypes, RequireResumableMakesItAnErrorLabeledOrNot) {
   const char *Code = "void f(int n) { int *p = nullptr; int *q = nullptr;\n"
                      "  walk: for (int i = 0; i < n; ++i) ++p;\n"
                      "  for (int i = 0; i < n; ++i) ++q; }";
-  std::vector<Note> Lenient = driverNotes(Code, false);
-  std::vector<Note> Strict = driverNotes(Code, true);
+  std::vector<Note> Lenient = driverNotes(Code);
+  std::vector<Note> Strict = driverNotes(Code, RequireResumable);
   ASSERT_EQ(Lenient.size(), 2u);
   ASSERT_EQ(Strict.size(), 2u);
   EXPECT_EQ(Lenient[0].Kind, "warning");
@@ -292,7 +299,7 @@ TEST(StateTypes, RequireResumableMakesItAnErrorLabeledOrNot) {
 }
 
 TEST(StateTypes, OneWarningPerVariableNamingEveryLoopItBlocks) {
-  PassRun R = runPassOnCode<Pass::StateTypes>(R"(#include <functional>
+  PassRun R = runPassOnCode("state-types", R"(#include <functional>
 void f(int n) {
   std::function<int(int)> step = [](int x) { return x; };
   epoch: for (int e = 0; e < n; ++e)
@@ -307,7 +314,7 @@ void f(int n) {
 }
 
 TEST(StateTypes, ClassesWithoutSerializerGetTheFixThatFits) {
-  PassRun R = runPassOnCode<Pass::StateTypes>(R"(#include <vector>
+  PassRun R = runPassOnCode("state-types", R"(#include <vector>
 namespace app {
 class Model { public: void fit() { ++n; } private: int n = 0; };
 struct Pair { int a; int &b; };
@@ -338,7 +345,7 @@ void f(int n, int &r) {
 }
 
 TEST(StateTypes, AggregatesMustBeSmallPlainAndPublic) {
-  PassRun R = runPassOnCode<Pass::StateTypes>(R"(
+  PassRun R = runPassOnCode("state-types", R"(
 struct Base { int a; };
 struct Derived : Base { int b; };
 struct Bits { int a : 3; int b; };
@@ -363,7 +370,7 @@ void f(int n) {
 // --- types that must not be declared saveable ------------------------------
 
 TEST(StateTypesNegatives, PointersHandlesViewsAndLibraryObjects) {
-  PassRun R = runPassOnCode<Pass::StateTypes>(R"(#include <memory>
+  PassRun R = runPassOnCode("state-types", R"(#include <memory>
 #include <mutex>
 #include <random>
 #include <span>
@@ -389,7 +396,7 @@ void f(int n, int *out) {
 }
 
 TEST(StateTypes, TypesThatDependOnATemplateParameterAreDecidedAtInstantiation) {
-  PassRun R = runPassOnCode<Pass::EmitManifest>(R"(#include <vector>
+  PassRun R = runPassOnCode("emit-manifest", R"(#include <vector>
 template <class T> T sum(const std::vector<T> &v) {
   T acc{};
   int count = 0;
@@ -417,9 +424,9 @@ template <class T> T last(const std::vector<T> &v) {
   return acc;
 }
 )";
-  std::vector<Note> Notes = driverNotes(Code, true);
+  std::vector<Note> Notes = driverNotes(Code, RequireResumable);
   EXPECT_TRUE(Notes.empty());
-  std::string Output = instrumentWithDriver(Code, {}, kInputFile, false, /*RequireResumable=*/true);
+  std::string Output = instrumentWithDriver(Code, {}, kInputFile, RequireResumable);
   EXPECT_THAT(Output, HasSubstr("PL_SR_(acc)"));
   EXPECT_THAT(compileErrors(Output + "double d = last(std::vector<double>{1.0});"), IsEmpty());
   EXPECT_THAT(compileErrors(Output + "int *p = last(std::vector<int *>{nullptr});"),
@@ -429,7 +436,7 @@ template <class T> T last(const std::vector<T> &v) {
 }
 
 TEST(StateTypesNegatives, AShadowingBodyLocalIsNotTheStateVariable) {
-  PassRun R = runPassOnCode<Pass::InstrumentLoops>(R"(
+  PassRun R = runPassOnCode("instrument-loops", R"(
 int f(int n) {
   int total = 0;
   for (int i = 0; i < n; ++i) {

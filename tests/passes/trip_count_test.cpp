@@ -20,7 +20,7 @@ std::string tripOf(const std::string &Body) {
       )cpp";
   Code += Body;
   Code += "\n    }\n";
-  PassRun R = runPassOnCode<Pass::TripCount>(Code);
+  PassRun R = runPassOnCode("trip-count", Code);
   if (R.Loops.size() != 1) return std::to_string(R.Loops.size()) + " loops";
   return R.Loops[0].TripExpr;
 }
@@ -79,7 +79,7 @@ TEST(TripCount, RangeForOverANamedContainer) {
 }
 
 TEST(TripCount, RangeForInATemplateOverAKnownContainer) {
-  PassRun R = runPassOnCode<Pass::TripCount>(R"cpp(
+  PassRun R = runPassOnCode("trip-count", R"cpp(
     #include <vector>
     template <class T> T total(const std::vector<T> &v) {
       T s{};
@@ -135,7 +135,7 @@ TEST(TripCountNegatives, RangeForOverTemporariesOrUnsizedRanges) {
 }
 
 TEST(TripCountNegatives, RangeForInATemplateOverAnUnknownOrUnsizedRange) {
-  PassRun R = runPassOnCode<Pass::TripCount>(R"cpp(
+  PassRun R = runPassOnCode("trip-count", R"cpp(
     #include <forward_list>
     template <class C> int any(const C &c) { int s = 0; for (int x : c) s += x; return s; }
     template <class T> T list(const std::forward_list<T> &l) {

@@ -12,7 +12,7 @@ using ::testing::IsEmpty;
 namespace {
 
 TEST(UncapturedEffects, HiddenStateCallsExternGlobalsAndOpaquePointerCallsEscape) {
-  PassRun R = runPassOnCode<Pass::UncapturedEffects>(R"(#include <cstdlib>
+  PassRun R = runPassOnCode("uncaptured-effects", R"(#include <cstdlib>
 #include <ctime>
 extern int g_seen;
 void update(float *w, int n);
@@ -40,7 +40,7 @@ void f(int n) {
 // Found by the Fashion-MNIST kill test: a loop reading a gzip stream was
 // skipped on resume (its result saved), so the stream was not advanced.
 TEST(UncapturedEffects, SystemHeaderReadsMoveAHiddenPosition) {
-  PassRun R = runPassOnCode<Pass::UncapturedEffects>(R"(#include <cstdio>
+  PassRun R = runPassOnCode("uncaptured-effects", R"(#include <cstdio>
 unsigned long read_all(std::FILE *f, unsigned char *out, unsigned long n) {
   unsigned long done = 0;
   while (done < n) {
@@ -55,14 +55,14 @@ unsigned long read_all(std::FILE *f, unsigned char *out, unsigned long n) {
 }
 
 TEST(UncapturedEffects, MarkersSettleAForeignGlobal) {
-  PassRun R = runPassOnCode<Pass::UncapturedEffects>(R"(#include <pl/marker.h>
+  PassRun R = runPassOnCode("uncaptured-effects", R"(#include <pl/marker.h>
 extern int g_cache, g_log;
 void f(int n) {
   PL_TRANSIENT(g_cache);
   PL_PERSIST(g_log);
   for (int i = 0; i < n; ++i) { ++g_cache; ++g_log; }
 })",
-                                                     {"-I" PL_RUNTIME_INCLUDE_DIR});
+                            {"-I" PL_RUNTIME_INCLUDE_DIR});
   EXPECT_THAT(R.loop("f/loop0")->Uncaptured, IsEmpty());
   EXPECT_THAT(R.loop("f/loop0")->State, ElementsAre("g_log", "i"));
 }
@@ -70,7 +70,7 @@ void f(int n) {
 // --- effects the state captures --------------------------------------------
 
 TEST(UncapturedEffectsNegatives, LibraryCallsFunctionsWithBodiesAndConstPointersAreCaptured) {
-  PassRun R = runPassOnCode<Pass::UncapturedEffects>(R"(#include <cstdio>
+  PassRun R = runPassOnCode("uncaptured-effects", R"(#include <cstdio>
 #include <cstring>
 extern const int g_limit;
 extern int g_read_only;

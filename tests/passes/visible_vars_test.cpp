@@ -16,7 +16,7 @@ using ::testing::UnorderedElementsAre;
 using Names = std::vector<std::string>;
 
 PassRun vars(const std::string &Code, const std::vector<std::string> &Args = {}) {
-  return runPassOnCode<Pass::VisibleVars>(Code, Args);
+  return runPassOnCode("visible-vars", Code, Args);
 }
 
 std::string typeOf(const std::vector<Var> &Vs, const std::string &Name) {

@@ -1,0 +1,115 @@
+//===- Pipeline.cpp - The passes of pl-instrument, in order ---------------===//
+#include "Pipeline.h"
+
+#include "EmitManifest.h"
+#include "IncludePaths.h"
+#include "InstrumentLoops.h"
+#include "LoopLabels.h"
+#include "ModifiedVars.h"
+#include "RestoredLater.h"
+#include "RewriteSafety.h"
+#include "StateMarkers.h"
+#include "StateTypes.h"
+#include "TripCount.h"
+#include "UncapturedEffects.h"
+#include "VisibleVars.h"
+#include "utils/PassUtils.h"
+
+#include "clang/Lex/Preprocessor.h"
+
+using namespace clang;
+
+namespace pl {
+namespace {
+
+using Scope = PassScope;
+
+// The pipeline. A pass reads what the passes above it wrote; the analyses
+// all come before the transforms (pipeline_test checks it).
+const PassInfo Pipeline[] = {
+    {"loop-labels", "find every loop, name it <function>/<enclosing loops>/<label>, nest it",
+     Scope::TranslationUnit,
+     [](PassState &S) {
+       S.Loops = runLoopLabels(S.Ctx, S.Selected, S.Records.LoopMarkers, S.Notes);
+     }},
+    {"visible-vars", "the locals in scope at each event point of each loop", Scope::TranslationUnit,
+     [](PassState &S) { runVisibleVars(S.Ctx, S.Loops); }},
+    {"rewrite-safety",
+     "skip, with a note, loops from macros, in constexpr code, jumped into or under OpenMP",
+     Scope::TranslationUnit, [](PassState &S) { runRewriteSafety(S.Ctx, S.Loops, S.Notes); }},
+    {"trip-count", "a side-effect-free trip-count expression for counted loops",
+     Scope::TranslationUnit, [](PassState &S) { runTripCount(S.Ctx, S.Loops); }},
+    {"state-markers", "the variables PL_TRANSIENT(x) and PL_PERSIST(x) name",
+     Scope::TranslationUnit,
+     [](PassState &S) { runStateMarkers(S.Ctx, S.Records.StateMarkers, S.Loops, S.Notes); }},
+    {"modified-vars", "the checkpoint state: what each loop nest may modify",
+     Scope::TranslationUnit, [](PassState &S) { runModifiedVars(S.Ctx, S.Loops); }},
+    {"uncaptured-effects",
+     "effects the state misses (rand, time, foreign globals, opaque calls): resume re-runs",
+     Scope::TranslationUnit, [](PassState &S) { runUncapturedEffects(S.Ctx, S.Loops); }},
+    {"state-types", "which state pl/serialize.h can save; warn (or fail) on the rest",
+     Scope::TranslationUnit,
+     [](PassState &S) { runStateTypes(S.Ctx, S.Loops, S.Notes, S.Options.RequireResumable); }},
+    {"restored-later", "completed loops the next loop's state restores: skipped on resume",
+     Scope::TranslationUnit, [](PassState &S) { runRestoredLater(S.Ctx, S.Loops); }},
+    {"instrument-loops", "insert the loop-boundary points (same lines, #line for copies)",
+     Scope::EachFile,
+     [](PassState &S) {
+       S.Instrumented = runInstrumentLoops(S.Ctx, S.Loops, S.File, S.RW, S.Options.Versioning);
+     }},
+    {"include-paths", "keep quoted includes resolving from the output directory", Scope::MainFile,
+     [](PassState &S) {
+       runIncludePaths(S.Ctx.getSourceManager(), S.Records.Includes, S.File, S.RW);
+     }},
+    {"emit-manifest", "append the table of loops the runtime checks hooks against", Scope::EachFile,
+     [](PassState &S) { runEmitManifest(S.Loops, S.File, S.RW); }},
+};
+
+} // namespace
+
+void addPreprocessorRecorders(CompilerInstance &CI, PreprocessorRecords &Records) {
+  Preprocessor &PP = CI.getPreprocessor();
+  PP.addPPCallbacks(makeMarkerCollector(Records.LoopMarkers));
+  PP.addPPCallbacks(makeStateMarkerCollector(Records.StateMarkers));
+  PP.addPPCallbacks(makeIncludeRecorder(CI.getSourceManager(), Records.Includes));
+}
+
+PassState::PassState(ASTContext &Ctx, const PassOptions &Options,
+                     const PreprocessorRecords &Records, FileFilter Selected)
+    : Ctx(Ctx), Options(Options), Records(Records), Selected(std::move(Selected)),
+      RW(Ctx.getSourceManager(), Ctx.getLangOpts()) {}
+
+llvm::ArrayRef<PassInfo> passPipeline() { return Pipeline; }
+
+const PassInfo *findPass(llvm::StringRef Id) {
+  for (const PassInfo &P : Pipeline)
+    if (Id == P.Id) return &P;
+  return nullptr;
+}
+
+void runPipeline(PassState &S, llvm::StringRef StopAfter) {
+  S.File = S.Ctx.getSourceManager().getMainFileID();
+  S.Instrumented = 0;
+  for (const PassInfo &P : Pipeline) {
+    P.Run(S);
+    if (StopAfter == P.Id) return;
+  }
+}
+
+void runHeaderTransforms(PassState &S, FileID Header) {
+  S.File = Header;
+  S.Instrumented = 0;
+  for (const PassInfo &P : Pipeline)
+    if (P.Scope == PassScope::EachFile) P.Run(S);
+}
+
+std::string rewrittenText(PassState &S, FileID File) {
+  SourceManager &SM = S.Ctx.getSourceManager();
+  S.RW.InsertText(SM.getLocForStartOfFile(File),
+                  "#include <pl/abi.h>\n#line 1 " + cxxStringLiteral(absolutePath(SM, File)) + "\n",
+                  false);
+  return S.RW.getRewrittenText(
+      SourceRange(SM.getLocForStartOfFile(File), SM.getLocForEndOfFile(File)));
+}
+
+} // namespace pl
