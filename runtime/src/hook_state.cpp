@@ -120,6 +120,9 @@ void register_filter_state(HookRec& h) {
     p->activations[1].store(r.u64());
     const std::uint64_t since = r.u64();
     p->last_run_ns.store(since == ~std::uint64_t(0) ? 0 : steady_now_ns() - std::int64_t(since));
+    // A timed hook that ran while the run was replayed sleeps for a whole
+    // period from then: awake, it waits for the restored one (its filter).
+    if (p->spec.every_seconds > 0) p->asleep.store(false);
     // Exhausted: asleep from now on (the caller remasks; see checkpoint.cpp).
     if (p->spec.first > 0 && runs >= p->spec.first) p->asleep.store(true);
   };

@@ -3,16 +3,23 @@
 //
 // The interposers run in every open of the process, from its first
 // constructor on, on any thread: they call the real function first, record
-// only after a successful read-only open of a regular file, never re-enter
-// themselves (a thread-local guard: recording may allocate), and keep their
-// table in a leaked object that exists as soon as it is first needed.
+// only after a successful open of a regular file, never re-enter themselves
+// (a thread-local guard: recording may allocate), ignore /proc, /sys and
+// /dev before allocating anything (allocators open those while they start),
+// and keep their table in a leaked object made when first needed. The real
+// functions are found with dlsym without a static guard; should dlsym itself
+// open a file, that open goes straight to the system call.
 #undef _FORTIFY_SOURCE  // the fortified open() is an inline wrapper: it must not shadow ours
 #include "inputs.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <cstring>
 
 #include <cstdarg>
 #include <cstdio>
@@ -27,6 +34,12 @@ namespace pl::detail {
 namespace {
 
 __attribute__((tls_model("initial-exec"))) thread_local bool t_recording = false;
+__attribute__((tls_model("initial-exec"))) thread_local bool t_resolving = false;
+
+bool pseudo_file(const char* path) {
+  return std::strncmp(path, "/proc/", 6) == 0 || std::strncmp(path, "/sys/", 5) == 0 ||
+         std::strncmp(path, "/dev/", 5) == 0;
+}
 
 struct Table {
   std::mutex mu;
@@ -67,7 +80,7 @@ bool ignored(const std::string& path) {
 }
 
 void note_open(int dirfd, const char* path, bool writes, int fd) {
-  if (fd < 0 || !path || !*path || t_recording) return;
+  if (fd < 0 || !path || !*path || t_recording || pseudo_file(path)) return;
   t_recording = true;
   try {
     struct stat st{};
@@ -92,9 +105,20 @@ bool mode_writes(const char* mode) {
   return false;
 }
 
-template <class F>
-F next(const char* name) {
-  return reinterpret_cast<F>(::dlsym(RTLD_NEXT, name));
+// The next definition of each function (libc's), resolved on first use.
+enum Real { kOpen, kOpen64, kOpenAt, kOpenAt64, kFopen, kFopen64, kUnlink, kUnlinkAt, kRemove, kReals };
+constexpr const char* kRealNames[kReals] = {"open",  "open64", "openat", "openat64", "fopen",
+                                            "fopen64", "unlink", "unlinkat", "remove"};
+std::atomic<void*> g_real[kReals];
+
+void* real(Real which) {
+  void* f = g_real[which].load(std::memory_order_acquire);
+  if (f || t_resolving) return f;  // null while resolving: dlsym opened a file
+  t_resolving = true;
+  f = ::dlsym(RTLD_NEXT, kRealNames[which]);
+  t_resolving = false;
+  g_real[which].store(f, std::memory_order_release);
+  return f;
 }
 
 using OpenFn = int (*)(const char*, int, ...);
@@ -105,31 +129,62 @@ mode_t mode_of(int flags, va_list ap) {
   return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? mode_t(va_arg(ap, int)) : 0;
 }
 
-int call_open(const char* fn, const char* path, int flags, mode_t mode) {
-  static const OpenFn open_ = next<OpenFn>("open");
-  static const OpenFn open64_ = next<OpenFn>("open64");
-  const OpenFn f = fn[4] == '6' ? open64_ : open_;
-  const int fd = f ? f(path, flags, mode) : -1;
-  note_open(AT_FDCWD, path, (flags & O_ACCMODE) != O_RDONLY, fd);
-  return fd;
-}
-
-int call_openat(const char* fn, int dirfd, const char* path, int flags, mode_t mode) {
-  static const OpenAtFn openat_ = next<OpenAtFn>("openat");
-  static const OpenAtFn openat64_ = next<OpenAtFn>("openat64");
-  const OpenAtFn f = fn[6] == '6' ? openat64_ : openat_;
-  const int fd = f ? f(dirfd, path, flags, mode) : -1;
+int call_openat(Real which, int dirfd, const char* path, int flags, mode_t mode) {
+  int fd;
+  if (void* f = real(which))
+    fd = which == kOpen || which == kOpen64 ? reinterpret_cast<OpenFn>(f)(path, flags, mode)
+                                            : reinterpret_cast<OpenAtFn>(f)(dirfd, path, flags, mode);
+  else
+    fd = int(::syscall(SYS_openat, dirfd, path, flags, mode));
   note_open(dirfd, path, (flags & O_ACCMODE) != O_RDONLY, fd);
   return fd;
 }
 
-std::FILE* call_fopen(const char* fn, const char* path, const char* mode) {
-  static const FopenFn fopen_ = next<FopenFn>("fopen");
-  static const FopenFn fopen64_ = next<FopenFn>("fopen64");
-  const FopenFn f = fn[5] == '6' ? fopen64_ : fopen_;
-  std::FILE* file = f ? f(path, mode) : nullptr;
+// fopen's mode as open flags (for the system-call path only).
+int fopen_flags(const char* mode) {
+  const bool plus = mode && std::strchr(mode, '+');
+  switch (mode ? mode[0] : 'r') {
+    case 'w':
+      return (plus ? O_RDWR : O_WRONLY) | O_CREAT | O_TRUNC;
+    case 'a':
+      return (plus ? O_RDWR : O_WRONLY) | O_CREAT | O_APPEND;
+    default:
+      return plus ? O_RDWR : O_RDONLY;
+  }
+}
+
+std::FILE* call_fopen(Real which, const char* path, const char* mode) {
+  std::FILE* file = nullptr;
+  if (void* f = real(which)) {
+    file = reinterpret_cast<FopenFn>(f)(path, mode);
+  } else {
+    const int fd = int(::syscall(SYS_openat, AT_FDCWD, path, fopen_flags(mode) | O_CLOEXEC, 0666));
+    if (fd >= 0 && !(file = ::fdopen(fd, mode))) ::close(fd);
+  }
   if (file) note_open(AT_FDCWD, path, mode_writes(mode), ::fileno(file));
   return file;
+}
+
+// A file the process deletes was its own (a temporary file): not an input.
+int call_unlink(Real which, int dirfd, const char* path, int flags) {
+  int rc;
+  if (void* f = real(which))
+    rc = which == kUnlinkAt ? reinterpret_cast<int (*)(int, const char*, int)>(f)(dirfd, path, flags)
+                            : reinterpret_cast<int (*)(const char*)>(f)(path);
+  else
+    rc = int(::syscall(SYS_unlinkat, dirfd, path, flags));
+  if (rc == 0 && path && *path && !t_recording && !pseudo_file(path)) {
+    t_recording = true;
+    try {
+      const std::string abs = absolute(dirfd, path);
+      Table& t = table();
+      std::lock_guard lock(t.mu);
+      t.written.insert(abs);
+    } catch (...) {
+    }
+    t_recording = false;
+  }
+  return rc;
 }
 
 // Read before main() can reorder argv (GNU getopt permutes it in place).
@@ -158,34 +213,43 @@ __attribute__((visibility("default"))) int open(const char* path, int flags, ...
   va_start(ap, flags);
   const mode_t mode = pl::detail::mode_of(flags, ap);
   va_end(ap);
-  return pl::detail::call_open("open", path, flags, mode);
+  return pl::detail::call_openat(pl::detail::kOpen, AT_FDCWD, path, flags, mode);
 }
 __attribute__((visibility("default"))) int open64(const char* path, int flags, ...) {
   va_list ap;
   va_start(ap, flags);
   const mode_t mode = pl::detail::mode_of(flags, ap);
   va_end(ap);
-  return pl::detail::call_open("open64", path, flags, mode);
+  return pl::detail::call_openat(pl::detail::kOpen64, AT_FDCWD, path, flags, mode);
 }
 __attribute__((visibility("default"))) int openat(int dirfd, const char* path, int flags, ...) {
   va_list ap;
   va_start(ap, flags);
   const mode_t mode = pl::detail::mode_of(flags, ap);
   va_end(ap);
-  return pl::detail::call_openat("openat", dirfd, path, flags, mode);
+  return pl::detail::call_openat(pl::detail::kOpenAt, dirfd, path, flags, mode);
 }
 __attribute__((visibility("default"))) int openat64(int dirfd, const char* path, int flags, ...) {
   va_list ap;
   va_start(ap, flags);
   const mode_t mode = pl::detail::mode_of(flags, ap);
   va_end(ap);
-  return pl::detail::call_openat("openat64", dirfd, path, flags, mode);
+  return pl::detail::call_openat(pl::detail::kOpenAt64, dirfd, path, flags, mode);
 }
 __attribute__((visibility("default"))) std::FILE* fopen(const char* path, const char* mode) {
-  return pl::detail::call_fopen("fopen", path, mode);
+  return pl::detail::call_fopen(pl::detail::kFopen, path, mode);
 }
 __attribute__((visibility("default"))) std::FILE* fopen64(const char* path, const char* mode) {
-  return pl::detail::call_fopen("fopen64", path, mode);
+  return pl::detail::call_fopen(pl::detail::kFopen64, path, mode);
+}
+__attribute__((visibility("default"))) int unlink(const char* path) noexcept {
+  return pl::detail::call_unlink(pl::detail::kUnlink, AT_FDCWD, path, 0);
+}
+__attribute__((visibility("default"))) int unlinkat(int dirfd, const char* path, int flags) noexcept {
+  return pl::detail::call_unlink(pl::detail::kUnlinkAt, dirfd, path, flags);
+}
+__attribute__((visibility("default"))) int remove(const char* path) noexcept {
+  return pl::detail::call_unlink(pl::detail::kRemove, AT_FDCWD, path, 0);
 }
 }  // extern "C"
 

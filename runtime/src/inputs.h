@@ -6,8 +6,9 @@
 // Files are recorded by interposing open/open64/openat/openat64/fopen/
 // fopen64 in libpl: a regular file opened read-only is an input (path, size,
 // modification time at its first opening), unless the process also opens it
-// for writing (its own output read back), it lies under /proc, /sys or /dev,
-// or it is pl's own (checkpoint files, PL_CONFIG).
+// for writing or deletes it (its own output or temporary file; unlink,
+// unlinkat and remove are interposed too), it lies under /proc, /sys or
+// /dev, or it is pl's own (checkpoint files, PL_CONFIG).
 #ifndef PL_RUNTIME_INPUTS_H
 #define PL_RUNTIME_INPUTS_H
 
