@@ -562,7 +562,8 @@ class Engine {
       if (pos[k].role == kOtherFrame)
         for (const SavedVar& v : st[k].begin_state)
           add("state/" + std::to_string(k) + "/" + v.name, v.type, v.bytes);
-    // [hook-state] The memory of hooks (hook_state.h), one record per hook.
+    // [hook-state] The memory of hooks (hook_state.h), one record per hook;
+    // asynchronous hooks drain first, before the output offsets below.
     for (auto& [key, bytes] : save_all_hook_states())
       add("hookstate/" + key, "pl::HookState", {bytes.begin(), bytes.end()});
     std::set<std::string> saved;

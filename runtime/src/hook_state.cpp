@@ -56,10 +56,6 @@ void forget_all_hook_states() {
 
 HookStateBlobs save_all_hook_states() {
   Table& t = table();
-  {
-    std::lock_guard lock(t.mu);
-    if (t.entries.empty()) return {};
-  }
   drain();  // not under t.mu: an asynchronous hook may be registering
   HookStateBlobs out;
   std::lock_guard lock(t.mu);

@@ -38,8 +38,9 @@ void forget_all_hook_states();
 
 using HookStateBlobs = std::vector<std::pair<std::string, std::string>>;  // key, bytes
 
-// Every registered state, after asynchronous hooks drained (their queued
-// events are part of the state they will have).
+// Every registered state, after asynchronous hooks drained: their queued
+// events belong to the checkpoint (the state they lead to, and the rows an
+// asynchronous log writes before the engine records its file's length).
 HookStateBlobs save_all_hook_states();
 
 // Loads each blob into the hook registered under its key. Returns one note
