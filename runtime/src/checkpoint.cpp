@@ -31,6 +31,8 @@
 #include "builtins/common.h"
 #include "checkpoint_file.h"
 #include "config.h"
+#include "hook_state.h"
+#include "inputs.h"
 #include "registry.h"
 
 namespace pl::detail {
@@ -560,6 +562,10 @@ class Engine {
       if (pos[k].role == kOtherFrame)
         for (const SavedVar& v : st[k].begin_state)
           add("state/" + std::to_string(k) + "/" + v.name, v.type, v.bytes);
+    // [hook-state] The memory of hooks (hook_state.h), one record per hook;
+    // asynchronous hooks drain first, before the output offsets below.
+    for (auto& [key, bytes] : save_all_hook_states())
+      add("hookstate/" + key, "pl::HookState", {bytes.begin(), bytes.end()});
     std::set<std::string> saved;
     for (SavedVar& v : save_point(*point, addrs)) {
       saved.insert(v.name);
@@ -732,7 +738,7 @@ class Engine {
     lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
     std::string s = "pl-contract " + std::to_string(abi::kContractVersion) + "\n";
     for (const std::string& l : lines) s += l + "\n";
-    return s;
+    return s + render_inputs();  // [inputs] arguments and input files (inputs.h)
   }
 
   static std::map<std::string, std::pair<std::string, std::string>> parse_fingerprint(
@@ -756,6 +762,7 @@ class Engine {
     std::vector<DoneEntry> done;
     std::string summary, reason;
     std::map<std::string, std::uint64_t> offsets;  // hook outputs
+    HookStateBlobs hook_states;                    // [hook-state]
   };
 
   static std::string program_name() {
@@ -795,6 +802,9 @@ class Engine {
         load(in, r.summary);
       } else if (rec.name.rfind("hook/", 0) == 0) {
         r.offsets[rec.name.substr(5)] = in.u64();
+      } else if (rec.name.rfind("hookstate/", 0) == 0) {  // [hook-state]
+        r.hook_states.emplace_back(rec.name.substr(10),
+                                   std::string(rec.payload.begin(), rec.payload.end()));
       }
     }
     if (r.pos.empty()) throw FormatError("pl: the checkpoint has no position record");
@@ -854,6 +864,8 @@ class Engine {
     }
     for (auto& [name, v] : now)
       if (!saved.count(name)) soft.push_back("loop '" + name + "' is new");
+    // [inputs] Other arguments or changed input files: refused unless forced.
+    for (std::string& d : input_differences(resume_->data.fingerprint)) soft.push_back(std::move(d));
     if (resume_->data.fingerprint.rfind("pl-contract " + std::to_string(abi::kContractVersion) +
                                             "\n",
                                         0) != 0)
@@ -865,7 +877,8 @@ class Engine {
       for (const std::string& s : hard) why += "\n  - " + s;
       for (const std::string& s : soft) why += "\n  - " + s;
       std::fprintf(stderr,
-                   "pl: resume refused: %s was written by a different program:%s\n%s\n",
+                   "pl: resume refused: %s was written by a different program (or a run with "
+                   "other arguments or inputs):%s\n%s\n",
                    resume_->file.c_str(), why.c_str(),
                    hard.empty() ? "If these changes do not affect the saved state, set "
                                   "PL_RESUME_FORCE=1 to resume anyway."
@@ -1013,6 +1026,14 @@ class Engine {
   void finish_resume(const std::string& loop, std::uint64_t iterations) {  // holds mu_
     std::fprintf(stderr, "pl: resumed %s at iteration %llu\n", loop.c_str(),
                  (unsigned long long)iterations);
+    // [hook-state] Hooks go on with the memory they had at the checkpoint
+    // (whatever they did while the run was replayed up to here is replaced).
+    try {
+      for (const std::string& note : restore_hook_states(resume_->hook_states))
+        std::fprintf(stderr, "pl: resume: %s\n", note.c_str());
+    } catch (const std::exception& e) {
+      diverged(std::string("cannot restore the state of a hook: ") + e.what());
+    }
     resuming_.store(false, std::memory_order_release);
     remask_pending_flag_.store(true);
   }

@@ -53,6 +53,11 @@ std::string ConfigEntry::where(unsigned col) const {
   return source + ":" + std::to_string(line) + ":" + std::to_string(col);
 }
 
+std::string ConfigEntry::origin() const {
+  return by_entry ? source + ":entry " + std::to_string(entry)
+                  : source + ":" + std::to_string(line);
+}
+
 void ConfigEntry::fail_at(unsigned col, const std::string& message) const {
   throw Error(where(col) + ": " + message);
 }
@@ -193,7 +198,9 @@ HookSpec ConfigEntry::spec(std::uint8_t default_events) {
     if (depth == 0) fail("async", "the queue depth must be at least 1");
     b.async(depth);
   }
-  return b.spec();
+  HookSpec out = b.spec();
+  out.origin = origin();
+  return out;
 }
 
 void ConfigEntry::reject_unused(const std::vector<std::string>& known) const {
@@ -207,127 +214,6 @@ void ConfigEntry::reject_unused(const std::vector<std::string>& known) const {
     fail_at(o.column, "unknown option '" + o.key + "' for hook '" + hook + "'" +
                           (hint.empty() ? "" : " (did you mean " + hint + "?)") +
                           "; it takes: " + expected);
-  }
-}
-
-namespace {
-
-struct Cursor {
-  const std::string& text;
-  std::size_t pos = 0;
-  unsigned line = 1, col = 1;
-  char separator;
-  bool at_entry_end() const {
-    return pos >= text.size() || text[pos] == '\n' || text[pos] == separator || text[pos] == '#';
-  }
-  void skip_blanks() {
-    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r')) {
-      ++pos;
-      ++col;
-    }
-  }
-  std::string word() {
-    std::size_t start = pos;
-    while (pos < text.size() && !std::isspace(static_cast<unsigned char>(text[pos])) &&
-           text[pos] != separator && text[pos] != '#') {
-      ++pos;
-      ++col;
-    }
-    return text.substr(start, pos - start);
-  }
-  void next_entry() {
-    if (pos < text.size() && text[pos] == '#')
-      while (pos < text.size() && text[pos] != '\n') ++pos;
-    if (pos < text.size()) {
-      if (text[pos] == '\n') {
-        ++line;
-        col = 0;
-      }
-      ++pos;
-      ++col;
-    }
-  }
-};
-
-std::vector<std::string> builtin_names() {
-  std::vector<std::string> names;
-  for (auto& [n, b] : builtin_hooks()) names.push_back(n);
-  return names;
-}
-
-}  // namespace
-
-void apply_config(const std::string& text, const std::string& source, char separator) {
-  Cursor c{text, 0, 1, 1, separator};
-  std::vector<ConfigEntry> entries;
-  while (c.pos < text.size()) {
-    c.skip_blanks();
-    if (c.at_entry_end()) {
-      c.next_entry();
-      continue;
-    }
-    ConfigEntry e;
-    e.source = source;
-    e.line = c.line;
-    e.column = c.col;
-    e.hook = c.word();
-    if (!builtin_hooks().count(e.hook)) {
-      std::string hint = near_matches(e.hook, builtin_names());
-      std::string all;
-      for (const std::string& n : builtin_names()) all += (all.empty() ? "" : ", ") + n;
-      e.fail_at(e.column, "unknown hook '" + e.hook + "'" +
-                              (hint.empty() ? "" : " (did you mean " + hint + "?)") +
-                              "; built-in hooks: " + all);
-    }
-    c.skip_blanks();
-    if (c.at_entry_end())
-      e.fail_at(c.col, "expected a loop selector after '" + e.hook +
-                           "' (e.g. '*/epoch' or 'mlp::train/**')");
-    e.selector_column = c.col;
-    e.selector = c.word();
-    if (e.selector.find('=') != std::string::npos)
-      e.fail_at(e.selector_column,
-                "expected a loop selector before the options, got '" + e.selector + "'");
-    while (true) {
-      c.skip_blanks();
-      if (c.at_entry_end()) break;
-      ConfigOption o;
-      o.line = c.line;
-      o.column = c.col;
-      std::string w = c.word();
-      std::size_t eq = w.find('=');
-      if (eq == std::string::npos || eq == 0)
-        e.fail_at(o.column, "expected key=value, got '" + w + "'");
-      o.key = w.substr(0, eq);
-      o.value = w.substr(eq + 1);
-      if (o.value.empty())
-        e.fail_at(o.column + unsigned(eq) + 1, "missing value after '" + o.key + "='");
-      if (e.has(o.key)) e.fail_at(o.column, "option '" + o.key + "' given twice");
-      e.options.push_back(o);
-    }
-    entries.push_back(std::move(e));
-    c.next_entry();
-  }
-  // Validate every entry before attaching any, so a bad line attaches nothing.
-  for (ConfigEntry e : entries) {
-    const BuiltinHook& b = builtin_hooks().at(e.hook);
-    HookSpec probe = e.spec(abi::kEnd);  // validates the common options
-    (void)probe;
-    for (const std::string& k : b.options)
-      if (e.has(k)) e.text(k, "");
-    e.reject_unused(b.options);
-  }
-  std::vector<Hook> attached;
-  try {
-    for (ConfigEntry& e : entries) {
-      std::uint64_t before = Registry::get().last_id();
-      builtin_hooks().at(e.hook).attach(e);
-      for (std::uint64_t id = before + 1; id <= Registry::get().last_id(); ++id)
-        attached.emplace_back(id);
-    }
-  } catch (...) {
-    for (Hook& h : attached) h.remove();
-    throw;
   }
 }
 

@@ -31,6 +31,8 @@ class ConfigEntry {
  public:
   std::string source, hook, selector;
   unsigned line = 0, column = 0, selector_column = 0;
+  unsigned entry = 0;     // 1-based index among the source's entries
+  bool by_entry = false;  // entries separated by ';' (PL_HOOKS): named by index, not line
   std::vector<ConfigOption> options;
 
   bool has(const std::string& key) const;
@@ -41,6 +43,9 @@ class ConfigEntry {
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
   [[noreturn]] void fail_at(unsigned column, const std::string& message) const;
   std::string where(unsigned column) const;
+  // Where the entry came from, for messages long after parsing:
+  // "hooks.conf:4", or "PL_HOOKS:entry 2" for ';'-separated entries.
+  std::string origin() const;
 
   // Common filters: at, every, once, first, when, async, name.
   HookSpec spec(std::uint8_t default_events);
@@ -57,9 +62,25 @@ struct BuiltinHook {
 };
 const std::map<std::string, BuiltinHook>& builtin_hooks();
 
-// Parses `text` (named `source` in messages) and attaches every entry.
-// Throws pl::Error with "source:line:column: ..." on the first problem.
+// Parses `text` (named `source` in messages) and attaches every entry, or
+// none: throws pl::Error with "source:line:column: ..." on the first problem
+// (pl::configure).
 void apply_config(const std::string& text, const std::string& source, char separator);
+
+// What applying a configuration entry by entry did (PL_CONFIG, PL_HOOKS).
+struct ConfigReport {
+  std::vector<std::string> errors;      // "source:line:column: ...", one per bad entry
+  std::size_t entries = 0, attached = 0;
+  bool configures_checkpoints = false;  // some entry (even a broken one) is a checkpoint policy
+  bool rejected = false;                // nothing attached: see apply_config_entries
+};
+// A malformed entry is an error for that entry only: the others attach. But
+// when the source configures checkpoints (an entry that is, or is spelt
+// nearly like, `checkpoint`), any error rejects the whole source: a run must
+// not go on believing it is protected. With `all_or_nothing` (PL_STRICT)
+// any error attaches nothing. Never throws for a configuration problem.
+ConfigReport apply_config_entries(const std::string& text, const std::string& source,
+                                  char separator, bool all_or_nothing);
 
 // Closest candidates to `word`, for "did you mean" hints ("" if none).
 std::string near_matches(const std::string& word, const std::vector<std::string>& candidates);

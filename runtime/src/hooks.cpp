@@ -3,6 +3,7 @@
 
 #include "async.h"
 #include "config.h"
+#include "hook_state.h"
 #include "registry.h"
 
 namespace pl {
@@ -126,7 +127,12 @@ Hook attach(HookSpec spec, Callback fn) {
   rec->fn = std::move(fn);
   if (rec->spec.async_depth > 0)
     rec->async = std::make_unique<detail::AsyncRunner>(*rec, rec->spec.async_depth);
-  return Hook(detail::Registry::get().attach(std::move(rec)));
+  detail::HookRec& h = *rec;  // attached hooks are never freed
+  Hook hook(detail::Registry::get().attach(std::move(rec)));
+  detail::register_filter_state(h);
+  for (const HookSpec::StateSlot& slot : h.spec.states)
+    detail::register_hook_state(hook.id(), h.label() + " | state", {slot.save, slot.load});
+  return hook;
 }
 
 void drain() { detail::Registry::get().drain_async(); }
@@ -139,11 +145,15 @@ void finish() { detail::run_exit_handlers(); }
 
 void Hook::remove() {
   if (id_) detail::Registry::get().detach(id_);
+  if (id_) detail::forget_hook_states(id_);
   id_ = 0;
 }
 
 std::vector<SiteInfo> seen_sites() { return detail::Registry::get().seen(); }
 
-void reset() { detail::Registry::get().reset(); }
+void reset() {
+  detail::Registry::get().reset();
+  detail::forget_all_hook_states();
+}
 
 }  // namespace pl

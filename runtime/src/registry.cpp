@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <numeric>
 #include <set>
@@ -143,8 +144,12 @@ static std::vector<std::string> split_names(const char* csv) {
   return out;
 }
 
-void Registry::check_against_manifest(const HookRec& h) const {
-  if (manifest_.empty()) return;
+// Warnings name the hook's configuration line; with PL_STRICT they are
+// errors (the caller then stops the program).
+bool Registry::check_against_manifest(const HookRec& h) const {
+  if (manifest_.empty()) return true;
+  const char* level = strict_mode() ? "error" : "warning";
+  const std::string who = h.spec.origin.empty() ? "" : h.spec.origin + ": ";
   std::vector<std::string> names;
   std::set<std::string> visible;
   bool any = false;
@@ -156,22 +161,36 @@ void Registry::check_against_manifest(const HookRec& h) const {
   }
   if (!any) {
     std::string hint = near_matches(h.spec.selector, names);
-    std::fprintf(stderr, "pl: warning: hook '%s': selector '%s' matches no instrumented loop%s\n",
-                 h.label().c_str(), h.spec.selector.c_str(),
+    std::fprintf(stderr, "pl: %s: %shook '%s': selector '%s' matches no instrumented loop%s\n",
+                 level, who.c_str(), h.label().c_str(), h.spec.selector.c_str(),
                  hint.empty() ? " (pl-instrument --list shows them all)"
                               : ("; did you mean " + hint + "?").c_str());
-    return;
+    return false;
   }
+  bool ok = true;
   for (const std::string& use : h.spec.uses) {
     std::string var = use.substr(0, use.find(':'));
     if (visible.count(var)) continue;
     std::string hint = near_matches(var, {visible.begin(), visible.end()});
     std::fprintf(stderr,
-                 "pl: warning: hook '%s' uses local '%s', which no loop matching '%s' has in "
+                 "pl: %s: %shook '%s' uses local '%s', which no loop matching '%s' has in "
                  "scope%s\n",
-                 h.label().c_str(), var.c_str(), h.spec.selector.c_str(),
+                 level, who.c_str(), h.label().c_str(), var.c_str(), h.spec.selector.c_str(),
                  hint.empty() ? "" : ("; did you mean " + hint + "?").c_str());
+    ok = false;
   }
+  return ok;
+}
+
+// PL_STRICT: a hook that can never run as written stops the program, a
+// checkpoint policy included (a run must not go on unprotected).
+static void stop_if_strict(bool ok) {
+  if (ok || !strict_mode()) return;
+  std::fprintf(stderr,
+               "pl: PL_STRICT is set: a hook above matches nothing it names; exiting with "
+               "status 2\n");
+  std::fflush(nullptr);
+  std::_Exit(2);
 }
 
 SiteRt* Registry::enroll(abi::Site& site) {
@@ -181,7 +200,9 @@ SiteRt* Registry::enroll(abi::Site& site) {
     // The first loop runs: every translation unit loaded so far has
     // registered its manifest, so hooks attached before main can be checked.
     checked_ = true;
-    for (auto& h : hooks_) check_against_manifest(*h);
+    bool ok = true;
+    for (auto& h : hooks_) ok &= check_against_manifest(*h);
+    stop_if_strict(ok);
   }
   if (void* p = site.runtime.load(std::memory_order_acquire)) return static_cast<SiteRt*>(p);
   sites_.push_back(std::make_unique<SiteRt>());
@@ -196,10 +217,17 @@ std::uint64_t Registry::attach(std::unique_ptr<HookRec> hook) {
   std::lock_guard lock(mu_);
   hook->id = next_id_++;
   std::uint64_t id = hook->id;
-  if (checked_) check_against_manifest(*hook);
+  if (checked_) stop_if_strict(check_against_manifest(*hook));
   hooks_.push_back(std::move(hook));
   for (auto& s : sites_) rebuild(*s);
   return id;
+}
+
+HookRec* Registry::find(std::uint64_t id) {
+  std::lock_guard lock(mu_);
+  for (auto& h : hooks_)
+    if (h->id == id) return h.get();
+  return nullptr;
 }
 
 void Registry::detach(std::uint64_t id) {

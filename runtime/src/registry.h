@@ -74,6 +74,7 @@ class Registry {
   SiteRt* enroll(abi::Site& site);
   std::uint64_t attach(std::unique_ptr<HookRec> hook);
   void detach(std::uint64_t id);
+  HookRec* find(std::uint64_t id);  // an attached hook, or null
   void reset();
   void request_stop();
   // A hook went to sleep (`asleep` set) or woke up: recompute every site's
@@ -99,7 +100,7 @@ class Registry {
  private:
   void rebuild(SiteRt& rt);  // holds mu_
   void publish(SiteRt& rt);  // holds mu_: gates and mask from rt's hook list
-  void check_against_manifest(const HookRec& h) const;  // holds mu_
+  bool check_against_manifest(const HookRec& h) const;  // holds mu_; false: said why
   std::uint8_t mask_for(const SiteRt& rt) const;
 
   mutable std::mutex mu_;

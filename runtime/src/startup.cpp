@@ -4,7 +4,8 @@
 //   PL_HOOKS='...'         the same language inline, entries separated by ';'
 //   PL_PLUGINS=./a.so:b.so hook plugins (PL_PLUGIN entry point)
 // A configuration error is reported with file:line:column; the run goes on
-// without that configuration, or exits with status 2 when PL_STRICT=1.
+// without that entry (without the whole file when it configures checkpoints:
+// said again at exit), or exits with status 2 when PL_STRICT=1.
 // Plugins: only the paths given are opened (a bare name is taken relative
 // to the current directory, never searched for); a missing file, a library
 // that is no plugin, or one built against another contract version is
@@ -58,19 +59,47 @@ void load_plugin(std::string path) {
   }
 }
 
-void apply_or_report(const std::string& text, const std::string& source, char separator) {
-  try {
-    apply_config(text, source, separator);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "pl: error: %s\n", e.what());
-    if (strict_mode()) {
-      std::fprintf(stderr, "pl: PL_STRICT is set: not starting with a broken hook configuration\n");
-      std::_Exit(2);
-    }
+// A run that was configured to checkpoint but is not must not pass
+// unnoticed: said when the configuration is read and again at exit.
+void warn_unprotected(const std::string& source, const ConfigReport& r) {
+  std::fprintf(stderr,
+               "pl: error: %s configures checkpoints and has %zu error(s): NONE of its %zu "
+               "entries are applied, so NO CHECKPOINTS are written in this run. Fix the "
+               "line(s) above (or set PL_STRICT=1 to stop instead of running unprotected).\n",
+               source.c_str(), r.errors.size(), r.entries);
+  at_exit([source, first = r.errors.front()] {
     std::fprintf(stderr,
-                 "pl: continuing without the hooks of %s (set PL_STRICT=1 to stop "
-                 "instead)\n",
+                 "pl: reminder: NO CHECKPOINTS were written in this run: %s configures them but "
+                 "was not applied because of its errors (the first: %s)\n",
+                 source.c_str(), first.c_str());
+  });
+}
+
+void apply_or_report(const std::string& text, const std::string& source, char separator) {
+  ConfigReport r;
+  try {
+    r = apply_config_entries(text, source, separator, strict_mode());
+  } catch (const std::exception& e) {  // not a configuration problem (out of memory ...)
+    r.errors.push_back(e.what());
+    r.rejected = true;
+  }
+  if (r.errors.empty()) return;
+  for (const std::string& e : r.errors) std::fprintf(stderr, "pl: error: %s\n", e.c_str());
+  if (strict_mode()) {
+    std::fprintf(stderr, "pl: PL_STRICT is set: not starting with a broken hook configuration\n");
+    std::_Exit(2);
+  }
+  if (r.configures_checkpoints) {
+    warn_unprotected(source, r);
+  } else if (r.rejected || r.attached == 0) {
+    std::fprintf(stderr, "pl: continuing without the hooks of %s (set PL_STRICT=1 to stop instead)\n",
                  source.c_str());
+  } else {
+    std::fprintf(stderr,
+                 "pl: %s: the %zu entr%s above %s not attached; the other %zu are (set "
+                 "PL_STRICT=1 to stop instead)\n",
+                 source.c_str(), r.errors.size(), r.errors.size() == 1 ? "y" : "ies",
+                 r.errors.size() == 1 ? "is" : "are", r.attached);
   }
 }
 

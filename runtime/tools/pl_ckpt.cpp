@@ -312,9 +312,18 @@ std::vector<std::string> fingerprint_differences(const std::string& a, const std
       std::string name = line.substr(5, line.find(' ', 5) - 5);
       (side ? loops[name].second : loops[name].first) = line;
     }
-  if (other_a != other_b)
-    out.push_back("header '" + (other_a.empty() ? "" : other_a[0]) + "' -> '" +
-                  (other_b.empty() ? "" : other_b[0]) + "'");
+  // The header, then the arguments and input files (arg/input lines): each
+  // line only one side has.
+  const std::string head_a = other_a.empty() ? "" : other_a[0];
+  const std::string head_b = other_b.empty() ? "" : other_b[0];
+  if (head_a != head_b) out.push_back("header '" + head_a + "' -> '" + head_b + "'");
+  for (int side = 0; side < 2; ++side) {
+    const auto& mine = side ? other_b : other_a;
+    const auto& theirs = side ? other_a : other_b;
+    for (std::size_t i = 1; i < mine.size(); ++i)
+      if (std::find(theirs.begin(), theirs.end(), mine[i]) == theirs.end())
+        out.push_back(std::string("only in ") + (side ? "B" : "A") + ": " + mine[i]);
+  }
   for (const auto& [name, lines] : loops) {
     const auto& [la, lb] = lines;
     if (la == lb) continue;

@@ -6,6 +6,7 @@
 // state of many types (an aggregate, a map, a random engine, an optional),
 // and a loop whose result the next loop's state holds (skipped on resume).
 // It prints one line of hashes; a resumed run must print the same line.
+// usage: resume_program [spin rounds per batch] [file holding a seed offset]
 #include <pl/marker.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <random>
@@ -101,7 +103,14 @@ double train(const std::vector<double>& data, Model& m, int fold, int epochs, in
 
 int main(int argc, char** argv) {
   const int work = argc > 1 ? std::atoi(argv[1]) : 100000;  // spin rounds per batch
-  const std::vector<double> data = make_data(4096, 7);
+  unsigned seed = 7;  // an input file, when given, holds an offset to the data seed
+  if (argc > 2) {
+    std::ifstream in(argv[2]);
+    unsigned offset = 0;
+    if (!(in >> offset)) return std::fprintf(stderr, "cannot read %s\n", argv[2]), 1;
+    seed += offset;
+  }
+  const std::vector<double> data = make_data(4096, seed);
   const Model base = pretrain(data, 60);
   std::vector<double> scores;
   PL_LOOP(fold) for (int f = 0; f < 5; ++f) {

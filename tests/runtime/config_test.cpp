@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "../../runtime/src/config.h"
 #include "loops.h"
 
 namespace {
@@ -212,6 +213,88 @@ TEST_F(Config, CheckpointPoliciesThatCannotWorkAreRefused) {
                  "pl: checkpoint */batch: checkpoint needs when to write: every=N, every=10min, "
                  "on_signal=1 or at_end=1");
   }
+}
+
+}  // namespace
+
+// PL_CONFIG and PL_HOOKS are applied entry by entry: a bad line costs only
+// its own hook — unless the source configures checkpoints.
+namespace {
+
+using pl::detail::apply_config_entries;
+
+TEST_F(Config, ABadLineCostsOnlyItsOwnHook) {
+  auto r = apply_config_entries(
+      "# metrics\nlog */x vars=a evry=3\nset loops::sum/loop0 var=s value=100 once=3\n",
+      "hooks.conf", '\n', false);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].rfind("hooks.conf:2:16: unknown option 'evry'", 0), 0u) << r.errors[0];
+  EXPECT_FALSE(r.rejected);
+  EXPECT_FALSE(r.configures_checkpoints);
+  EXPECT_EQ(r.entries, 2u);
+  EXPECT_EQ(r.attached, 1u);
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(loops::sum(5), 100 + 4);  // the good line is attached
+  testing::internal::GetCapturedStderr();
+}
+
+TEST_F(Config, ABadLineInAFileWithCheckpointsRejectsTheWholeFile) {
+  // Broken checkpoint line, good set line; and a good checkpoint line with a
+  // broken set line; and a misspelt checkpoint: each time nothing attaches.
+  for (const char* text : {"set loops::sum/loop0 var=s value=100\ncheckpoint */x evry=2 dir=d",
+                           "checkpoint */x every=2 dir=d\nset loops::sum/loop0 var=s vlue=100",
+                           "chekpoint */x every=2\nset loops::sum/loop0 var=s value=100"}) {
+    auto r = apply_config_entries(text, "hooks.conf", '\n', false);
+    EXPECT_EQ(r.errors.size(), 1u) << text;
+    EXPECT_TRUE(r.configures_checkpoints) << text;
+    EXPECT_TRUE(r.rejected) << text;
+    EXPECT_EQ(r.attached, 0u) << text;
+    EXPECT_EQ(loops::sum(4), 6) << text;
+  }
+}
+
+TEST_F(Config, StrictModeAttachesNothingFromABadSource) {
+  auto r = apply_config_entries("set loops::sum/loop0 var=s value=100; log */x", "PL_HOOKS", ';',
+                                true);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_TRUE(r.rejected);
+  EXPECT_EQ(loops::sum(4), 6);
+}
+
+TEST_F(Config, EntriesKnowWhereTheyCameFrom) {
+  pl::HookSpec from_file, from_env;
+  pl::detail::ConfigEntry e;
+  e.source = "hooks.conf";
+  e.line = 7;
+  e.hook = "break";
+  e.selector = "*/x";
+  EXPECT_EQ(e.spec(pl::abi::kEnd).origin, "hooks.conf:7");
+  e.source = "PL_HOOKS";
+  e.by_entry = true;
+  e.entry = 2;
+  EXPECT_EQ(e.spec(pl::abi::kEnd).origin, "PL_HOOKS:entry 2");
+}
+
+TEST_F(Config, SetWarnsOnceWhenTheLoopOverwritesWhatItSet) {
+  // s += i changes s after every set: warned once, naming the line and variable.
+  pl::detail::apply_config_entries("set loops::sum/loop0 var=s value=100 at=begin once=1",
+                                   "hooks.conf", '\n', false);
+  testing::internal::CaptureStderr();
+  loops::sum(8);
+  loops::sum(8);
+  std::string err = testing::internal::GetCapturedStderr();
+  const std::string warning = "pl: warning: hooks.conf:1: set s wrote 100 at loops::sum/loop0 "
+                              "iteration 1, but at the loop's next iteration_begin it was 101";
+  EXPECT_NE(err.find(warning), std::string::npos) << err;
+  EXPECT_EQ(err.find("pl: warning", err.find(warning) + 1), std::string::npos) << err;
+  // A local the loop does not assign: no warning.
+  pl::reset();
+  pl::detail::apply_config_entries("set loops::nested/epoch var=scale mul=2", "hooks.conf", '\n',
+                                   false);
+  testing::internal::CaptureStderr();
+  loops::nested(4);
+  err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(err.find("pl: warning"), std::string::npos) << err;
 }
 
 }  // namespace

@@ -167,6 +167,7 @@ enum class Compare { lt, le, gt, ge, eq, ne };
 struct HookSpec {
   std::string selector;
   std::string name;                        // for messages; defaults to the selector
+  std::string origin;                      // "hooks.conf:4", "PL_HOOKS:entry 2" or empty
   std::uint8_t events = 0;                 // abi::Event bits; none means iteration_end
   std::uint64_t every = 1;                 // see HookBuilder::every
   double every_seconds = 0;                // at most once per this many seconds (0: off)
@@ -185,6 +186,13 @@ struct HookSpec {
   std::size_t async_depth = 0;     // >0: asynchronous, queue this deep
   std::vector<std::string> reads;  // locals an async hook may read
   std::vector<std::string> uses;   // locals it needs (checked at start-up)
+  // Memory the hook keeps outside the loop, saved with every checkpoint and
+  // restored on resume (HookBuilder::state).
+  struct StateSlot {
+    std::function<void(Writer&)> save;
+    std::function<void(Reader&)> load;
+  };
+  std::vector<StateSlot> states;
 };
 
 // Builder returned by pl::on(). Filters compose (all must pass), cheapest
@@ -211,6 +219,16 @@ class HookBuilder {
   HookBuilder& async(std::size_t queue_depth = 1024);
   HookBuilder& reads(std::vector<std::string> locals);
   HookBuilder& named(std::string name);
+  // `x` (held by the caller, alive while the hook is attached, of any type
+  // pl/serialize.h saves) is the hook's memory: a checkpoint saves it, a
+  // resume restores it once the saved position is reached, so the hook goes
+  // on as in the uninterrupted run (a best value, a counter, a running sum).
+  // The hook is keyed by its name() (else its selector) across runs.
+  template <class T>
+  HookBuilder& state(T& x) {
+    spec_.states.push_back({[&x](Writer& w) { save(w, x); }, [&x](Reader& r) { load(r, x); }});
+    return *this;
+  }
   Hook call(Callback fn);
   const HookSpec& spec() const { return spec_; }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <mutex>
 
+#include "../hook_state.h"
 #include "common.h"
 
 namespace pl::detail {
@@ -30,7 +31,8 @@ void attach_earlystop(ConfigEntry& e) {
   HookSpec spec = e.spec(abi::kEnd);
   spec.uses.push_back(s->var);
   spec.events |= abi::kEnter;  // a new activation of the loop starts afresh
-  attach(std::move(spec), [s](Frame& f) {
+  const std::string key = spec.name + " | earlystop";
+  Hook hook = attach(std::move(spec), [s](Frame& f) {
     if (f.event() == loop_enter) {
       std::lock_guard lock(s->mu);
       s->best = NAN;
@@ -56,6 +58,22 @@ void attach_earlystop(ConfigEntry& e) {
                  (unsigned long long)s->best_at);
     f.request_break();
   });
+  // Best value and patience are the run's state: a resume without them
+  // would leave the loop at another iteration.
+  HookStateOps ops;
+  ops.save = [s](Writer& w) {
+    std::lock_guard lock(s->mu);
+    save(w, s->best);
+    w.u64(s->best_at);
+    w.u64(s->since);
+  };
+  ops.load = [s](Reader& r) {
+    std::lock_guard lock(s->mu);
+    load(r, s->best);
+    s->best_at = r.u64();
+    s->since = r.u64();
+  };
+  register_hook_state(hook.id(), key, std::move(ops));
 }
 
 }  // namespace pl::detail

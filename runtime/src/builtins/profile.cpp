@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 
+#include "../hook_state.h"
 #include "common.h"
 
 namespace pl::detail {
@@ -65,7 +66,8 @@ void attach_profile(ConfigEntry& e) {
   spec.events = abi::kEnter | abi::kExit;  // a profile needs exactly these
   s->out = open_output(e, path);
   at_exit([s] { print(*s); });
-  attach(std::move(spec), [s](Frame& f) {
+  const std::string key = spec.name + " | profile";
+  Hook hook = attach(std::move(spec), [s](Frame& f) {
     auto now = std::chrono::steady_clock::now();
     if (f.event() == loop_enter) {
       starts.push_back(now);
@@ -81,6 +83,26 @@ void attach_profile(ConfigEntry& e) {
     l.iterations += f.iteration();
     if (f.depth() > 1) l.parent = std::string(f.enclosing(1).name);
   });
+  // The totals of the time before a resume belong to the run's profile.
+  HookStateOps ops;
+  ops.save = [s](Writer& w) {
+    std::lock_guard lock(s->mu);
+    w.u64(s->loops.size());
+    for (auto& [name, l] : s->loops) {
+      w(name, l.total, l.activations, l.iterations, l.parent);
+    }
+  };
+  ops.load = [s](Reader& r) {
+    std::lock_guard lock(s->mu);
+    s->loops.clear();
+    for (std::size_t n = r.count(8 * 5); n > 0; --n) {
+      std::string name;
+      LoopStats l;
+      r(name, l.total, l.activations, l.iterations, l.parent);
+      s->loops[name] = l;
+    }
+  };
+  register_hook_state(hook.id(), key, std::move(ops));
 }
 
 }  // namespace pl::detail

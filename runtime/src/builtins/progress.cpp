@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 
+#include "../hook_state.h"
 #include "common.h"
 
 namespace pl::detail {
@@ -157,10 +158,37 @@ void attach_progress(ConfigEntry& e) {
   spec.events = abi::kEnter | abi::kEnd | abi::kExit;
   spec.uses.insert(spec.uses.end(), s->vars.begin(), s->vars.end());
   s->last_draw = Clock::now();
-  attach(std::move(spec), [s](Frame& f) {
+  const std::string key = spec.name + " | progress";
+  Hook hook = attach(std::move(spec), [s](Frame& f) {
     std::lock_guard lock(s->mu);
     on_event(*s, f);
   });
+  // The time already spent in each active loop: after a resume, rate and
+  // ETA go on from the whole run, not from the replay's first seconds.
+  HookStateOps ops;
+  ops.save = [s](Writer& w) {
+    std::lock_guard lock(s->mu);
+    const auto now = Clock::now();
+    w.u64(s->levels.size());
+    for (const Level& l : s->levels)
+      w(l.name, l.done, l.trip, std::chrono::duration<double>(now - l.start).count());
+    w(s->values);
+  };
+  ops.load = [s](Reader& r) {
+    std::lock_guard lock(s->mu);
+    const auto now = Clock::now();
+    s->levels.clear();
+    for (std::size_t n = r.count(8 * 4); n > 0; --n) {
+      Level l;
+      double elapsed = 0;
+      r(l.name, l.done, l.trip, elapsed);
+      l.start = now - std::chrono::duration_cast<Clock::duration>(
+                          std::chrono::duration<double>(elapsed));
+      s->levels.push_back(std::move(l));
+    }
+    r(s->values);
+  };
+  register_hook_state(hook.id(), key, std::move(ops));
 }
 
 }  // namespace pl::detail

@@ -1,0 +1,358 @@
+// Arguments and input files of the run (inputs.h), and the open/fopen
+// interposers that see the files.
+//
+// The interposers run in every open of the process, from its first
+// constructor on, on any thread: they call the real function first, record
+// only after a successful open of a regular file, never re-enter themselves
+// (a thread-local guard: recording may allocate), ignore /proc, /sys and
+// /dev before allocating anything (allocators open those while they start),
+// and keep their table in a leaked object made when first needed. The real
+// functions are found with dlsym without a static guard; should dlsym itself
+// open a file, that open goes straight to the system call.
+#undef _FORTIFY_SOURCE  // the fortified open() is an inline wrapper: it must not shadow ours
+#include "inputs.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+namespace pl::detail {
+namespace {
+
+__attribute__((tls_model("initial-exec"))) thread_local bool t_recording = false;
+__attribute__((tls_model("initial-exec"))) thread_local bool t_resolving = false;
+
+bool pseudo_file(const char* path) {
+  return std::strncmp(path, "/proc/", 6) == 0 || std::strncmp(path, "/sys/", 5) == 0 ||
+         std::strncmp(path, "/dev/", 5) == 0;
+}
+
+struct Table {
+  std::mutex mu;
+  std::vector<InputFile> inputs;
+  std::set<std::string> seen, written;
+};
+
+Table& table() {
+  static Table* t = new Table;  // leaked: opens may happen during exit
+  return *t;
+}
+
+std::string absolute(int dirfd, const char* path) {
+  if (path[0] == '/') return path;
+  char base[4096];
+  ssize_t n = -1;
+  if (dirfd == AT_FDCWD) {
+    if (::getcwd(base, sizeof base)) n = ssize_t(std::char_traits<char>::length(base));
+  } else {
+    char link[64];
+    std::snprintf(link, sizeof link, "/proc/self/fd/%d", dirfd);
+    n = ::readlink(link, base, sizeof base - 1);
+  }
+  return n > 0 ? std::string(base, std::size_t(n)) + "/" + path : std::string(path);
+}
+
+// pl's own files and pseudo-files are never inputs.
+bool ignored(const std::string& path) {
+  for (const char* prefix : {"/proc/", "/sys/", "/dev/"})
+    if (path.rfind(prefix, 0) == 0) return true;
+  const std::string name = path.substr(path.rfind('/') + 1);
+  if (name.rfind("ckpt-", 0) == 0 && name.find(".plck") != std::string::npos) return true;
+  static const std::string config = [] {
+    const char* c = std::getenv("PL_CONFIG");
+    return c && *c ? absolute(AT_FDCWD, c) : std::string();
+  }();
+  return path == config;
+}
+
+void note_open(int dirfd, const char* path, bool writes, int fd) {
+  if (fd < 0 || !path || !*path || t_recording || pseudo_file(path)) return;
+  t_recording = true;
+  try {
+    struct stat st{};
+    const std::string abs = absolute(dirfd, path);
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && !ignored(abs)) {
+      Table& t = table();
+      std::lock_guard lock(t.mu);
+      if (writes)
+        t.written.insert(abs);
+      else if (t.seen.insert(abs).second)
+        t.inputs.push_back({abs, std::uint64_t(st.st_size),
+                            std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec});
+    }
+  } catch (...) {  // out of memory: the open itself succeeded
+  }
+  t_recording = false;
+}
+
+bool mode_writes(const char* mode) {
+  for (const char* m = mode; m && *m; ++m)
+    if (*m == 'w' || *m == 'a' || *m == '+') return true;
+  return false;
+}
+
+// The next definition of each function (libc's), resolved on first use.
+enum Real { kOpen, kOpen64, kOpenAt, kOpenAt64, kFopen, kFopen64, kUnlink, kUnlinkAt, kRemove, kReals };
+constexpr const char* kRealNames[kReals] = {"open",  "open64", "openat", "openat64", "fopen",
+                                            "fopen64", "unlink", "unlinkat", "remove"};
+std::atomic<void*> g_real[kReals];
+
+void* real(Real which) {
+  void* f = g_real[which].load(std::memory_order_acquire);
+  if (f || t_resolving) return f;  // null while resolving: dlsym opened a file
+  t_resolving = true;
+  f = ::dlsym(RTLD_NEXT, kRealNames[which]);
+  t_resolving = false;
+  g_real[which].store(f, std::memory_order_release);
+  return f;
+}
+
+using OpenFn = int (*)(const char*, int, ...);
+using OpenAtFn = int (*)(int, const char*, int, ...);
+using FopenFn = std::FILE* (*)(const char*, const char*);
+
+mode_t mode_of(int flags, va_list ap) {
+  return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? mode_t(va_arg(ap, int)) : 0;
+}
+
+int call_openat(Real which, int dirfd, const char* path, int flags, mode_t mode) {
+  int fd;
+  if (void* f = real(which))
+    fd = which == kOpen || which == kOpen64 ? reinterpret_cast<OpenFn>(f)(path, flags, mode)
+                                            : reinterpret_cast<OpenAtFn>(f)(dirfd, path, flags, mode);
+  else
+    fd = int(::syscall(SYS_openat, dirfd, path, flags, mode));
+  note_open(dirfd, path, (flags & O_ACCMODE) != O_RDONLY, fd);
+  return fd;
+}
+
+// fopen's mode as open flags (for the system-call path only).
+int fopen_flags(const char* mode) {
+  const bool plus = mode && std::strchr(mode, '+');
+  switch (mode ? mode[0] : 'r') {
+    case 'w':
+      return (plus ? O_RDWR : O_WRONLY) | O_CREAT | O_TRUNC;
+    case 'a':
+      return (plus ? O_RDWR : O_WRONLY) | O_CREAT | O_APPEND;
+    default:
+      return plus ? O_RDWR : O_RDONLY;
+  }
+}
+
+std::FILE* call_fopen(Real which, const char* path, const char* mode) {
+  std::FILE* file = nullptr;
+  if (void* f = real(which)) {
+    file = reinterpret_cast<FopenFn>(f)(path, mode);
+  } else {
+    const int fd = int(::syscall(SYS_openat, AT_FDCWD, path, fopen_flags(mode) | O_CLOEXEC, 0666));
+    if (fd >= 0 && !(file = ::fdopen(fd, mode))) ::close(fd);
+  }
+  if (file) note_open(AT_FDCWD, path, mode_writes(mode), ::fileno(file));
+  return file;
+}
+
+// A file the process deletes was its own (a temporary file): not an input.
+int call_unlink(Real which, int dirfd, const char* path, int flags) {
+  int rc;
+  if (void* f = real(which))
+    rc = which == kUnlinkAt ? reinterpret_cast<int (*)(int, const char*, int)>(f)(dirfd, path, flags)
+                            : reinterpret_cast<int (*)(const char*)>(f)(path);
+  else
+    rc = int(::syscall(SYS_unlinkat, dirfd, path, flags));
+  if (rc == 0 && path && *path && !t_recording && !pseudo_file(path)) {
+    t_recording = true;
+    try {
+      const std::string abs = absolute(dirfd, path);
+      Table& t = table();
+      std::lock_guard lock(t.mu);
+      t.written.insert(abs);
+    } catch (...) {
+    }
+    t_recording = false;
+  }
+  return rc;
+}
+
+// Read before main() can reorder argv (GNU getopt permutes it in place).
+const std::vector<std::string> kArguments = [] {
+  std::vector<std::string> args;
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::size_t start = 0;
+  while (start < all.size()) {
+    std::size_t end = all.find('\0', start);
+    if (end == std::string::npos) end = all.size();
+    args.push_back(all.substr(start, end - start));
+    start = end + 1;
+  }
+  if (!args.empty()) args.erase(args.begin());
+  return args;
+}();
+
+}  // namespace
+}  // namespace pl::detail
+
+extern "C" {
+// The interposers: exported by libpl, found before libc's by every caller.
+__attribute__((visibility("default"))) int open(const char* path, int flags, ...) {
+  va_list ap;
+  va_start(ap, flags);
+  const mode_t mode = pl::detail::mode_of(flags, ap);
+  va_end(ap);
+  return pl::detail::call_openat(pl::detail::kOpen, AT_FDCWD, path, flags, mode);
+}
+__attribute__((visibility("default"))) int open64(const char* path, int flags, ...) {
+  va_list ap;
+  va_start(ap, flags);
+  const mode_t mode = pl::detail::mode_of(flags, ap);
+  va_end(ap);
+  return pl::detail::call_openat(pl::detail::kOpen64, AT_FDCWD, path, flags, mode);
+}
+__attribute__((visibility("default"))) int openat(int dirfd, const char* path, int flags, ...) {
+  va_list ap;
+  va_start(ap, flags);
+  const mode_t mode = pl::detail::mode_of(flags, ap);
+  va_end(ap);
+  return pl::detail::call_openat(pl::detail::kOpenAt, dirfd, path, flags, mode);
+}
+__attribute__((visibility("default"))) int openat64(int dirfd, const char* path, int flags, ...) {
+  va_list ap;
+  va_start(ap, flags);
+  const mode_t mode = pl::detail::mode_of(flags, ap);
+  va_end(ap);
+  return pl::detail::call_openat(pl::detail::kOpenAt64, dirfd, path, flags, mode);
+}
+__attribute__((visibility("default"))) std::FILE* fopen(const char* path, const char* mode) {
+  return pl::detail::call_fopen(pl::detail::kFopen, path, mode);
+}
+__attribute__((visibility("default"))) std::FILE* fopen64(const char* path, const char* mode) {
+  return pl::detail::call_fopen(pl::detail::kFopen64, path, mode);
+}
+__attribute__((visibility("default"))) int unlink(const char* path) noexcept {
+  return pl::detail::call_unlink(pl::detail::kUnlink, AT_FDCWD, path, 0);
+}
+__attribute__((visibility("default"))) int unlinkat(int dirfd, const char* path, int flags) noexcept {
+  return pl::detail::call_unlink(pl::detail::kUnlinkAt, dirfd, path, flags);
+}
+__attribute__((visibility("default"))) int remove(const char* path) noexcept {
+  return pl::detail::call_unlink(pl::detail::kRemove, AT_FDCWD, path, 0);
+}
+}  // extern "C"
+
+namespace pl::detail {
+namespace {
+
+std::string escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string unescape(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size()) {
+      out += s[i + 1] == 'n' ? '\n' : s[i + 1];
+      ++i;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string seconds(std::int64_t ns) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%lld.%09lld", (long long)(ns / 1000000000),
+                (long long)(ns % 1000000000));
+  return buf;
+}
+
+}  // namespace
+
+std::vector<std::string> program_arguments() { return kArguments; }
+
+std::vector<InputFile> input_files() {
+  Table& t = table();
+  std::lock_guard lock(t.mu);
+  std::vector<InputFile> out;
+  for (const InputFile& f : t.inputs)
+    if (!t.written.count(f.path)) out.push_back(f);
+  return out;
+}
+
+std::string render_inputs() {
+  std::string s;
+  const std::vector<std::string> args = program_arguments();
+  for (std::size_t i = 0; i < args.size(); ++i)
+    s += "arg " + std::to_string(i + 1) + " " + escape(args[i]) + "\n";
+  for (const InputFile& f : input_files())
+    s += "input " + std::to_string(f.size) + " " + std::to_string(f.mtime_ns) + " " +
+         escape(f.path) + "\n";
+  return s;
+}
+
+std::vector<std::string> input_differences(const std::string& fingerprint) {
+  std::vector<std::string> saved_args, out;
+  std::vector<InputFile> saved_inputs;
+  std::istringstream in(fingerprint);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("arg ", 0) == 0) {
+      const std::size_t sp = line.find(' ', 4);
+      saved_args.push_back(sp == std::string::npos ? "" : unescape(line.substr(sp + 1)));
+    } else if (line.rfind("input ", 0) == 0) {
+      std::istringstream f(line.substr(6));
+      InputFile file;
+      f >> file.size >> file.mtime_ns;
+      std::getline(f >> std::ws, file.path);
+      file.path = unescape(file.path);
+      saved_inputs.push_back(std::move(file));
+    }
+  }
+  const std::vector<std::string> now = program_arguments();
+  for (std::size_t i = 0; i < std::max(saved_args.size(), now.size()); ++i) {
+    if (i < saved_args.size() && i < now.size() && saved_args[i] == now[i]) continue;
+    out.push_back("argument " + std::to_string(i + 1) + " was " +
+                  (i < saved_args.size() ? "'" + saved_args[i] + "'" : "not given") + ", now " +
+                  (i < now.size() ? "'" + now[i] + "'" : "not given"));
+    break;  // the first difference: the others usually follow from it
+  }
+  for (const InputFile& f : saved_inputs) {
+    struct stat st{};
+    if (::stat(f.path.c_str(), &st) != 0) {
+      out.push_back("input " + f.path + " is gone (it had " + std::to_string(f.size) + " bytes)");
+      continue;
+    }
+    const std::int64_t mtime = std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    if (std::uint64_t(st.st_size) != f.size)
+      out.push_back("input " + f.path + " changed: size " + std::to_string(f.size) + " -> " +
+                    std::to_string(st.st_size));
+    else if (mtime != f.mtime_ns)
+      out.push_back("input " + f.path + " changed: modified at " + seconds(mtime) +
+                    " s, it was " + seconds(f.mtime_ns) + " s when the checkpointed run read it");
+  }
+  return out;
+}
+
+}  // namespace pl::detail
