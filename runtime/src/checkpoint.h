@@ -1,10 +1,14 @@
-// Internal: checkpoints at loop boundaries and exact resume (docs/CHECKPOINTS.md).
+// Internal: checkpoints at loop boundaries and exact resume (docs/CHECKPOINTS.md),
+// as the rest of the runtime sees them.
 //
-// The engine follows the per-thread stack of active loops (one record per
-// activation), takes checkpoints when a policy hook asks at the end of an
-// iteration, writes them on a oneTBB task, and, on resume, walks the saved
-// position: loops on it restore their state at their first iteration and
-// skip the iterations before the checkpoint.
+// The engine (checkpoint.cpp) follows this thread's activation stack
+// (activation_stack.h) at every event of a tracked loop; policies
+// (ckpt_policy.h) ask it for checkpoints at the ends of iterations, which are
+// taken (ckpt_capture.h) from that stack and written on a oneTBB task
+// (ckpt_writer.h) as records (ckpt_records.h) in a checkpoint file
+// (checkpoint_file.h). On resume (ckpt_resume.h) the saved position is
+// walked: loops on it restore their state at their first iteration and skip
+// the iterations before the checkpoint.
 #ifndef PL_RUNTIME_CHECKPOINT_H
 #define PL_RUNTIME_CHECKPOINT_H
 
@@ -15,26 +19,19 @@
 #include <functional>
 #include <string>
 
+#include "activation_stack.h"
+
 namespace pl::detail {
 
 struct SiteRt;
 class ConfigEntry;
 
-// Runtime-owned bits of abi::Loop::state.
-enum LoopStateBits : std::uint32_t {
-  kLinked = 1u << 0,     // on this thread's stack of active loops
-  kExitFired = 1u << 1,  // loop_exit hooks ran
-  kHasRec = 1u << 2,     // the checkpoint engine keeps a record of it
-};
-
-// Set while a checkpoint policy is attached or a resume is in progress; read
-// on every dispatched event.
+// Set once a checkpoint policy was attached; read on every dispatched event.
 extern std::atomic<bool> g_checkpointing;
 
-// Extra mask bits the engine needs at a site (kTrack, kExit, kBegin ...).
-std::uint8_t checkpoint_mask(const SiteRt& rt);
-// Whether the engine needs every kBegin of this site (no gate may skip one).
-bool checkpoint_needs_every_begin(const SiteRt& rt);
+// A policy was attached: the engine writes into its directory, resumes
+// from it when asked to (PL_RESUME), and follows every tracked loop.
+void start_checkpoint_engine(const CheckpointPolicy& policy);
 
 // Called by dispatch for every event while g_checkpointing is set; returns
 // actions (kBreak to leave a completed loop whose exit state was restored,
@@ -44,7 +41,7 @@ std::uint32_t checkpoint_event(SiteRt& rt, abi::Loop& loop, abi::Event ev,
 // The loop's activation ends (from loop_exit): pops the engine's record.
 void checkpoint_pop(abi::Loop& loop);
 
-// The built-in `checkpoint` hook of the configuration language.
+// The built-in `checkpoint` policy of the configuration language (ckpt_policy.cpp).
 void attach_checkpoint(ConfigEntry& e);
 
 // A hook wrote local `var` (Frame::set_number and friends): its value is

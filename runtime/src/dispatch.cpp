@@ -1,25 +1,24 @@
 // The cold side of every loop boundary: abi::dispatch and abi::loop_exit.
 //
 // Reached only when a site's mask says someone listens (or the site has not
-// been seen yet). Keeps the per-thread stack of active loops, applies each
-// hook's filters (cheapest first), hands asynchronous hooks a snapshot, and
-// turns hook failures into one message and a disabled hook instead of a
-// crash in the training run.
+// been seen yet). Links tracked loops on this thread's activation stack, lets
+// the checkpoint engine reposition loops on resume, runs the hooks — each
+// hook's filters first (cheapest first), asynchronous ones get a snapshot —
+// then the checkpoint policies of the boundary, and turns failures into one
+// message and a disabled hook instead of a crash in the training run.
 #include <chrono>
 #include <cstdio>
 #include <exception>
 
+#include "activation_stack.h"
 #include "async.h"
 #include "checkpoint.h"
+#include "ckpt_policy.h"
 #include "config.h"
 #include "registry.h"
 
 namespace pl::detail {
 namespace {
-
-// initial-exec: libpl is loaded with the program, so the variable lives in
-// static TLS and each access is one instruction, not a __tls_get_addr call.
-__attribute__((tls_model("initial-exec"))) thread_local abi::Loop* tls_top = nullptr;
 
 bool passes_every(HookRec& h, abi::Event ev, const abi::Loop& loop) {
   const std::uint64_t n = h.spec.every;
@@ -53,16 +52,19 @@ bool passes_filters(HookRec& h, abi::Event ev, const abi::Loop& loop, const Fram
     if (run >= h.spec.first) return false;
     if (run + 1 == h.spec.first) {  // the last run: nothing left to listen for
       h.asleep.store(true, std::memory_order_relaxed);
-      Registry::get().remask();
+      Registry::get().remask_all();
     }
   }
   return true;
 }
 
-void report_failure(HookRec& h, const Frame& f, const char* what) {
-  if (h.disabled.exchange(true)) return;
+}  // namespace
+
+void report_listener_failure(std::atomic<bool>& disabled, const std::string& label, const Frame& f,
+                             const char* what) {
+  if (disabled.exchange(true)) return;
   std::fprintf(stderr, "pl: hook '%s' failed at %.*s (%.*s, %s:%u): %s; hook disabled\n",
-               h.label().c_str(), int(f.loop().size()), f.loop().data(),
+               label.c_str(), int(f.loop().size()), f.loop().data(),
                int(to_string(f.event()).size()), to_string(f.event()).data(), f.file().data(),
                f.line(), what);
   if (strict_mode()) {
@@ -73,6 +75,8 @@ void report_failure(HookRec& h, const Frame& f, const char* what) {
     Registry::get().request_stop();
   }
 }
+
+namespace {
 
 std::uint32_t run_hooks(SiteRt& rt, abi::Loop& loop, abi::Event ev, const abi::PointDesc* point,
                         void* const* addrs) {
@@ -88,12 +92,21 @@ std::uint32_t run_hooks(SiteRt& rt, abi::Loop& loop, abi::Event ev, const abi::P
       else
         h->fn(frame);
     } catch (const std::exception& e) {
-      report_failure(*h, frame, e.what());
+      report_listener_failure(h->disabled, h->label(), frame, e.what());
     } catch (...) {
-      report_failure(*h, frame, "unknown exception");
+      report_listener_failure(h->disabled, h->label(), frame, "unknown exception");
     }
   }
   return frame.actions();
+}
+
+// The hooks of the boundary, then its checkpoint policies.
+std::uint32_t run_listeners(SiteRt& rt, abi::Loop& loop, abi::Event ev,
+                            const abi::PointDesc* point, void* const* addrs) {
+  std::uint32_t actions = run_hooks(rt, loop, ev, point, addrs);
+  if (PL_ABI_UNLIKELY(g_checkpointing.load(std::memory_order_relaxed)))
+    actions |= run_checkpoint_policies(rt, loop, ev, point, addrs);
+  return actions;
 }
 
 }  // namespace
@@ -108,18 +121,15 @@ std::uint32_t dispatch(Loop& loop, Event ev, const PointDesc& point, void* const
   auto* rt = static_cast<SiteRt*>(loop.site.runtime.load(std::memory_order_acquire));
   if (PL_ABI_UNLIKELY(!rt)) rt = Registry::get().enroll(loop.site);  // first event of the site
   std::uint8_t mask = loop.site.mask.load(std::memory_order_relaxed);
-  if (ev == kEnter && (mask & kTrack) && !(loop.state & kLinked)) {
-    loop.parent = tls_top;
-    tls_top = &loop;
-    loop.state |= kLinked;
-  }
+  if (ev == kEnter && (mask & kTrack) && !(loop.state & kLinked))
+    ActivationStack::here().link(loop);
   if (ev == kExit) loop.state |= kExitFired;
   if (PL_ABI_UNLIKELY(g_checkpointing.load(std::memory_order_relaxed))) {
     // Resume repositions loops (kSkip, kBreak) before any hook sees them.
     if (std::uint32_t a = checkpoint_event(*rt, loop, ev, &point, addrs)) return a;
   }
   if (!(mask & ev)) return kNone;
-  std::uint32_t actions = run_hooks(*rt, loop, ev, &point, addrs);
+  std::uint32_t actions = run_listeners(*rt, loop, ev, &point, addrs);
   if (ev != kExit && PL_ABI_UNLIKELY(Registry::stopping())) actions |= kBreak;
   return actions;
 }
@@ -130,15 +140,10 @@ void loop_exit(Loop& loop) noexcept {
     loop.state |= kExitFired;
     if (loop.site.mask.load(std::memory_order_relaxed) & kExit)
       if (auto* rt = static_cast<SiteRt*>(loop.site.runtime.load(std::memory_order_acquire)))
-        run_hooks(*rt, loop, kExit, nullptr, nullptr);
+        run_listeners(*rt, loop, kExit, nullptr, nullptr);
   }
   if (loop.state & kHasRec) checkpoint_pop(loop);
-  if (loop.state & kLinked) {
-    // Loops nest on a thread, so this is the top; if a coroutine broke that,
-    // leave the stack alone rather than cut off someone else's loops.
-    if (tls_top == &loop) tls_top = loop.parent;
-    loop.state &= ~std::uint32_t(kLinked);
-  }
+  if (loop.state & kLinked) ActivationStack::here().unlink(loop);
 }
 
 }  // namespace PL_ABI_VERSION_NS

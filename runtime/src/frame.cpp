@@ -5,6 +5,7 @@
 
 #include "checkpoint.h"
 #include "registry.h"
+#include "scalar_kinds.h"
 
 namespace pl {
 namespace detail {
@@ -106,55 +107,7 @@ void* Frame::lookup(std::string_view name, const abi::TypeInfo& want, bool write
   return addrs_[i];
 }
 
-// Calls fn with a value of the C++ type of `kind` (its value unused), and
-// returns whether `kind` is an arithmetic kind at all. One switch for every
-// conversion below.
-template <class Fn>
-static bool with_scalar_type(abi::ScalarKind kind, Fn&& fn) {
-  switch (kind) {
-    case abi::kBool:
-      fn(bool{});
-      return true;
-    case abi::kChar:
-      fn(char{});
-      return true;
-    case abi::kI8:
-      fn(std::int8_t{});
-      return true;
-    case abi::kI16:
-      fn(std::int16_t{});
-      return true;
-    case abi::kI32:
-      fn(std::int32_t{});
-      return true;
-    case abi::kI64:
-      fn(std::int64_t{});
-      return true;
-    case abi::kU8:
-      fn(std::uint8_t{});
-      return true;
-    case abi::kU16:
-      fn(std::uint16_t{});
-      return true;
-    case abi::kU32:
-      fn(std::uint32_t{});
-      return true;
-    case abi::kU64:
-      fn(std::uint64_t{});
-      return true;
-    case abi::kF32:
-      fn(float{});
-      return true;
-    case abi::kF64:
-      fn(double{});
-      return true;
-    case abi::kF80:
-      fn(static_cast<long double>(0));
-      return true;
-    default:
-      return false;
-  }
-}
+using detail::with_scalar_type;
 
 static double scalar_at(const void* p, abi::ScalarKind kind) {
   double out = 0;

@@ -12,7 +12,6 @@
 #include <thread>
 
 #include "async.h"
-#include "checkpoint.h"
 #include "config.h"
 
 namespace pl::detail {
@@ -26,14 +25,28 @@ Registry& Registry::get() {
   return *r;
 }
 
-std::uint8_t Registry::mask_for(const SiteRt& rt) const {
+std::uint8_t Registry::HookMask::mask(SiteRt& rt) {
   std::uint8_t m = 0;
   if (const HookList* hl = rt.hooks.load(std::memory_order_relaxed))
     for (const HookRec* h : *hl)
       if (!h->asleep.load(std::memory_order_relaxed)) m |= h->spec.events;
-  if (!hooks_.empty()) m |= abi::kTrack;
+  if (!registry_.hooks_.empty()) m |= abi::kTrack;
+  return m;
+}
+
+std::uint8_t Registry::mask_for(SiteRt& rt) {
+  std::uint8_t m = 0;
+  for (MaskContributor* c : contributors_) m |= c->mask(rt);
   if (stopping()) m |= abi::kEnter | abi::kBegin | abi::kEnd;
-  return m | checkpoint_mask(rt);
+  return m;
+}
+
+const abi::ManifestLoop* manifest_of(SiteRt& rt) {
+  if (!rt.manifest_looked.load(std::memory_order_acquire)) {
+    rt.manifest = Registry::get().manifest_entry(rt.site->desc->name);
+    rt.manifest_looked.store(true, std::memory_order_release);
+  }
+  return rt.manifest;
 }
 
 // The gate of Site::gate_*: a set {i : i >= first, (i - first) % period == 0}
@@ -75,7 +88,6 @@ void Registry::rebuild(SiteRt& rt) {
   auto list = std::make_unique<HookList>();
   for (auto& h : hooks_)
     if (selector_matches(h->spec.selector, rt.site->desc->name)) list->push_back(h.get());
-  std::stable_partition(list->begin(), list->end(), [](const HookRec* h) { return !h->last; });
   rt.hooks.store(list.get(), std::memory_order_release);
   snapshots_.push_back(std::move(list));
   publish(rt);
@@ -111,15 +123,18 @@ void Registry::publish(SiteRt& rt) {
   rt.site->when_begin.store(when_gate_for(list, abi::kBegin), std::memory_order_release);
   rt.site->when_end.store(when_gate_for(list, abi::kEnd), std::memory_order_release);
   // Gates before the mask: an event let through by a new mask must not be
-  // held back by an old, narrower gate.
-  // The checkpoint engine may need every kBegin (resume, begin states).
-  if (checkpoint_needs_every_begin(rt)) {
-    rt.site->when_begin.store(nullptr, std::memory_order_release);
-    rt.site->gate_begin.store(abi::Site::kAlways, std::memory_order_relaxed);
-  } else {
-    rt.site->gate_begin.store(gate_for(list, abi::kBegin, stopping()), std::memory_order_relaxed);
-  }
-  rt.site->gate_end.store(gate_for(list, abi::kEnd, stopping()), std::memory_order_relaxed);
+  // held back by an old, narrower gate. A contributor (the checkpoint
+  // engine, a policy) may need every kBegin or kEnd.
+  std::uint8_t ungated = 0;
+  for (MaskContributor* c : contributors_) ungated |= c->ungated(rt);
+  if (ungated & abi::kBegin) rt.site->when_begin.store(nullptr, std::memory_order_release);
+  if (ungated & abi::kEnd) rt.site->when_end.store(nullptr, std::memory_order_release);
+  rt.site->gate_begin.store(
+      ungated & abi::kBegin ? abi::Site::kAlways : gate_for(list, abi::kBegin, stopping()),
+      std::memory_order_relaxed);
+  rt.site->gate_end.store(
+      ungated & abi::kEnd ? abi::Site::kAlways : gate_for(list, abi::kEnd, stopping()),
+      std::memory_order_relaxed);
   rt.site->mask.store(mask_for(rt), std::memory_order_relaxed);
 }
 
@@ -146,36 +161,37 @@ static std::vector<std::string> split_names(const char* csv) {
 
 // Warnings name the hook's configuration line; with PL_STRICT they are
 // errors (the caller then stops the program).
-bool Registry::check_against_manifest(const HookRec& h) const {
+bool Registry::check_against_manifest(const HookSpec& spec) const {
   if (manifest_.empty()) return true;
+  const std::string& label = spec.name.empty() ? spec.selector : spec.name;
   const char* level = strict_mode() ? "error" : "warning";
-  const std::string who = h.spec.origin.empty() ? "" : h.spec.origin + ": ";
+  const std::string who = spec.origin.empty() ? "" : spec.origin + ": ";
   std::vector<std::string> names;
   std::set<std::string> visible;
   bool any = false;
   for (const abi::ManifestLoop& m : manifest_) {
     names.push_back(m.name);
-    if (!selector_matches(h.spec.selector, m.name)) continue;
+    if (!selector_matches(spec.selector, m.name)) continue;
     any = true;
     for (std::string& v : split_names(m.vars)) visible.insert(std::move(v));
   }
   if (!any) {
-    std::string hint = near_matches(h.spec.selector, names);
+    std::string hint = near_matches(spec.selector, names);
     std::fprintf(stderr, "pl: %s: %shook '%s': selector '%s' matches no instrumented loop%s\n",
-                 level, who.c_str(), h.label().c_str(), h.spec.selector.c_str(),
+                 level, who.c_str(), label.c_str(), spec.selector.c_str(),
                  hint.empty() ? " (pl-instrument --list shows them all)"
                               : ("; did you mean " + hint + "?").c_str());
     return false;
   }
   bool ok = true;
-  for (const std::string& use : h.spec.uses) {
+  for (const std::string& use : spec.uses) {
     std::string var = use.substr(0, use.find(':'));
     if (visible.count(var)) continue;
     std::string hint = near_matches(var, {visible.begin(), visible.end()});
     std::fprintf(stderr,
                  "pl: %s: %shook '%s' uses local '%s', which no loop matching '%s' has in "
                  "scope%s\n",
-                 level, who.c_str(), h.label().c_str(), var.c_str(), h.spec.selector.c_str(),
+                 level, who.c_str(), label.c_str(), var.c_str(), spec.selector.c_str(),
                  hint.empty() ? "" : ("; did you mean " + hint + "?").c_str());
     ok = false;
   }
@@ -201,7 +217,8 @@ SiteRt* Registry::enroll(abi::Site& site) {
     // registered its manifest, so hooks attached before main can be checked.
     checked_ = true;
     bool ok = true;
-    for (auto& h : hooks_) ok &= check_against_manifest(*h);
+    for (auto& h : hooks_) ok &= check_against_manifest(h->spec);
+    for (const Listener& l : listeners_) ok &= check_against_manifest(l.checked);
     stop_if_strict(ok);
   }
   if (void* p = site.runtime.load(std::memory_order_acquire)) return static_cast<SiteRt*>(p);
@@ -217,9 +234,21 @@ std::uint64_t Registry::attach(std::unique_ptr<HookRec> hook) {
   std::lock_guard lock(mu_);
   hook->id = next_id_++;
   std::uint64_t id = hook->id;
-  if (checked_) stop_if_strict(check_against_manifest(*hook));
+  if (checked_) stop_if_strict(check_against_manifest(hook->spec));
   hooks_.push_back(std::move(hook));
   for (auto& s : sites_) rebuild(*s);
+  return id;
+}
+
+std::uint64_t Registry::attach_listener(HookSpec checked, std::function<void()> on_remove) {
+  std::uint64_t id;
+  {
+    std::lock_guard lock(mu_);
+    id = next_id_++;
+    if (checked_) stop_if_strict(check_against_manifest(checked));
+    listeners_.push_back({id, std::move(checked), std::move(on_remove)});
+  }
+  remask_all();
   return id;
 }
 
@@ -231,21 +260,37 @@ HookRec* Registry::find(std::uint64_t id) {
 }
 
 void Registry::detach(std::uint64_t id) {
-  std::lock_guard lock(mu_);
-  auto it = std::find_if(hooks_.begin(), hooks_.end(), [&](auto& h) { return h->id == id; });
-  if (it == hooks_.end()) return;
-  retired_.push_back(std::move(*it));
-  hooks_.erase(it);
-  for (auto& s : sites_) rebuild(*s);
+  std::function<void()> on_remove;
+  {
+    std::lock_guard lock(mu_);
+    auto it = std::find_if(hooks_.begin(), hooks_.end(), [&](auto& h) { return h->id == id; });
+    if (it != hooks_.end()) {
+      retired_.push_back(std::move(*it));
+      hooks_.erase(it);
+      for (auto& s : sites_) rebuild(*s);
+      return;
+    }
+    auto l = std::find_if(listeners_.begin(), listeners_.end(),
+                          [&](const Listener& x) { return x.id == id; });
+    if (l == listeners_.end()) return;
+    on_remove = std::move(l->on_remove);
+    listeners_.erase(l);
+  }
+  on_remove();  // outside mu_: the listener remasks
 }
 
 void Registry::reset() {
   drain_async();
-  std::lock_guard lock(mu_);
-  for (auto& h : hooks_) retired_.push_back(std::move(h));
-  hooks_.clear();
-  stopping_.store(false);
-  for (auto& s : sites_) rebuild(*s);
+  std::vector<Listener> listeners;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& h : hooks_) retired_.push_back(std::move(h));
+    hooks_.clear();
+    listeners.swap(listeners_);
+    stopping_.store(false);
+    for (auto& s : sites_) rebuild(*s);
+  }
+  for (Listener& l : listeners) l.on_remove();
 }
 
 void Registry::drain_async() {
@@ -260,9 +305,18 @@ void Registry::drain_async() {
   for (AsyncRunner* r : runners) r->wait();
 }
 
-void Registry::remask() {
+void Registry::remask_all() {
   std::lock_guard lock(mu_);
   for (auto& s : sites_) publish(*s);
+}
+
+void Registry::add_contributor(MaskContributor& c) {
+  {
+    std::lock_guard lock(mu_);
+    if (std::find(contributors_.begin(), contributors_.end(), &c) != contributors_.end()) return;
+    contributors_.push_back(&c);
+  }
+  remask_all();
 }
 
 void Registry::sleep_until(HookRec& h, std::int64_t wake_ns) {

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,9 +47,6 @@ struct HookRec {
   std::atomic<std::uint64_t> runs{0};
   std::atomic<bool> disabled{false};
   std::atomic<bool> warned_async_break{false};  // said once: async hooks cannot break
-  // Runs after every other hook of the same event (checkpoint policies: a
-  // log row written at that boundary belongs before the checkpoint).
-  bool last = false;
   std::unique_ptr<AsyncRunner> async;           // set when spec.async_depth > 0
 
   HookRec();
@@ -58,12 +56,44 @@ struct HookRec {
 
 using HookList = std::vector<HookRec*>;
 
+struct PolicyList;  // ckpt_policy.cpp
+
 struct SiteRt {
   abi::Site* site;
   std::atomic<const HookList*> hooks{nullptr};
   // What pl-instrument said of the loop (found by name, on first need).
   const abi::ManifestLoop* manifest = nullptr;
   std::atomic<bool> manifest_looked{false};
+  // The checkpoint policies matching the site, as of a generation of the
+  // policy list (ckpt_policy.cpp keeps them).
+  std::atomic<const PolicyList*> policies{nullptr};
+  std::atomic<std::uint64_t> policies_gen{0};
+};
+
+// What pl-instrument said of the site's loop, or null.
+const abi::ManifestLoop* manifest_of(SiteRt& rt);
+
+// A listener failed at an event: says so once (naming it, the loop and the
+// place), sets `disabled`, and with PL_STRICT stops the run (dispatch.cpp).
+void report_listener_failure(std::atomic<bool>& disabled, const std::string& label, const Frame& f,
+                             const char* what);
+
+// Whatever listens at loop sites — the hooks, the checkpoint engine, its
+// policies — says through this interface which events it needs at a site.
+// The registry asks every contributor whenever it (re)computes a site's
+// mask and gates; a contributor whose answers changed calls
+// Registry::remask_all(). Answers may take only locks that are never held
+// while calling remask_all().
+class MaskContributor {
+ public:
+  // Event bits (abi::Event) the contributor needs at the site.
+  virtual std::uint8_t mask(SiteRt& rt) = 0;
+  // Of kBegin and kEnd, the events it needs at every iteration: no gate of
+  // the emitted code may skip one.
+  virtual std::uint8_t ungated(SiteRt&) { return 0; }
+
+ protected:
+  ~MaskContributor() = default;
 };
 
 class Registry {
@@ -77,9 +107,16 @@ class Registry {
   HookRec* find(std::uint64_t id);  // an attached hook, or null
   void reset();
   void request_stop();
-  // A hook went to sleep (`asleep` set) or woke up: recompute every site's
-  // mask from the hook lists it already has (no selector matching).
-  void remask();
+  // A contributor's answers changed (a hook went to sleep or woke up, a
+  // checkpoint began ...): recompute every site's mask and gates from the
+  // hook lists they already have (no selector matching).
+  void remask_all();
+  // Adds a contributor for the rest of the process (again: no effect).
+  void add_contributor(MaskContributor& c);
+  // A listener that is not a hook (a checkpoint policy) gets a pl::Hook id:
+  // Hook::remove() and pl::reset() call `on_remove`. `checked` (selector,
+  // name, uses) is checked against the manifest as a hook's spec is.
+  std::uint64_t attach_listener(HookSpec checked, std::function<void()> on_remove);
   // Puts a time-filtered hook to sleep until its next period (see ticker).
   void sleep_until(HookRec& h, std::int64_t wake_ns);
   void drain_async();
@@ -100,14 +137,32 @@ class Registry {
  private:
   void rebuild(SiteRt& rt);  // holds mu_
   void publish(SiteRt& rt);  // holds mu_: gates and mask from rt's hook list
-  bool check_against_manifest(const HookRec& h) const;  // holds mu_; false: said why
-  std::uint8_t mask_for(const SiteRt& rt) const;
+  bool check_against_manifest(const HookSpec& h) const;  // holds mu_; false: said why
+  std::uint8_t mask_for(SiteRt& rt);                       // holds mu_
+
+  // The attached hooks' part of a site's mask.
+  class HookMask : public MaskContributor {
+   public:
+    explicit HookMask(const Registry& r) : registry_(r) {}
+    std::uint8_t mask(SiteRt& rt) override;
+
+   private:
+    const Registry& registry_;
+  };
+  struct Listener {
+    std::uint64_t id;
+    HookSpec checked;
+    std::function<void()> on_remove;
+  };
 
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<SiteRt>> sites_;
   std::vector<std::unique_ptr<HookRec>> hooks_;       // attached
   std::vector<std::unique_ptr<HookRec>> retired_;     // detached, maybe still read
   std::vector<std::unique_ptr<HookList>> snapshots_;  // every list ever published
+  HookMask hook_mask_{*this};
+  std::vector<MaskContributor*> contributors_{&hook_mask_};
+  std::vector<Listener> listeners_;
   std::uint64_t next_id_ = 1;
   std::vector<abi::ManifestLoop> manifest_;
   std::vector<std::pair<const abi::ManifestLoop*, std::uint32_t>> manifest_tables_;

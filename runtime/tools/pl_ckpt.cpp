@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "checkpoint_file.h"
+#include "ckpt_records.h"
 #include "pl_ckpt_decode.h"
 
 namespace fs = std::filesystem;
@@ -105,12 +106,12 @@ std::optional<T> decode_record(const CheckpointData& data, const std::string& na
 
 std::optional<pl::ckpt::Meta> meta_of(const CheckpointData& data) {
   std::string error;
-  return decode_record(data, "pl.meta", pl::ckpt::decode_meta, &error);
+  return decode_record(data, pl::detail::kMetaRecord, pl::ckpt::decode_meta, &error);
 }
 
 // The position stack, or an explanation of why there is none.
 std::vector<pl::ckpt::PositionEntry> position_of(const CheckpointData& data, std::string* error) {
-  return decode_record(data, "pl.position", pl::ckpt::decode_position, error)
+  return decode_record(data, pl::detail::kPositionRecord, pl::ckpt::decode_position, error)
       .value_or(std::vector<pl::ckpt::PositionEntry>{});
 }
 
@@ -203,7 +204,7 @@ int list(const std::string& dir) {
 
 void show_meta(const CheckpointData& data) {
   std::string error;
-  auto m = decode_record(data, "pl.meta", pl::ckpt::decode_meta, &error);
+  auto m = decode_record(data, pl::detail::kMetaRecord, pl::ckpt::decode_meta, &error);
   if (!m) {
     std::cout << "meta: " << error << '\n';
     return;
@@ -235,7 +236,7 @@ void show_position(const CheckpointData& data) {
 
 void show_completed(const CheckpointData& data) {
   std::string error;
-  auto loops = decode_record(data, "pl.completed", pl::ckpt::decode_completed, &error);
+  auto loops = decode_record(data, pl::detail::kCompletedRecord, pl::ckpt::decode_completed, &error);
   if (!loops || loops->empty()) {
     std::cout << "completed loops: " << (loops ? "none" : error) << '\n';
     return;
@@ -258,8 +259,7 @@ int show(const std::string& path) {
   }
   const CheckpointData& data = *l.data;
   std::vector<std::string> fingerprint = lines_of(data.fingerprint);
-  auto loops = std::count_if(fingerprint.begin(), fingerprint.end(),
-                             [](const std::string& s) { return s.compare(0, 5, "loop ") == 0; });
+  const std::size_t loops = pl::detail::parse_fingerprint(data.fingerprint).loops.size();
   std::cout << path << ": VALID, " << l.size << " bytes, " << data.records.size() << " records\n"
             << "fingerprint: " << fingerprint.size() << " lines ("
             << (fingerprint.empty() ? "empty" : "'" + fingerprint[0] + "'") << ", " << loops
@@ -291,53 +291,38 @@ int verify(const std::vector<std::string>& paths) {
 
 // ---- diff ------------------------------------------------------------------
 
-// "loop NAME state VARS src HASH" -> the text after `key` up to the next key.
-std::string fingerprint_part(const std::string& line, const std::string& key) {
-  std::size_t at = line.find(" " + key + " ");
-  if (at == std::string::npos) return "";
-  at += key.size() + 2;
-  std::size_t end = key == "state" ? line.find(" src ", at) : std::string::npos;
-  return line.substr(at, end == std::string::npos ? std::string::npos : end - at);
-}
-
 std::vector<std::string> fingerprint_differences(const std::string& a, const std::string& b) {
-  std::map<std::string, std::pair<std::string, std::string>> loops;  // name -> lines in A, B
-  std::vector<std::string> other_a, other_b, out;
-  for (int side = 0; side < 2; ++side)
-    for (const std::string& line : lines_of(side ? b : a)) {
-      if (line.compare(0, 5, "loop ") != 0) {
-        (side ? other_b : other_a).push_back(line);
-        continue;
-      }
-      std::string name = line.substr(5, line.find(' ', 5) - 5);
-      (side ? loops[name].second : loops[name].first) = line;
-    }
+  const pl::detail::Fingerprint fa = pl::detail::parse_fingerprint(a),
+                                fb = pl::detail::parse_fingerprint(b);
+  std::vector<std::string> out;
   // The header, then the arguments and input files (arg/input lines): each
   // line only one side has.
-  const std::string head_a = other_a.empty() ? "" : other_a[0];
-  const std::string head_b = other_b.empty() ? "" : other_b[0];
+  const std::string head_a = fa.other_lines.empty() ? "" : fa.other_lines[0];
+  const std::string head_b = fb.other_lines.empty() ? "" : fb.other_lines[0];
   if (head_a != head_b) out.push_back("header '" + head_a + "' -> '" + head_b + "'");
   for (int side = 0; side < 2; ++side) {
-    const auto& mine = side ? other_b : other_a;
-    const auto& theirs = side ? other_a : other_b;
+    const auto& mine = side ? fb.other_lines : fa.other_lines;
+    const auto& theirs = side ? fa.other_lines : fb.other_lines;
     for (std::size_t i = 1; i < mine.size(); ++i)
       if (std::find(theirs.begin(), theirs.end(), mine[i]) == theirs.end())
         out.push_back(std::string("only in ") + (side ? "B" : "A") + ": " + mine[i]);
   }
-  for (const auto& [name, lines] : loops) {
-    const auto& [la, lb] = lines;
-    if (la == lb) continue;
-    if (lb.empty() || la.empty()) {
-      out.push_back("loop " + name + ": only in " + (lb.empty() ? "A" : "B"));
+  std::set<std::string> names;
+  for (const pl::detail::Fingerprint* f : {&fa, &fb})
+    for (const auto& [name, loop] : f->loops) names.insert(name);
+  for (const std::string& name : names) {
+    auto ia = fa.loops.find(name), ib = fb.loops.find(name);
+    if (ia == fa.loops.end() || ib == fb.loops.end()) {
+      out.push_back("loop " + name + ": only in " + (ib == fb.loops.end() ? "A" : "B"));
       continue;
     }
+    const pl::detail::FingerprintLoop &la = ia->second, &lb = ib->second;
     std::string what;
-    for (const char* key : {"state", "src"}) {
-      std::string pa = fingerprint_part(la, key), pb = fingerprint_part(lb, key);
-      if (pa != pb)
-        what += std::string(what.empty() ? "" : "; ") + key + " '" + pa + "' -> '" + pb + "'";
-    }
-    out.push_back("loop " + name + ": " + (what.empty() ? "'" + la + "' -> '" + lb + "'" : what));
+    if (la.state != lb.state) what = "state '" + la.state + "' -> '" + lb.state + "'";
+    if (la.source != lb.source)
+      what += std::string(what.empty() ? "" : "; ") + "src '" + la.source + "' -> '" + lb.source +
+              "'";
+    if (!what.empty()) out.push_back("loop " + name + ": " + what);
   }
   return out;
 }
@@ -370,7 +355,9 @@ std::vector<std::string> position_differences(const CheckpointData& a, const Che
 // One line per record that differs; pl.meta and pl.position are compared apart.
 std::vector<std::string> record_differences(const CheckpointData& a, const CheckpointData& b) {
   std::vector<std::string> out;
-  auto skipped = [](const std::string& name) { return name == "pl.meta" || name == "pl.position"; };
+  auto skipped = [](const std::string& name) { 
+    return name == pl::detail::kMetaRecord || name == pl::detail::kPositionRecord;
+  };
   auto sized = [](const CheckpointRecord& r) {
     return " (" + r.type + ", " + std::to_string(r.payload.size()) + " bytes)";
   };

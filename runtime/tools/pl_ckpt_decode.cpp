@@ -8,42 +8,13 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <type_traits>
 
 #include "pl_ckpt_types.h"
+#include "scalar_kinds.h"
 
 namespace pl::ckpt {
 namespace {
-
-template <class T>
-T read_as(const unsigned char* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-double scalar_value(Scalar s, const unsigned char* p) {
-  switch (s.kind) {
-    case Scalar::kBool:
-      return p[0] != 0;
-    case Scalar::kChar:
-      return static_cast<char>(p[0]);
-    case Scalar::kSigned:
-      if (s.size == 1) return read_as<std::int8_t>(p);
-      if (s.size == 2) return read_as<std::int16_t>(p);
-      if (s.size == 4) return read_as<std::int32_t>(p);
-      return double(read_as<std::int64_t>(p));
-    case Scalar::kUnsigned:
-      if (s.size == 1) return p[0];
-      if (s.size == 2) return read_as<std::uint16_t>(p);
-      if (s.size == 4) return read_as<std::uint32_t>(p);
-      return double(read_as<std::uint64_t>(p));
-    case Scalar::kFloat:
-      if (s.size == sizeof(float)) return read_as<float>(p);
-      if (s.size == sizeof(double)) return read_as<double>(p);
-      return double(read_as<long double>(p));
-  }
-  return 0;
-}
 
 template <class T>
 std::string shortest(T v) {
@@ -52,26 +23,49 @@ std::string shortest(T v) {
   return std::string(buf, res.ptr);
 }
 
+abi::ScalarKind kind_of(Scalar s) {
+  static_assert(int(Scalar::kSigned) == int(detail::ScalarCategory::kSigned) &&
+                int(Scalar::kUnsigned) == int(detail::ScalarCategory::kUnsigned) &&
+                int(Scalar::kFloat) == int(detail::ScalarCategory::kFloat) &&
+                int(Scalar::kBool) == int(detail::ScalarCategory::kBool) &&
+                int(Scalar::kChar) == int(detail::ScalarCategory::kChar));
+  return detail::scalar_kind(static_cast<detail::ScalarCategory>(s.kind), s.size);
+}
+
+double scalar_value(Scalar s, const unsigned char* p) {
+  double out = 0;
+  detail::with_scalar_type(kind_of(s), [&](auto tag) {
+    using T = decltype(tag);
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    if constexpr (std::is_same_v<T, bool>)
+      out = p[0] != 0;
+    else
+      out = double(v);
+  });
+  return out;
+}
+
 std::string scalar_text(Scalar s, const unsigned char* p) {
-  switch (s.kind) {
-    case Scalar::kBool:
-      return p[0] ? "true" : "false";
-    case Scalar::kChar:
-      if (p[0] >= 0x20 && p[0] < 0x7f)
-        return "'" + std::string(1, char(p[0])) + "' (" + std::to_string(int(char(p[0]))) + ")";
-      return std::to_string(int(char(p[0])));
-    case Scalar::kSigned:
-      return std::to_string(s.size == 8 ? read_as<std::int64_t>(p)
-                                        : static_cast<std::int64_t>(scalar_value(s, p)));
-    case Scalar::kUnsigned:
-      return std::to_string(s.size == 8 ? read_as<std::uint64_t>(p)
-                                        : static_cast<std::uint64_t>(scalar_value(s, p)));
-    case Scalar::kFloat:
-      if (s.size == sizeof(float)) return shortest(read_as<float>(p));
-      if (s.size == sizeof(double)) return shortest(read_as<double>(p));
-      return shortest(read_as<long double>(p));
-  }
-  return "?";
+  std::string out = "?";
+  detail::with_scalar_type(kind_of(s), [&](auto tag) {
+    using T = decltype(tag);
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    if constexpr (std::is_same_v<T, bool>)
+      out = p[0] ? "true" : "false";
+    else if constexpr (std::is_same_v<T, char>)
+      out = p[0] >= 0x20 && p[0] < 0x7f
+                ? "'" + std::string(1, v) + "' (" + std::to_string(int(v)) + ")"
+                : std::to_string(int(v));
+    else if constexpr (std::is_floating_point_v<T>)
+      out = shortest(v);
+    else if constexpr (std::is_signed_v<T>)
+      out = std::to_string(std::int64_t(v));
+    else
+      out = std::to_string(std::uint64_t(v));
+  });
+  return out;
 }
 
 std::string number(double v) {
@@ -230,12 +224,12 @@ std::string text_state_name(const Encoding& e) {
 }
 
 std::string runtime_record_summary(std::string_view name, const Bytes& payload) {
-  if (name == "pl.meta") {
+  if (name == detail::kMetaRecord) {
     Meta m = decode_meta(payload);
     return "sequence " + std::to_string(m.sequence) + ", " + m.reason + ", " +
            format_time(m.time_ns);
   }
-  if (name == "pl.position") {
+  if (name == detail::kPositionRecord) {
     auto position = decode_position(payload);
     return std::to_string(position.size()) + " entries: " + position_summary(position);
   }
@@ -245,64 +239,16 @@ std::string runtime_record_summary(std::string_view name, const Bytes& payload) 
 
 }  // namespace
 
-Meta decode_meta(const Bytes& payload) {
-  pl::Reader r(payload.data(), payload.size());
-  Meta m;
-  pl::load(r, m.program);
-  m.time_ns = r.u64();
-  m.sequence = r.u64();
-  pl::load(r, m.reason);
-  pl::load(r, m.summary);
-  if (r.remaining() != 0)
-    throw FormatError(std::to_string(r.remaining()) + " unexpected bytes after the meta fields");
-  return m;
-}
-
-std::vector<PositionEntry> decode_position(const Bytes& payload) {
-  pl::Reader r(payload.data(), payload.size());
-  std::vector<PositionEntry> entries(r.count(8 + 8 + 8 + 1));
-  for (PositionEntry& e : entries) {
-    pl::load(r, e.site);
-    e.activation = r.u64();
-    e.iterations = r.u64();
-    unsigned char role = 0;
-    r.bytes(&role, 1);
-    e.role = role;
-  }
-  if (r.remaining() != 0)
-    throw FormatError(std::to_string(r.remaining()) + " unexpected bytes after the position");
-  return entries;
-}
-
-std::vector<CompletedLoop> decode_completed(const Bytes& payload) {
-  pl::Reader r(payload.data(), payload.size());
-  std::vector<CompletedLoop> loops(r.count(8 + 8 + 8));
-  for (CompletedLoop& c : loops) {
-    c.level = r.u64();
-    pl::load(r, c.site);
-    c.activation = r.u64();
-  }
-  if (r.remaining() != 0)
-    throw FormatError(std::to_string(r.remaining()) + " unexpected bytes after the loops");
-  return loops;
-}
-
-// The position counts iterations begun; people count from the iteration
-// index, as the runtime's messages do ("batch 50" = the 51st).
-std::uint64_t shown_iteration(const PositionEntry& e) {
-  return e.role == 3 || e.iterations == 0 ? e.iterations : e.iterations - 1;
-}
-
 std::string role_in_words(const PositionEntry& entry) {
   switch (entry.role) {
-    case 0:
+    case detail::kOtherFrame:
       return "enclosing loop in another function (its begin state is saved)";
-    case 1:
+    case detail::kSameFrame:
       return "enclosing loop in the same function";
-    case 2:
+    case detail::kHere:
       return "the checkpointed loop, at the end of iteration " +
              std::to_string(shown_iteration(entry));
-    case 3:
+    case detail::kExited:
       return "the checkpointed loop, after it exited (" + std::to_string(entry.iterations) +
              " iterations)";
   }
@@ -317,7 +263,7 @@ std::string position_summary(const std::vector<PositionEntry>& position) {
     if (e.activation != 0) s += " (activation " + std::to_string(e.activation) + ")";
     s += ' ';
     s += std::to_string(shown_iteration(e));  // (not " " + ...: a GCC 12 -Wrestrict false positive)
-    if (e.role == 3) s += " (exited)";
+    if (e.role == detail::kExited) s += " (exited)";
   }
   return s.empty() ? "-" : s;
 }
@@ -333,7 +279,7 @@ std::string format_time(std::uint64_t time_ns) {
 }
 
 std::string summarize(std::string_view name, std::string_view type, const Bytes& payload) {
-  if (name == "pl.meta" || name == "pl.position" || name == "pl.completed") {
+  if (detail::is_runtime_record(name)) {
     try {
       return runtime_record_summary(name, payload);
     } catch (const FormatError& e) {
@@ -341,7 +287,7 @@ std::string summarize(std::string_view name, std::string_view type, const Bytes&
     }
   }
   Encoding e = encoding_of(type);
-  if ((e.kind == Encoding::kFileOffset || starts_with(name, "hook/")) && payload.size() == 8)
+  if ((e.kind == Encoding::kFileOffset || starts_with(name, detail::kExtraPrefix)) && payload.size() == 8)
     return "offset " + std::to_string(u64_at(payload, 0));
   if (auto n = decode_numbers(e, payload)) return numbers_summary(*n);
   if (e.kind == Encoding::kString)

@@ -16,37 +16,20 @@
 #include <string_view>
 #include <vector>
 
+#include "ckpt_records.h"
+
 namespace pl::ckpt {
 
-using Bytes = std::vector<unsigned char>;
+// The runtime's own records, as libpl writes them (one schema for both).
+using detail::Bytes;
+using detail::CompletedLoop;
+using detail::decode_completed;
+using detail::decode_meta;
+using detail::decode_position;
+using detail::Meta;
+using detail::PositionEntry;
+using detail::shown_iteration;
 
-struct Meta {
-  std::string program;
-  std::uint64_t time_ns = 0;
-  std::uint64_t sequence = 0;
-  std::string reason;
-  std::string summary;
-};
-
-struct PositionEntry {
-  std::string site;
-  std::uint64_t activation = 0;
-  std::uint64_t iterations = 0;
-  unsigned role = 0;
-};
-
-struct CompletedLoop {
-  std::uint64_t level = 0;
-  std::string site;
-  std::uint64_t activation = 0;
-};
-
-Meta decode_meta(const Bytes& payload);
-std::vector<PositionEntry> decode_position(const Bytes& payload);
-std::vector<CompletedLoop> decode_completed(const Bytes& payload);
-
-// The iteration index a position entry is at (what people count).
-std::uint64_t shown_iteration(const PositionEntry& entry);
 // "enclosing loop in the same function", ... for a position entry's role.
 std::string role_in_words(const PositionEntry& entry);
 // One line: "site 3 > site/inner 50".

@@ -27,7 +27,6 @@ namespace pl {
 class Frame;
 namespace detail {
 class Snapshot;
-struct FrameAccess;
 }
 
 enum class Event : std::uint8_t {
@@ -129,7 +128,6 @@ class Frame {
 
  private:
   friend class detail::Snapshot;
-  friend struct detail::FrameAccess;
   Frame() = default;
   void* lookup(std::string_view name, const abi::TypeInfo& want, bool write) const;
   std::size_t index_of(std::string_view name) const;

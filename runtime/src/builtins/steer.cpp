@@ -26,7 +26,7 @@ struct SetWatch {
 void wake(HookRec* h, bool awake) {
   if (!h || h->asleep.load() == !awake) return;
   h->asleep.store(!awake);
-  Registry::get().remask();
+  Registry::get().remask_all();
 }
 
 void check_set(SetWatch& w, const Frame& f) {
