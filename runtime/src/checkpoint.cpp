@@ -865,7 +865,8 @@ class Engine {
     for (auto& [name, v] : now)
       if (!saved.count(name)) soft.push_back("loop '" + name + "' is new");
     // [inputs] Other arguments or changed input files: refused unless forced.
-    for (std::string& d : input_differences(resume_->data.fingerprint)) soft.push_back(std::move(d));
+    for (std::string& d : input_differences(resume_->data.fingerprint))
+      soft.push_back(std::move(d));
     if (resume_->data.fingerprint.rfind("pl-contract " + std::to_string(abi::kContractVersion) +
                                             "\n",
                                         0) != 0)
