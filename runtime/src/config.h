@@ -69,7 +69,7 @@ void apply_config(const std::string& text, const std::string& source, char separ
 
 // What applying a configuration entry by entry did (PL_CONFIG, PL_HOOKS).
 struct ConfigReport {
-  std::vector<std::string> errors;      // "source:line:column: ...", one per bad entry
+  std::vector<std::string> errors;  // "source:line:column: ...", one per bad entry
   std::size_t entries = 0, attached = 0;
   bool configures_checkpoints = false;  // some entry (even a broken one) is a checkpoint policy
   bool rejected = false;                // nothing attached: see apply_config_entries

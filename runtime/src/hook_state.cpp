@@ -84,13 +84,14 @@ std::vector<std::string> restore_hook_states(const HookStateBlobs& blobs) {
     Reader r(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
     it->ops.load(r);
     if (r.remaining() != 0)
-      throw FormatError("pl: the state of hook '" + key + "' has " +
-                        std::to_string(r.remaining()) + " bytes left over");
+      throw FormatError("pl: the state of hook '" + key + "' has " + std::to_string(r.remaining()) +
+                        " bytes left over");
     loaded.insert(key);
   }
   for (const Entry& e : t.entries)
     if (!loaded.count(e.key))
-      notes.push_back("hook '" + e.key + "' has no saved state in the checkpoint; it starts afresh");
+      notes.push_back("hook '" + e.key +
+                      "' has no saved state in the checkpoint; it starts afresh");
   return notes;
 }
 

@@ -19,11 +19,10 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstring>
-
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <mutex>
@@ -83,7 +82,7 @@ void note_open(int dirfd, const char* path, bool writes, int fd) {
   if (fd < 0 || !path || !*path || t_recording || pseudo_file(path)) return;
   t_recording = true;
   try {
-    struct stat st{};
+    struct stat st {};
     const std::string abs = absolute(dirfd, path);
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && !ignored(abs)) {
       Table& t = table();
@@ -106,8 +105,19 @@ bool mode_writes(const char* mode) {
 }
 
 // The next definition of each function (libc's), resolved on first use.
-enum Real { kOpen, kOpen64, kOpenAt, kOpenAt64, kFopen, kFopen64, kUnlink, kUnlinkAt, kRemove, kReals };
-constexpr const char* kRealNames[kReals] = {"open",  "open64", "openat", "openat64", "fopen",
+enum Real {
+  kOpen,
+  kOpen64,
+  kOpenAt,
+  kOpenAt64,
+  kFopen,
+  kFopen64,
+  kUnlink,
+  kUnlinkAt,
+  kRemove,
+  kReals
+};
+constexpr const char* kRealNames[kReals] = {"open",    "open64", "openat",   "openat64", "fopen",
                                             "fopen64", "unlink", "unlinkat", "remove"};
 std::atomic<void*> g_real[kReals];
 
@@ -132,8 +142,9 @@ mode_t mode_of(int flags, va_list ap) {
 int call_openat(Real which, int dirfd, const char* path, int flags, mode_t mode) {
   int fd;
   if (void* f = real(which))
-    fd = which == kOpen || which == kOpen64 ? reinterpret_cast<OpenFn>(f)(path, flags, mode)
-                                            : reinterpret_cast<OpenAtFn>(f)(dirfd, path, flags, mode);
+    fd = which == kOpen || which == kOpen64
+             ? reinterpret_cast<OpenFn>(f)(path, flags, mode)
+             : reinterpret_cast<OpenAtFn>(f)(dirfd, path, flags, mode);
   else
     fd = int(::syscall(SYS_openat, dirfd, path, flags, mode));
   note_open(dirfd, path, (flags & O_ACCMODE) != O_RDONLY, fd);
@@ -169,8 +180,9 @@ std::FILE* call_fopen(Real which, const char* path, const char* mode) {
 int call_unlink(Real which, int dirfd, const char* path, int flags) {
   int rc;
   if (void* f = real(which))
-    rc = which == kUnlinkAt ? reinterpret_cast<int (*)(int, const char*, int)>(f)(dirfd, path, flags)
-                            : reinterpret_cast<int (*)(const char*)>(f)(path);
+    rc = which == kUnlinkAt
+             ? reinterpret_cast<int (*)(int, const char*, int)>(f)(dirfd, path, flags)
+             : reinterpret_cast<int (*)(const char*)>(f)(path);
   else
     rc = int(::syscall(SYS_unlinkat, dirfd, path, flags));
   if (rc == 0 && path && *path && !t_recording && !pseudo_file(path)) {
@@ -245,7 +257,8 @@ __attribute__((visibility("default"))) std::FILE* fopen64(const char* path, cons
 __attribute__((visibility("default"))) int unlink(const char* path) noexcept {
   return pl::detail::call_unlink(pl::detail::kUnlink, AT_FDCWD, path, 0);
 }
-__attribute__((visibility("default"))) int unlinkat(int dirfd, const char* path, int flags) noexcept {
+__attribute__((visibility("default"))) int unlinkat(int dirfd, const char* path,
+                                                    int flags) noexcept {
   return pl::detail::call_unlink(pl::detail::kUnlinkAt, dirfd, path, flags);
 }
 __attribute__((visibility("default"))) int remove(const char* path) noexcept {
@@ -339,7 +352,7 @@ std::vector<std::string> input_differences(const std::string& fingerprint) {
     break;  // the first difference: the others usually follow from it
   }
   for (const InputFile& f : saved_inputs) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(f.path.c_str(), &st) != 0) {
       out.push_back("input " + f.path + " is gone (it had " + std::to_string(f.size) + " bytes)");
       continue;
@@ -349,8 +362,8 @@ std::vector<std::string> input_differences(const std::string& fingerprint) {
       out.push_back("input " + f.path + " changed: size " + std::to_string(f.size) + " -> " +
                     std::to_string(st.st_size));
     else if (mtime != f.mtime_ns)
-      out.push_back("input " + f.path + " changed: modified at " + seconds(mtime) +
-                    " s, it was " + seconds(f.mtime_ns) + " s when the checkpointed run read it");
+      out.push_back("input " + f.path + " changed: modified at " + seconds(mtime) + " s, it was " +
+                    seconds(f.mtime_ns) + " s when the checkpointed run read it");
   }
   return out;
 }

@@ -92,7 +92,8 @@ void apply_or_report(const std::string& text, const std::string& source, char se
   if (r.configures_checkpoints) {
     warn_unprotected(source, r);
   } else if (r.rejected || r.attached == 0) {
-    std::fprintf(stderr, "pl: continuing without the hooks of %s (set PL_STRICT=1 to stop instead)\n",
+    std::fprintf(stderr,
+                 "pl: continuing without the hooks of %s (set PL_STRICT=1 to stop instead)\n",
                  source.c_str());
   } else {
     std::fprintf(stderr,

@@ -1,12 +1,13 @@
 // The hook language: every mistake is reported with source:line:column,
 // what was expected and near matches, and a bad configuration attaches
 // nothing.
+#include "../../runtime/src/config.h"
+
 #include <gtest/gtest.h>
 #include <pl/pl.h>
 
 #include <chrono>
 
-#include "../../runtime/src/config.h"
 #include "loops.h"
 
 namespace {
@@ -254,8 +255,8 @@ TEST_F(Config, ABadLineInAFileWithCheckpointsRejectsTheWholeFile) {
 }
 
 TEST_F(Config, StrictModeAttachesNothingFromABadSource) {
-  auto r = apply_config_entries("set loops::sum/loop0 var=s value=100; log */x", "PL_HOOKS", ';',
-                                true);
+  auto r =
+      apply_config_entries("set loops::sum/loop0 var=s value=100; log */x", "PL_HOOKS", ';', true);
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_TRUE(r.rejected);
   EXPECT_EQ(loops::sum(4), 6);
@@ -283,8 +284,9 @@ TEST_F(Config, SetWarnsOnceWhenTheLoopOverwritesWhatItSet) {
   loops::sum(8);
   loops::sum(8);
   std::string err = testing::internal::GetCapturedStderr();
-  const std::string warning = "pl: warning: hooks.conf:1: set s wrote 100 at loops::sum/loop0 "
-                              "iteration 1, but at the loop's next iteration_begin it was 101";
+  const std::string warning =
+      "pl: warning: hooks.conf:1: set s wrote 100 at loops::sum/loop0 "
+      "iteration 1, but at the loop's next iteration_begin it was 101";
   EXPECT_NE(err.find(warning), std::string::npos) << err;
   EXPECT_EQ(err.find("pl: warning", err.find(warning) + 1), std::string::npos) << err;
   // A local the loop does not assign: no warning.

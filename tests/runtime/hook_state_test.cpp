@@ -1,11 +1,12 @@
 // The memory of hooks round-trips through the hook-state registry: saved in
 // one run, loaded into freshly attached hooks, they go on exactly as the
 // uninterrupted hooks would have (what a checkpoint and resume do with it).
+#include "../../runtime/src/hook_state.h"
+
 #include <gtest/gtest.h>
 #include <pl/pl.h>
 
 #include "../../runtime/src/config.h"
-#include "../../runtime/src/hook_state.h"
 #include "loops.h"
 
 namespace {

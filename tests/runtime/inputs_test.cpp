@@ -1,5 +1,7 @@
 // What the fingerprint records of a run's arguments and input files, and how
 // a later run's differences are named (runtime/src/inputs.h).
+#include "../../runtime/src/inputs.h"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/syscall.h>
@@ -9,8 +11,6 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
-
-#include "../../runtime/src/inputs.h"
 
 namespace {
 

@@ -182,8 +182,8 @@ void attach_progress(ConfigEntry& e) {
       Level l;
       double elapsed = 0;
       r(l.name, l.done, l.trip, elapsed);
-      l.start = now - std::chrono::duration_cast<Clock::duration>(
-                          std::chrono::duration<double>(elapsed));
+      l.start =
+          now - std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(elapsed));
       s->levels.push_back(std::move(l));
     }
     r(s->values);
