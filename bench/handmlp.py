@@ -11,9 +11,9 @@ bench/handmlp is an MLP whose kernels are hand-written loops, trained with
     alternating order, median of the per-pair ratios. Every configuration is
     divided by the instrumented build with no hook; "no hook" itself is
     divided by the plain build. Every run must print the plain run's results.
-(b) Compile time: each of its TUs compiled plain ÷ compiled from
-    pl-instrument's output (the emitted code alone, and pl-instrument +
-    compile together), medians over R repetitions.
+(b) Compile time (CPU): each of its TUs, and an empty main, compiled plain ÷
+    compiled from pl-instrument's output (the emitted code alone, and
+    pl-instrument + compile together), medians over R repetitions.
 """
 import argparse
 import json
@@ -102,33 +102,43 @@ def bench_runs(args, tmp):
     return rows
 
 
+def cpu_of(cmd):
+    """CPU seconds (user + sys) of one command, which must succeed."""
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(p.pid, 0)
+    err = p.stderr.read().decode()
+    p.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{err[-2000:]}")
+    return ru.ru_utime + ru.ru_stime
+
+
 def compile_ratio(args, tmp):
+    """Per TU: CPU time of the plain compile, of the emitted code's compile,
+    and of pl-instrument (medians). Includes an empty main, which shows what
+    the contract header alone costs."""
     tool = os.path.join(args.build, "compiler/pl-instrument")
     cxx = os.environ.get("CXX", "c++")
     flags = ["-std=c++17", "-O2", "-DNDEBUG"]
+    empty_dir = os.path.join(tmp, "empty")
+    os.makedirs(empty_dir, exist_ok=True)
+    with open(os.path.join(empty_dir, "empty_main.cpp"), "w") as f:
+        f.write("int main(int argc, char**) { return argc > 5; }\n")
+    units = [(empty_dir, "empty_main.cpp")] + [
+        (os.path.join(HERE, "handmlp"), tu) for tu in ("main.cpp", "data.cpp", "nn.cpp", "train.cpp")]
     rows = []
-    for tu in ("main.cpp", "data.cpp", "nn.cpp", "train.cpp"):
-        src = os.path.join(HERE, "handmlp", tu)
+    for root, tu in units:
+        src = os.path.join(root, tu)
         out_dir = os.path.join(tmp, "pl")
         emitted = os.path.join(out_dir, tu)
         plain_t, emit_t, tool_t = [], [], []
         for _ in range(args.reps):
-            t0 = time.perf_counter()
-            subprocess.run([cxx, *flags, "-c", src, "-o", os.devnull], check=True)
-            plain_t.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            subprocess.run([tool, "--source-root", os.path.join(HERE, "handmlp"), "-o", out_dir,
-                            src, "--", *flags], check=True, capture_output=True)
-            tool_t.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            subprocess.run([cxx, *flags, "-I", os.path.join(HERE, "handmlp"),
-                            "-I", os.path.join(REPO, "runtime/include"), "-c", emitted,
-                            "-o", os.devnull], check=True)
-            emit_t.append(time.perf_counter() - t0)
-        p = statistics.median(plain_t)
-        e = statistics.median(emit_t)
-        t = statistics.median(tool_t)
-        rows.append((tu, p, e, t))
+            plain_t.append(cpu_of([cxx, *flags, "-c", src, "-o", os.devnull]))
+            tool_t.append(cpu_of([tool, "--source-root", root, "-o", out_dir, src, "--", *flags]))
+            emit_t.append(cpu_of([cxx, *flags, "-I", root, "-I", os.path.join(REPO, "runtime/include"),
+                                  "-c", emitted, "-o", os.devnull]))
+        rows.append((tu, statistics.median(plain_t), statistics.median(emit_t),
+                     statistics.median(tool_t)))
     return rows
 
 
@@ -157,7 +167,7 @@ def main():
                 print(f"| {name} | {b:.3f} | {c:.3f} | **{r:.4f}** | {pairs} | ≤ {goal} | {verdict} |")
             print()
         if args.only != "run":
-            print(f"Compile time (s), medians of {args.reps}\n")
+            print(f"Compile time (CPU s), medians of {args.reps}\n")
             print("| TU | plain | emitted | ratio (≤ 1.3) | pl-instrument + emitted | ratio (≤ 1.8) |")
             print("|---|---:|---:|---:|---:|---:|")
             for tu, p, e, t in compile_ratio(args, tmp):

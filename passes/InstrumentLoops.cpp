@@ -7,6 +7,7 @@
 #include "clang/Lex/Lexer.h"
 
 #include <map>
+#include <set>
 
 using namespace clang;
 
@@ -82,8 +83,10 @@ public:
   void emit(const LoopRecord &R, unsigned K, bool Version) {
     Id = std::to_string(K);
     Macro.clear();
-    for (const StateVar &S : R.State)
+    for (const StateVar &S : R.State) {
       Macro[S.Decl] = stateMacro(S.Saveable);
+      if (S.Saveable != Saving::No && !savedAsBytes(S.Decl->getType())) Serialized.insert(S.Decl);
+    }
     const Stmt *Body = loopBody(R.Loop);
     std::string Enter = "pl_p" + Id + "e";
     InsertPoint At = pointBefore(R.Outer, SM);
@@ -154,6 +157,25 @@ private:
     RW.InsertText(P.Loc, Text, true);
   }
 
+  /// A number or an enum: pl/abi.h saves it as its bytes (abi::state_ops),
+  /// without pl/serialize.h. The standard arithmetic types only, as
+  /// std::is_arithmetic sees them in any language mode.
+  static bool savedAsBytes(QualType T) {
+    T = T.getNonReferenceType().getCanonicalType();
+    if (T->isEnumeralType()) return true;
+    const auto *B = dyn_cast<BuiltinType>(T.getTypePtr());
+    if (!B) return false;
+    switch (B->getKind()) {
+    case BuiltinType::Int128:
+    case BuiltinType::UInt128:
+    case BuiltinType::Float16:
+    case BuiltinType::Float128:
+    case BuiltinType::BFloat16:
+    case BuiltinType::Ibm128: return false;
+    default: return B->isInteger() || B->isFloatingPoint();
+    }
+  }
+
   static const char *stateMacro(Saving S) {
     switch (S) {
     case Saving::Yes: return "PL_S_";
@@ -168,13 +190,14 @@ private:
   /// declared with PL_S_, state decided at instantiation with PL_SD_ or
   /// PL_SR_ (by declaration: a body local that shadows a state variable is
   /// not state), everything else with PL_V_.
-  std::string vars(const std::string &Name, unsigned Line,
-                   const std::vector<VisibleVar> &Vs) const {
+  std::string vars(const std::string &Name, unsigned Line, const std::vector<VisibleVar> &Vs) {
     if (Vs.empty()) return "PL_NOVARS_(" + Name + ", " + std::to_string(Line) + "); ";
     std::string S = "PL_VARS_(" + Name + ", " + std::to_string(Line);
     for (const VisibleVar &V : Vs) {
       auto It = Macro.find(V.Decl);
-      S += std::string(", ") + (It == Macro.end() ? "PL_V_" : It->second) + "(" + V.Name + ")";
+      const char *M = It == Macro.end() ? "PL_V_" : It->second;
+      NeedsSerializers |= M != std::string_view("PL_V_") && Serialized.count(V.Decl);
+      S += std::string(", ") + M + "(" + V.Name + ")";
     }
     return S + "); ";
   }
@@ -187,7 +210,7 @@ private:
   }
 
   std::string point(const std::string &Tag, unsigned Line, const char *Macro,
-                    const std::vector<VisibleVar> &Vs) const {
+                    const std::vector<VisibleVar> &Vs) {
     std::string Name = "pl_p" + Id + Tag;
     return vars(Name, Line, Vs) + Macro + "(pl_l" + Id + ", " + Name + ", pl_x" + Id + args(Vs) +
            "); ";
@@ -198,12 +221,16 @@ private:
   Rewriter &RW;
   std::string Id;
   std::map<const ValueDecl *, const char *> Macro; ///< of the state of the loop being emitted
+  std::set<const ValueDecl *> Serialized;          ///< state saved through pl/serialize.h
+
+public:
+  bool NeedsSerializers = false; ///< some point declares a state variable (PL_S_, ...)
 };
 
 } // namespace
 
 unsigned runInstrumentLoops(ASTContext &Ctx, const std::vector<LoopRecord> &Loops, FileID File,
-                            Rewriter &RW, bool Versioning) {
+                            Rewriter &RW, bool Versioning, bool *NeedsSerializers) {
   const SourceManager &SM = Ctx.getSourceManager();
   Emitter E(Ctx, RW);
   unsigned K = 0;
@@ -211,6 +238,7 @@ unsigned runInstrumentLoops(ASTContext &Ctx, const std::vector<LoopRecord> &Loop
     if (!R.Instrumentable || SM.getFileID(SM.getFileLoc(R.Loop->getBeginLoc())) != File) continue;
     E.emit(R, K++, Versioning && duplicable(R, SM, Ctx.getLangOpts()));
   }
+  if (NeedsSerializers) *NeedsSerializers = E.NeedsSerializers;
   return K;
 }
 

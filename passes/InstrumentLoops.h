@@ -56,8 +56,11 @@ namespace pl {
 /// Returns the number of loops instrumented. With `Versioning`, innermost
 /// loops whose body can be duplicated also get an uninstrumented copy that
 /// runs while nothing listens to the loop (see the file comment).
+/// `*NeedsSerializers` (if given) tells whether some point declares a state
+/// variable, so that the file must include pl/abi_state.h.
 unsigned runInstrumentLoops(clang::ASTContext &Ctx, const std::vector<LoopRecord> &Loops,
-                            clang::FileID File, clang::Rewriter &RW, bool Versioning = true);
+                            clang::FileID File, clang::Rewriter &RW, bool Versioning = true,
+                            bool *NeedsSerializers = nullptr);
 
 } // namespace pl
 

@@ -55,7 +55,8 @@ const PassInfo Pipeline[] = {
     {"instrument-loops", "insert the loop-boundary points (same lines, #line for copies)",
      Scope::EachFile,
      [](PassState &S) {
-       S.Instrumented = runInstrumentLoops(S.Ctx, S.Loops, S.File, S.RW, S.Options.Versioning);
+       S.Instrumented = runInstrumentLoops(S.Ctx, S.Loops, S.File, S.RW, S.Options.Versioning,
+                                           &S.NeedsSerializers);
      }},
     {"include-paths", "keep quoted includes resolving from the output directory", Scope::MainFile,
      [](PassState &S) {
@@ -90,6 +91,7 @@ const PassInfo *findPass(llvm::StringRef Id) {
 void runPipeline(PassState &S, llvm::StringRef StopAfter) {
   S.File = S.Ctx.getSourceManager().getMainFileID();
   S.Instrumented = 0;
+  S.NeedsSerializers = false;
   for (const PassInfo &P : Pipeline) {
     P.Run(S);
     if (StopAfter == P.Id) return;
@@ -99,15 +101,20 @@ void runPipeline(PassState &S, llvm::StringRef StopAfter) {
 void runHeaderTransforms(PassState &S, FileID Header) {
   S.File = Header;
   S.Instrumented = 0;
+  S.NeedsSerializers = false;
   for (const PassInfo &P : Pipeline)
     if (P.Scope == PassScope::EachFile) P.Run(S);
 }
 
 std::string rewrittenText(PassState &S, FileID File) {
   SourceManager &SM = S.Ctx.getSourceManager();
+  // The contract header only where a loop was instrumented, and its state
+  // half only where some point declares state: each costs compile time.
+  std::string Head = !S.Instrumented      ? ""
+                     : S.NeedsSerializers ? "#include <pl/abi_state.h>\n"
+                                          : "#include <pl/abi.h>\n";
   S.RW.InsertText(SM.getLocForStartOfFile(File),
-                  "#include <pl/abi.h>\n#line 1 " + cxxStringLiteral(absolutePath(SM, File)) + "\n",
-                  false);
+                  Head + "#line 1 " + cxxStringLiteral(absolutePath(SM, File)) + "\n", false);
   return S.RW.getRewrittenText(
       SourceRange(SM.getLocForStartOfFile(File), SM.getLocForEndOfFile(File)));
 }

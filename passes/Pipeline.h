@@ -67,6 +67,7 @@ struct PassState {
   clang::Rewriter RW;        ///< the transforms' edits, for every file
   clang::FileID File;        ///< the file the transforms are editing
   unsigned Instrumented = 0; ///< loops instrument-loops instrumented in File
+  bool NeedsSerializers = false; ///< some point in File declares a state variable
 };
 
 enum class PassScope {

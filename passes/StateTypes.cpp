@@ -192,30 +192,40 @@ private:
     return saveable();
   }
 
+  /// One entry of pl/detail/saveable_types.def.
+  struct StdTemplate {
+    StringRef Name;
+    StringRef Rule; // Created, Elements or Owned
+    unsigned Count; // leading type arguments the rule checks; 0: all
+  };
+
   Verdict standardRecord(const ClassTemplateSpecializationDecl *S, QualType T) {
-    static const llvm::StringSet<> Engines = {
-        "linear_congruential_engine", "mersenne_twister_engine", "subtract_with_carry_engine",
-        "discard_block_engine",       "independent_bits_engine", "shuffle_order_engine"};
+    static const StdTemplate Templates[] = {
+#define PL_SAVEABLE_STD(name, rule, count, params, args, checked) {#name, #rule, count},
+#include "pl/detail/saveable_types.def"
+    };
+    static const llvm::StringSet<> TextState = {
+#define PL_SAVEABLE_TEXT_STATE(name) #name,
+#include "pl/detail/saveable_types.def"
+    };
     if (!S) return library(T); // std::mutex, std::random_device, ...
     StringRef Name = S->getName();
     ArrayRef<TemplateArgument> Args = S->getTemplateArgs().asArray();
-    if (Engines.contains(Name) || Name.ends_with("_distribution")) return saveable();
+    if (TextState.contains(Name) || Name.ends_with("_distribution")) return saveable();
     if (Name == "basic_string") // std::string only: the serializer takes exactly that
       return Ctx.hasSameType(Ctx.getCanonicalType(T), Ctx.getCanonicalType(stringType(S)))
                  ? saveable()
                  : library(T);
-    if (Name == "vector" || Name == "deque" || Name == "list" || Name == "set" ||
-        Name == "unordered_set" || Name == "optional")
-      return elements(Args.take_front(1), T, true);
-    if (Name == "map" || Name == "unordered_map") return elements(Args.take_front(2), T, true);
-    if (Name == "array") return elements(Args.take_front(1), T, false);
-    if (Name == "pair" || Name == "tuple") return elements(Args, T, false);
-    if (Name == "variant") return elements(Args, T, true);
-    if (Name == "unique_ptr") {
-      const CXXRecordDecl *Deleter = Args[1].getAsType()->getAsCXXRecordDecl();
-      if (Args[0].getAsType()->isArrayType() || !Deleter || Deleter->getName() != "default_delete")
-        return library(T);
-      return elements(Args.take_front(1), T, true);
+    for (const StdTemplate &E : Templates) {
+      if (Name != E.Name) continue;
+      ArrayRef<TemplateArgument> Checked = E.Count ? Args.take_front(E.Count) : Args;
+      if (E.Rule == "Owned") {
+        const CXXRecordDecl *Deleter = Args[1].getAsType()->getAsCXXRecordDecl();
+        if (Args[0].getAsType()->isArrayType() || !Deleter ||
+            Deleter->getName() != "default_delete")
+          return library(T);
+      }
+      return elements(Checked, T, E.Rule != "Elements");
     }
     return library(T);
   }

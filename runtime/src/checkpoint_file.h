@@ -4,7 +4,7 @@
 //   "PLCKPT01"                          magic and format version
 //   u64 n, fingerprint[n]               what program and state layout wrote it
 //   u64 count                           number of records
-//   count x { u64 n, name[n]            e.g. "mlp::train/epoch#0/net"
+//   count x { u64 n, name[n]            e.g. "state/1/net" (ckpt_records.h)
 //             u64 n, type[n]            the C++ type, for messages and checks
 //             u64 n, payload[n]         pl::save() bytes
 //             u32 crc32(name, type, payload) }

@@ -9,10 +9,13 @@
 //   done/J/VAR          (C++ type)     VAR of completed loop J, at its exit
 //   set/K/VAR           (C++ type)     a scalar a hook wrote, raw bytes
 //   hook/KEY            (per source)   extra state (ckpt_extra_state.h): a log's length, ...
+//   hookstate/KEY       (per hook)     the memory of a hook (hook_state.h)
 //
 // The fingerprint (the file's header text) says which program wrote it:
-//   pl-contract 5
+//   pl-contract N
 //   loop NAME state VAR:TYPE,... src HASH      one line per loop, sorted
+//   arg I TEXT                                 the program's arguments (inputs.h)
+//   input SIZE MTIME PATH                      the files it read
 #ifndef PL_RUNTIME_CKPT_RECORDS_H
 #define PL_RUNTIME_CKPT_RECORDS_H
 
@@ -96,7 +99,7 @@ struct FingerprintLoop {
 };
 
 struct Fingerprint {
-  std::string first_line;                       // "pl-contract 5"
+  std::string first_line;                       // "pl-contract 6"
   std::vector<std::string> other_lines;         // every line that is not a loop's
   std::map<std::string, FingerprintLoop> loops;  // by loop name
 };

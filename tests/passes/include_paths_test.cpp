@@ -11,6 +11,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 /// A source directory with headers beside the file, below it, above it and
 /// in a separate -I directory.
@@ -79,7 +80,9 @@ TEST(IncludePathsNegatives, AngledAndSearchPathIncludesAreLeftAlone) {
   EXPECT_THAT(R.Output, HasSubstr("#include <vector>\n"));
   EXPECT_THAT(R.Output, HasSubstr("#include <angled.h>\n"));
   EXPECT_THAT(R.Output, HasSubstr("#include \"api.h\"\n"));
-  EXPECT_EQ(R.Output.substr(R.Output.find('\n', R.Output.find('\n') + 1) + 1), Code);
+  // Without loops, nothing but the `#line` pointing back at the original.
+  EXPECT_THAT(R.Output, StartsWith("#line 1 "));
+  EXPECT_EQ(R.Output.substr(R.Output.find('\n') + 1), Code);
 }
 
 TEST(IncludePathsNegatives, IncludesInsideHeadersAreNotTouched) {

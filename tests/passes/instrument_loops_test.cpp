@@ -16,7 +16,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
 
-const char *const kHeader = "#include <pl/abi.h>\n#line 1 \"/pl-test/input.cc\"\n";
+const std::string kLine = "#line 1 \"/pl-test/input.cc\"\n";
 
 std::string instrument(const std::string &Code, const std::vector<std::string> &Args = {}) {
   return runPassOnCode("instrument-loops", Code, Args).Output;
@@ -143,7 +143,7 @@ TEST(InstrumentLoops, OutputKeepsTheLineCountAndEveryLoopOnItsLine) {
   PassRun R = runPassOnCode("instrument-loops", Code);
   ASSERT_EQ(R.Loops.size(), 6u);
   EXPECT_EQ(countOf(R.Output, "\n") - 2, countOf(Code, "\n"));
-  EXPECT_THAT(R.Output, StartsWith(kHeader));
+  EXPECT_THAT(R.Output, StartsWith("#include <pl/abi_state.h>\n" + kLine));
   for (unsigned K = 0; K < R.Loops.size(); ++K) {
     const Loop &L = R.Loops[K];
     std::string Site = "PL_SITE_(pl_s" + std::to_string(K) + ", \"" + L.FullName + "\"";
@@ -231,11 +231,37 @@ TEST(InstrumentLoops, OutputIsTheDriversOutput) {
 
 // ---- negatives: text that must not change ----------------------------------
 
-TEST(InstrumentLoopsNegatives, FileWithoutLoopsOnlyGainsTheHeader) {
+// The contract header costs compile time: none without an instrumented loop,
+// its state half (pl/abi_state.h, pl/serialize.h) only where a loop has state.
+TEST(InstrumentLoopsNegatives, FileWithoutLoopsIncludesNothing) {
   const std::string Code = R"cpp(
     int f(int n) { if (n) return 1; switch (n) { default: return 2; } }
   )cpp";
-  EXPECT_EQ(instrument(Code), kHeader + Code);
+  EXPECT_EQ(instrument(Code), kLine + Code);
+}
+
+TEST(InstrumentLoops, NumericStateNeedsOnlyTheContract) {
+  const std::string Numbers = R"cpp(
+    enum Mode { A, B };
+    int g(int);
+    void f(const int *v, int n) {
+      double s = 0; Mode m = A;
+      for (int k = 0; k < 4; ++k) { s += g(v[k] + n); m = B; }
+    }
+  )cpp";
+  std::string Out = instrument(Numbers);
+  EXPECT_THAT(Out, StartsWith("#include <pl/abi.h>\n" + kLine));
+  EXPECT_THAT(Out, HasSubstr("PL_S_(s)"));
+  EXPECT_THAT(Out, HasSubstr("PL_S_(m)"));
+  const std::string Vector = R"cpp(
+    #include <vector>
+    void f(std::vector<int> &out) { for (int k = 0; k < 4; ++k) out.push_back(k); }
+  )cpp";
+  EXPECT_THAT(instrument(Vector), StartsWith("#include <pl/abi_state.h>\n" + kLine));
+  const std::string Dependent = R"cpp(
+    template <class T> T f(T x) { for (int k = 0; k < 4; ++k) x += T(k); return x; }
+  )cpp";
+  EXPECT_THAT(instrument(Dependent), StartsWith("#include <pl/abi_state.h>\n" + kLine));
 }
 
 TEST(InstrumentLoopsNegatives, SkippedLoopsAreLeftAsWritten) {
@@ -244,7 +270,7 @@ TEST(InstrumentLoopsNegatives, SkippedLoopsAreLeftAsWritten) {
     constexpr int folded() { int s = 0; for (int i = 0; i < 3; ++i) s += i; return s; }
     void f() { EACH(i, 3) {} }
   )cpp";
-  EXPECT_EQ(instrument(Code), kHeader + Code);
+  EXPECT_EQ(instrument(Code), kLine + Code);
 }
 
 TEST(InstrumentLoopsNegatives, LoopHeadsAreNeverRewritten) {

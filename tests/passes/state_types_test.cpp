@@ -161,6 +161,14 @@ namespace app { struct Keyed { explicit Keyed(int k) : k(k) {} int k;
       {"std::tuple<int, float, std::string>", true},
       {"std::variant<int, std::string>", true},
       {"std::unique_ptr<Agg>", true},
+      {"std::deque<int>", true},
+      {"std::list<float>", true},
+      {"std::set<int>", true},
+      {"std::unordered_set<long>", true},
+      {"std::unordered_map<int, double>", true},
+      {"std::optional<Agg>", true},
+      {"std::array<int, 3>", true},
+      {"std::pair<int, std::string>", true},
       {"std::mt19937", true},
       {"std::normal_distribution<double>", true},
       {"Agg", true},
@@ -187,6 +195,15 @@ namespace app { struct Keyed { explicit Keyed(int k) : k(k) {} int k;
       {"Wide", false},
       {"Model", false},
   };
+  // Every template of the shared list is among them.
+  for (const char *Name : {
+#define PL_SAVEABLE_STD(name, ...) #name,
+#include "pl/detail/saveable_types.def"
+       })
+    EXPECT_TRUE(std::any_of(
+        Types.begin(), Types.end(),
+        [&](const auto &T) { return T.first.rfind("std::" + std::string(Name) + "<", 0) == 0; }))
+        << "saveable_types.def lists std::" << Name << ", which this test does not check";
   std::vector<std::string> Decls;
   for (const auto &[Type, Saveable] : Types)
     Decls.push_back(Type);

@@ -5,6 +5,7 @@
 // whole process — and, in the ThreadSanitizer job, under TSan.
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <pl/abi_state.h>
 #include <pl/pl.h>
 #include <tbb/parallel_for.h>
 #include <unistd.h>

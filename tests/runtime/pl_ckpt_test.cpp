@@ -42,7 +42,7 @@ Eigen::MatrixXf weights() {
 CheckpointData training(std::uint64_t sequence, const Eigen::MatrixXf& w = weights()) {
   CheckpointData d;
   d.fingerprint =
-      "pl-contract 5\n"
+      "pl-contract 6\n"
       "loop mlp::train/epoch state epoch:int src aaaa\n"
       "loop mlp::train/epoch/batch state W:Eigen::Matrix<float, -1, -1> src bbbb\n";
   auto add = [&d](std::string name, std::string type, std::vector<unsigned char> payload) {
@@ -129,7 +129,7 @@ TEST_F(PlCkpt, ShowDecodesMetaPositionAndEveryRecord) {
   ASSERT_EQ(r.status, 0) << r.output;
   const std::string& out = r.output;
   EXPECT_NE(out.find(": VALID, "), std::string::npos) << out;
-  EXPECT_NE(out.find("fingerprint: 3 lines ('pl-contract 5', 2 loops)"), std::string::npos) << out;
+  EXPECT_NE(out.find("fingerprint: 3 lines ('pl-contract 6', 2 loops)"), std::string::npos) << out;
   EXPECT_NE(out.find("program:     ./mlp\n"), std::string::npos) << out;
   EXPECT_NE(out.find("(1700000000000000000 ns)"), std::string::npos) << out;
   EXPECT_NE(out.find("sequence:    2\n"), std::string::npos) << out;

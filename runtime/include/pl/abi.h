@@ -6,12 +6,18 @@
 // Bump kContractVersion whenever a layout or a semantic below changes; the
 // runtime refuses code (and plugins) built against another version.
 //
-// What one instrumented loop looks like (see docs/ARCHITECTURE.md):
+// What one instrumented loop looks like (tests/golden/ has the real output;
+// see docs/ARCHITECTURE.md):
 //
-//   label: { PL_SITE_(s, "ns::f/label", "file.cpp", 12, kFor);
-//            ::pl::abi::Loop l(s); PL_AT_(l, kEnter, brk, trip, vars...);
-//     for (...) { PL_AT_(l, kBegin, ...); body; PL_AT_(l, kEnd, ...); }
-//   brk:; }
+//   { PL_SITE_(s, "ns::f/loop0", "file.cpp", 12, kFor);
+//     if (::pl::abi::idle(s)) { for (...) body }        // innermost loops only:
+//     else {                                            // the untouched copy
+//       PL_VARS_(pe, 12, PL_V_(n), PL_S_(x)); ::pl::abi::Loop l(s);
+//       PL_ENTER_(l, pe, brk, <trip count>, n, x);
+//       for (...) { PL_VARS_(pb, ...); PL_BEGIN_(l, pb, brk, n, x, i);
+//                   body  (each `continue` preceded by PL_END_)
+//                   PL_VARS_(pn, ...); PL_END_(l, pn, brk, n, x, i); }
+//       brk: PL_EXIT_(l, pe, n, x); } }
 //
 // With no hook listening, each PL_AT_ is one byte load, one test and one
 // branch; the Loop object adds one increment per iteration. Everything else
@@ -25,8 +31,6 @@
 #include <cstdint>
 #include <type_traits>
 #include <utility>
-
-#include <pl/serialize.h>
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PL_ABI_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -42,11 +46,15 @@
 // code instrumented for another version fails to link against this libpl
 // ("undefined reference to pl::abi::v4::dispatch"), instead of running with
 // layouts that do not match.
-#define PL_ABI_VERSION_NS v5
+#define PL_ABI_VERSION_NS v6
+namespace pl {
+class Writer;  // pl/serialize.h, included by pl/abi_state.h where there is state
+class Reader;
+}  // namespace pl
 namespace pl::abi {
 inline namespace PL_ABI_VERSION_NS {
 
-inline constexpr std::uint32_t kContractVersion = 5;
+inline constexpr std::uint32_t kContractVersion = 6;
 
 // Loop boundary events. Also used as bits of Site::mask.
 enum Event : std::uint8_t {
@@ -175,17 +183,29 @@ struct StateOps {
   std::uint64_t (*bytes)(const void* object);
 };
 
+// The state operations of numbers and enums: their bytes, saved by libpl
+// exactly as pl::save would (so no serializer is instantiated for them), by
+// size: 1, 2, 4, 8, 16 bytes.
+extern const StateOps kRawStateOps[5];
+// The operations of every other saveable type: pl/abi_state.h (which
+// pl-instrument includes where such state exists).
 template <class T>
-struct StateOpsOf {
-  static void save(const void* o, ::pl::Writer& w) { ::pl::save(w, *static_cast<const T*>(o)); }
-  static void load(void* o, ::pl::Reader& r) { ::pl::load(r, *static_cast<T*>(o)); }
-  static std::uint64_t bytes(const void* o) {
-    ::pl::Writer w(::pl::Writer::kCountOnly);
-    ::pl::save(w, *static_cast<const T*>(o));
-    return w.size();
+struct StateOpsOf;
+
+template <class T>
+constexpr const StateOps* state_ops() {
+  if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
+    static_assert(sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8 ||
+                  sizeof(T) == 16);
+    return &kRawStateOps[sizeof(T) == 1   ? 0
+                         : sizeof(T) == 2 ? 1
+                         : sizeof(T) == 4 ? 2
+                         : sizeof(T) == 8 ? 3
+                                          : 4];
+  } else {
+    return &StateOpsOf<T>::ops;
   }
-  static constexpr StateOps ops{&save, &load, &bytes};
-};
+}
 
 // One local variable visible at a point. `Ref` is decltype((name)).
 struct VarDesc {
@@ -212,35 +232,8 @@ constexpr VarDesc state_var(const char* name) {
     return var<Ref>(name);
   } else {
     return VarDesc{name, &TypeOf<std::remove_cv_t<T>>::info, kState,
-                   &StateOpsOf<std::remove_cv_t<T>>::ops};
+                   state_ops<std::remove_cv_t<T>>()};
   }
-}
-
-// A state variable whose type depends on a template parameter, so that
-// pl-instrument could not tell whether it can be saved: decided here, for
-// each instantiation, by serial::kSaveable.
-template <class Ref>
-constexpr VarDesc maybe_state_var(const char* name) {
-  using T = std::remove_reference_t<Ref>;
-  if constexpr (std::is_const_v<T> || ::pl::serial::kSaveable<std::remove_cv_t<T>>) {
-    return state_var<Ref>(name);
-  } else {
-    VarDesc d = var<Ref>(name);
-    d.flags = std::uint8_t(d.flags | kUnsaveable);
-    return d;
-  }
-}
-
-// The same under pl-instrument --require-resumable: an instantiation whose
-// type pl cannot save does not compile.
-template <class Ref>
-constexpr VarDesc required_state_var(const char* name) {
-  using T = std::remove_reference_t<Ref>;
-  static_assert(std::is_const_v<T> || ::pl::serial::kSaveable<std::remove_cv_t<T>>,
-                "pl: --require-resumable: with this instantiation, a state variable of an "
-                "instrumented loop has a type pl cannot save (pl/serialize.h); mark it "
-                "PL_TRANSIENT if it is recomputed on resume, or give its type a pl_serialize");
-  return maybe_state_var<Ref>(name);
 }
 
 // A place in the code where one event fires, with the locals visible there.
@@ -521,8 +514,7 @@ constexpr std::int64_t trip_count(long double start, long double bound, long dou
 // Declares the variable table `p` for a point: PL_VARS_(p, line, PL_V_(x), ...).
 #define PL_V_(x) ::pl::abi::var<decltype((x))>(#x)
 #define PL_S_(x) ::pl::abi::state_var<decltype((x))>(#x)
-#define PL_SD_(x) ::pl::abi::maybe_state_var<decltype((x))>(#x)
-#define PL_SR_(x) ::pl::abi::required_state_var<decltype((x))>(#x)
+// PL_SD_, PL_SR_ (state whose type a template decides): pl/abi_state.h.
 #define PL_VARS_(p, line, ...)                                 \
   static constexpr ::pl::abi::VarDesc p##_v[] = {__VA_ARGS__}; \
   static constexpr ::pl::abi::PointDesc p { p##_v, sizeof(p##_v) / sizeof(p##_v[0]), line }

@@ -12,6 +12,7 @@
 
 #include <pl/abi.h>
 #include <pl/marker.h>
+#include <pl/serialize.h>
 
 #include <cstdint>
 #include <functional>

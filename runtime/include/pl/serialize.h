@@ -5,11 +5,11 @@
 // can make the reader run code or allocate without bound: every length is
 // checked against the bytes that remain before anything is allocated.
 //
-// Built in: arithmetic types, enums, std::string, vector, array, deque,
-// list, map, unordered_map, set, unordered_set, pair, tuple, optional,
-// variant, unique_ptr, C arrays, Eigen dense matrices and arrays (any scalar
-// and shape, detected without including Eigen), and the standard random
-// engines and distributions (their exact state, through their text form).
+// Built in: arithmetic types, enums, std::string, the standard containers
+// and wrappers listed in pl/detail/saveable_types.def, C arrays, Eigen dense
+// matrices and arrays (any scalar and shape, detected without including
+// Eigen), and the standard random engines and distributions (their exact
+// state, through their text form).
 //
 // Aggregates (plain structs of saveable fields) are saved field by field
 // without any help. Other user types, one customization point found by ADL,
@@ -309,36 +309,20 @@ template <class T>
 struct SaveableBuiltin : std::false_type {};
 template <>
 struct SaveableBuiltin<std::string> : std::true_type {};
-template <class T, class A>
-struct SaveableBuiltin<std::vector<T, A>> : std::bool_constant<kCreatable<T>> {};
-template <class T, std::size_t N>
-struct SaveableBuiltin<std::array<T, N>> : std::bool_constant<kSaveableElement<T>> {};
-template <class T, class A>
-struct SaveableBuiltin<std::deque<T, A>> : std::bool_constant<kCreatable<T>> {};
-template <class T, class A>
-struct SaveableBuiltin<std::list<T, A>> : std::bool_constant<kCreatable<T>> {};
-template <class K, class V, class C, class A>
-struct SaveableBuiltin<std::map<K, V, C, A>> : std::bool_constant<kCreatable<K> && kCreatable<V>> {
-};
-template <class K, class C, class A>
-struct SaveableBuiltin<std::set<K, C, A>> : std::bool_constant<kCreatable<K>> {};
-template <class K, class V, class H, class E, class A>
-struct SaveableBuiltin<std::unordered_map<K, V, H, E, A>>
-    : std::bool_constant<kCreatable<K> && kCreatable<V>> {};
-template <class K, class H, class E, class A>
-struct SaveableBuiltin<std::unordered_set<K, H, E, A>> : std::bool_constant<kCreatable<K>> {};
-template <class A, class B>
-struct SaveableBuiltin<std::pair<A, B>>
-    : std::bool_constant<kSaveableElement<A> && kSaveableElement<B>> {};
-template <class... T>
-struct SaveableBuiltin<std::tuple<T...>> : std::bool_constant<(kSaveableElement<T> && ...)> {};
-template <class T>
-struct SaveableBuiltin<std::optional<T>> : std::bool_constant<kCreatable<T>> {};
-template <class... T>
-struct SaveableBuiltin<std::variant<T...>> : std::bool_constant<(kCreatable<T> && ...)> {};
-template <class T>
-struct SaveableBuiltin<std::unique_ptr<T, std::default_delete<T>>>
-    : std::bool_constant<!std::is_array_v<T> && kCreatable<T>> {};
+// The standard templates, from the one list of them.
+template <class... E>
+inline constexpr bool kRuleCreated = (kCreatable<E> && ...);
+template <class... E>
+inline constexpr bool kRuleElements = (kSaveableElement<E> && ...);
+template <class E>
+inline constexpr bool kRuleOwned = !std::is_array_v<E> && kCreatable<E>;
+#define PL_UNPAREN_(...) __VA_ARGS__
+#define PL_SAVEABLE_STD(name, rule, count, params, args, checked) \
+  template <PL_UNPAREN_ params>                                   \
+  struct SaveableBuiltin<std::name<PL_UNPAREN_ args>>             \
+      : std::bool_constant<kRule##rule<PL_UNPAREN_ checked>> {};
+#include <pl/detail/saveable_types.def>
+#undef PL_UNPAREN_
 
 template <class T>
 constexpr bool saveable() {

@@ -1,0 +1,63 @@
+// pl/abi_state.h — the part of the contract (pl/abi.h) for checkpoint state.
+//
+// pl-instrument includes this header instead of pl/abi.h in a file where some
+// loop has checkpoint state other than numbers and enums: PL_S_(x) then
+// instantiates x's save, load and size (pl/serialize.h), which costs compile
+// time a file with only counters and scalars should not pay (the standard
+// containers, <random>, <sstream>).
+#ifndef PL_ABI_STATE_H
+#define PL_ABI_STATE_H
+
+#include <pl/abi.h>
+#include <pl/serialize.h>
+
+namespace pl::abi {
+inline namespace PL_ABI_VERSION_NS {
+
+// Every saveable type other than a number or an enum (those are in pl/abi.h).
+template <class T>
+struct StateOpsOf {
+  static void save(const void* o, ::pl::Writer& w) { ::pl::save(w, *static_cast<const T*>(o)); }
+  static void load(void* o, ::pl::Reader& r) { ::pl::load(r, *static_cast<T*>(o)); }
+  static std::uint64_t bytes(const void* o) {
+    ::pl::Writer w(::pl::Writer::kCountOnly);
+    ::pl::save(w, *static_cast<const T*>(o));
+    return w.size();
+  }
+  static constexpr StateOps ops{&save, &load, &bytes};
+};
+
+// A state variable whose type depends on a template parameter, so that
+// pl-instrument could not tell whether it can be saved: decided here, for
+// each instantiation, by serial::kSaveable.
+template <class Ref>
+constexpr VarDesc maybe_state_var(const char* name) {
+  using T = std::remove_reference_t<Ref>;
+  if constexpr (std::is_const_v<T> || ::pl::serial::kSaveable<std::remove_cv_t<T>>) {
+    return state_var<Ref>(name);
+  } else {
+    VarDesc d = var<Ref>(name);
+    d.flags = std::uint8_t(d.flags | kUnsaveable);
+    return d;
+  }
+}
+
+// The same under pl-instrument --require-resumable: an instantiation whose
+// type pl cannot save does not compile.
+template <class Ref>
+constexpr VarDesc required_state_var(const char* name) {
+  using T = std::remove_reference_t<Ref>;
+  static_assert(std::is_const_v<T> || ::pl::serial::kSaveable<std::remove_cv_t<T>>,
+                "pl: --require-resumable: with this instantiation, a state variable of an "
+                "instrumented loop has a type pl cannot save (pl/serialize.h); mark it "
+                "PL_TRANSIENT if it is recomputed on resume, or give its type a pl_serialize");
+  return maybe_state_var<Ref>(name);
+}
+
+}  // namespace PL_ABI_VERSION_NS
+}  // namespace pl::abi
+
+#define PL_SD_(x) ::pl::abi::maybe_state_var<decltype((x))>(#x)
+#define PL_SR_(x) ::pl::abi::required_state_var<decltype((x))>(#x)
+
+#endif  // PL_ABI_STATE_H
