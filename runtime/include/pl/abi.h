@@ -42,11 +42,11 @@
 // code instrumented for another version fails to link against this libpl
 // ("undefined reference to pl::abi::v4::dispatch"), instead of running with
 // layouts that do not match.
-#define PL_ABI_VERSION_NS v5
+#define PL_ABI_VERSION_NS v6
 namespace pl::abi {
 inline namespace PL_ABI_VERSION_NS {
 
-inline constexpr std::uint32_t kContractVersion = 5;
+inline constexpr std::uint32_t kContractVersion = 6;
 
 // Loop boundary events. Also used as bits of Site::mask.
 enum Event : std::uint8_t {
@@ -300,6 +300,11 @@ struct ManifestLoop {
   // changes ("" if none): when a resume restores that loop, this one is
   // skipped, nothing stored (pass restored-later).
   const char* restored_by;
+  // xxh3 (hex) of the tokens of the loop's function, of every function it
+  // may call in its translation unit, and of its state layout (pass
+  // code-fingerprint): a resume refuses when it differs for a loop on the
+  // resumed path. Comments and unrelated functions do not change it.
+  const char* code_hash;
 };
 bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept;
 
