@@ -28,12 +28,15 @@ bool visibleAt(const LoopRecord &R, const ValueDecl *D) {
   return llvm::any_of(R.BeginVars, [&](const VisibleVar &V) { return V.Decl == D; });
 }
 
-std::string refusal(const std::string &Name, const std::string &Type, const RootWrite &W) {
+/// `Name` as the nest writes through it ("net", "this->net_"); what
+/// PL_TRANSIENT names is its plain name.
+std::string refusal(const std::string &Name, const ValueDecl *D, const std::string &Type,
+                    const RootWrite &W) {
   return "writes through '" + Name + "' (" + Type + ") " + W.Witness.Where +
          "; pl cannot tell how much memory that reaches, so checkpoints of this loop are refused "
          "(keep the data in a variable of a type pl can save and pass it by reference or by "
          "its address, or mark it PL_TRANSIENT(" +
-         Name + ") if the loop rebuilds it)";
+         D->getNameAsString() + ") if the loop rebuilds it)";
 }
 
 class Sorter {
@@ -79,7 +82,8 @@ private:
       if (!Of || Of->getCanonicalDecl() != This || llvm::is_contained(R.Transient, W.Field))
         return; // a field of another class's `this` (a local class)
       if (!W.Indirect) return state(W.Field);
-      return refuse(W.Field, refusal("this->" + W.Field->getNameAsString(), typeOf(W.Field), W));
+      return refuse(W.Field,
+                    refusal("this->" + W.Field->getNameAsString(), W.Field, typeOf(W.Field), W));
     }
     // An opaque call got `*this`: every field may change.
     const CXXRecordDecl *Class = This->getDefinition();
@@ -87,7 +91,7 @@ private:
     for (const FieldDecl *Fd : Class->fields()) {
       if (llvm::is_contained(R.Transient, Fd)) continue;
       if (Fd->getType()->isPointerType() || sharesOnCopy(Fd->getType()))
-        refuse(Fd, refusal("this->" + Fd->getNameAsString(), typeOf(Fd), W));
+        refuse(Fd, refusal("this->" + Fd->getNameAsString(), Fd, typeOf(Fd), W));
       else
         state(Fd);
     }
@@ -103,7 +107,7 @@ private:
       return refuse(G, "writes static local '" + G->getNameAsString() + "' " + W.Witness.Where +
                            ", which a checkpoint cannot hold; checkpoints of this loop are "
                            "refused (make it a global or a field)");
-    if (W.Indirect) return refuse(G, refusal(qualifiedName(G, Ctx), typeOf(G), W));
+    if (W.Indirect) return refuse(G, refusal(qualifiedName(G, Ctx), G, typeOf(G), W));
     if (G->hasDefinition(Ctx) != VarDecl::DeclarationOnly) return state(G);
     if (W.NotNamed)
       F.Uncaptured.push_back("writes global '" + qualifiedName(G, Ctx) +
@@ -134,7 +138,7 @@ private:
       if (W.NotNamed) state(V); // the nest's own writes are modified-vars' to find
       return;
     }
-    if (!pointsIntoLocals(V)) refuse(V, refusal(V->getNameAsString(), typeOf(V), W));
+    if (!pointsIntoLocals(V)) refuse(V, refusal(V->getNameAsString(), V, typeOf(V), W));
   }
 };
 
