@@ -11,8 +11,8 @@
 //   hook/KEY            (per source)   extra state (ckpt_extra_state.h): a log's length, ...
 //
 // The fingerprint (the file's header text) says which program wrote it:
-//   pl-contract 5
-//   loop NAME state VAR:TYPE,... src HASH      one line per loop, sorted
+//   pl-contract 6
+//   loop NAME state VAR:TYPE,... src HASH      one line per loop, sorted (HASH: its code hash)
 #ifndef PL_RUNTIME_CKPT_RECORDS_H
 #define PL_RUNTIME_CKPT_RECORDS_H
 
@@ -92,11 +92,11 @@ std::string position_summary_line(const std::vector<PositionEntry>& position);
 
 struct FingerprintLoop {
   std::string state;   // "epoch:int,net:Net"
-  std::string source;  // hash of the loop's source
+  std::string source;  // the loop's code hash (pass code-fingerprint)
 };
 
 struct Fingerprint {
-  std::string first_line;                       // "pl-contract 5"
+  std::string first_line;                       // "pl-contract 6"
   std::vector<std::string> other_lines;         // every line that is not a loop's
   std::map<std::string, FingerprintLoop> loops;  // by loop name
 };
