@@ -8,6 +8,7 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Lex/HeaderSearchOptions.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -45,11 +46,17 @@ ListedLoop listedLoop(const LoopRecord &R, const std::vector<LoopRecord> &Loops)
   L.EndVars = listed(R.EndVars);
   L.State = listed(R.State);
   L.Unsaveable = R.Unsaveable;
-  for (const StateVar &S : R.State) {
-    if (S.Saveable == Saving::No) L.UnsaveableWhy.push_back(S.Why);
+  // One explanation per reason: a state variable's, or none (the reasons
+  // of pass pointee-effects explain themselves).
+  for (const std::string &U : R.Unsaveable) {
+    auto It = llvm::find_if(R.State, [&](const StateVar &S) {
+      return S.Saveable == Saving::No && S.Name + ": " + S.Type == U;
+    });
+    L.UnsaveableWhy.push_back(It == R.State.end() ? "" : It->Why);
+  }
+  for (const StateVar &S : R.State)
     if (S.Saveable == Saving::AtInstantiation || S.Saveable == Saving::AssertAtInstantiation)
       L.AtInstantiation.push_back(S.Name + ": " + S.Type);
-  }
   L.Uncaptured = R.Uncaptured;
   L.RestoredBy = R.RestoredBy;
   return L;

@@ -50,7 +50,9 @@ void printLoopList(llvm::raw_ostream &OS, const std::vector<TuResult> &Results) 
       if (!L.Unsaveable.empty()) {
         OS << "  not resumable: " << llvm::join(L.Unsaveable, "; ") << "\n";
         for (size_t I = 0; I < L.Unsaveable.size() && I < L.UnsaveableWhy.size(); ++I)
-          OS << "    " << L.Unsaveable[I] << ": pl cannot save it " << L.UnsaveableWhy[I] << "\n";
+          if (!L.UnsaveableWhy[I].empty())
+            OS << "    " << L.Unsaveable[I] << ": pl cannot save it " << L.UnsaveableWhy[I]
+               << "\n";
       }
       if (!L.AtInstantiation.empty())
         OS << "  state decided when the template is instantiated: "

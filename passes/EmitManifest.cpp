@@ -40,7 +40,7 @@ void runEmitManifest(const std::vector<LoopRecord> &Loops, FileID File, Rewriter
             cxxStringLiteral(llvm::join(State, ",")) + ", " +
             cxxStringLiteral(llvm::join(R.Unsaveable, "; ")) + ", " +
             cxxStringLiteral(llvm::join(R.Uncaptured, "; ")) + ", \"" + Id + "\", " +
-            cxxStringLiteral(R.RestoredBy) + "},";
+            cxxStringLiteral(R.RestoredBy) + ", \"" + R.CodeHash + "\"},";
     ++N;
   }
   if (N == 0) return;

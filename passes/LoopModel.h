@@ -82,6 +82,14 @@ struct LoopRecord {
 
   /// Variables named by PL_TRANSIENT / PL_PERSIST in the loop's function.
   std::vector<const clang::ValueDecl *> Transient, Persist;
+  /// What the nest writes that the state must hold although the nest may
+  /// not name it (pass pointee-effects): references whose referent it
+  /// writes, locals written through their address, fields of `*this` and
+  /// this file's globals written by callees.
+  std::vector<const clang::ValueDecl *> WrittenThrough;
+  /// Visible containers the nest only reads through a non-const accessor
+  /// (`x = v[i]` on a non-const vector): not state (pointee-effects).
+  std::vector<const clang::ValueDecl *> ReadOnly;
   /// Checkpoint state: what the nest may modify (or declares) among the
   /// visible variables, the fields of `*this` and this file's globals.
   std::vector<StateVar> State;
@@ -94,6 +102,10 @@ struct LoopRecord {
   /// Full name of the loop right after this one whose state holds all this
   /// loop changes: a resume of that loop skips this one (restored-later).
   std::string RestoredBy;
+  /// xxh3 (hex) of the tokens of the loop's function, of every function it
+  /// may call in this translation unit, and of its state layout (pass
+  /// code-fingerprint): what a resume of the loop depends on.
+  std::string CodeHash;
 };
 
 /// A message for the user, printed clang-style as file:line:col: kind: text.

@@ -36,20 +36,6 @@ bool definedHere(const VarDecl *V, ASTContext &Ctx) {
   return V->hasDefinition(Ctx) != VarDecl::DeclarationOnly;
 }
 
-/// The class `*this` is in the loop's function (through lambdas that
-/// capture it), or null.
-const CXXRecordDecl *thisClass(const Decl *Context) {
-  auto *MD = dyn_cast_or_null<CXXMethodDecl>(Context);
-  while (MD && MD->getParent()->isLambda()) {
-    const CXXRecordDecl *Closure = MD->getParent();
-    if (std::none_of(Closure->captures().begin(), Closure->captures().end(),
-                     [](const LambdaCapture &C) { return C.capturesThis(); }))
-      return nullptr;
-    MD = dyn_cast<CXXMethodDecl>(Closure->getDeclContext());
-  }
-  return MD && MD->isInstance() ? MD->getParent()->getCanonicalDecl() : nullptr;
-}
-
 /// Dereferences of each pointer variable or field (`*p`, `p[i]`, `p->m`) and
 /// the closure variables holding lambdas that capture a variable by
 /// reference, or `this`.
@@ -134,11 +120,6 @@ struct Nest {
   NestRefs Refs;
   std::vector<OuterVar> Outer;
 };
-
-bool declaredInside(const ValueDecl *D, const Stmt *Nest, const SourceManager &SM) {
-  return SM.isPointWithin(SM.getFileLoc(D->getLocation()), SM.getFileLoc(Nest->getBeginLoc()),
-                          SM.getFileLoc(Nest->getEndLoc()));
-}
 
 /// Whether the nest may modify what `D` names or points to, given the
 /// expressions that name it (`Uses`; for a variable, the analyzer finds them).
@@ -236,8 +217,9 @@ std::vector<OuterVar> outerState(const LoopRecord &Top, Nest &N, Aliases &A, AST
   for (const VarDecl *G : N.Refs.Globals)
     if (definedHere(G, Ctx) && !SM.isInSystemHeader(G->getLocation()) && mayModify(G, N, A))
       Choose(G);
-  for (const ValueDecl *D : Top.Persist)
-    if ((isa<FieldDecl>(D) && N.Refs.This) || (isa<VarDecl>(D) && globalVar(D))) Choose(D);
+  for (const auto *Named : {&Top.Persist, &Top.WrittenThrough})
+    for (const ValueDecl *D : *Named)
+      if ((isa<FieldDecl>(D) && N.Refs.This) || (isa<VarDecl>(D) && globalVar(D))) Choose(D);
   std::vector<OuterVar> Out;
   for (const ValueDecl *D : Chosen)
     Out.push_back(outerVar(D, Top, N.Refs.This, Ctx));
@@ -251,7 +233,9 @@ void selectVisibleState(LoopRecord &R, const LoopRecord &Top, Nest &N, Aliases &
                         ASTContext &Ctx) {
   for (const VisibleVar &V : R.BeginVars) {
     if (llvm::is_contained(R.Transient, V.Decl)) continue;
+    if (llvm::is_contained(R.ReadOnly, V.Decl) && !llvm::is_contained(R.Persist, V.Decl)) continue;
     bool State = llvm::is_contained(R.Persist, V.Decl) ||
+                 llvm::is_contained(R.WrittenThrough, V.Decl) ||
                  declaredInside(V.Decl, Top.Loop, Ctx.getSourceManager()) ||
                  (N.Refs.Decls.count(V.Decl) && mayModify(V.Decl, N, A)) ||
                  closureMayModify(V.Decl, N, A, Ctx);

@@ -18,8 +18,9 @@
 /// reference is state when what it refers to may be modified.
 ///
 /// Besides the visible locals, the state holds the fields of `*this` and the
-/// globals defined in this file that the nest may modify (it names them
-/// directly; what called functions touch is not followed). They are added to
+/// globals defined in this file that the nest may modify (those it names;
+/// pass pointee-effects, LoopRecord::WrittenThrough, adds what its callees
+/// write and what it writes through references). They are added to
 /// every point of the loop, before its locals, as `f` and `g` (`this->f`,
 /// `::ns::g` where a local hides the name). `PL_TRANSIENT(x)` keeps a
 /// variable out of the state, `PL_PERSIST(x)` puts it in (pass

@@ -1,11 +1,13 @@
 //===- Pipeline.cpp - The passes of pl-instrument, in order ---------------===//
 #include "Pipeline.h"
 
+#include "CodeFingerprint.h"
 #include "EmitManifest.h"
 #include "IncludePaths.h"
 #include "InstrumentLoops.h"
 #include "LoopLabels.h"
 #include "ModifiedVars.h"
+#include "PointeeEffects.h"
 #include "RestoredLater.h"
 #include "RewriteSafety.h"
 #include "StateMarkers.h"
@@ -42,6 +44,10 @@ const PassInfo Pipeline[] = {
     {"state-markers", "the variables PL_TRANSIENT(x) and PL_PERSIST(x) name",
      Scope::TranslationUnit,
      [](PassState &S) { runStateMarkers(S.Ctx, S.Records.StateMarkers, S.Loops, S.Notes); }},
+    {"pointee-effects",
+     "writes through pointers and references, callees included: state, or refused",
+     Scope::TranslationUnit,
+     [](PassState &S) { runPointeeEffects(S.Ctx, S.Loops, S.Notes); }},
     {"modified-vars", "the checkpoint state: what each loop nest may modify",
      Scope::TranslationUnit, [](PassState &S) { runModifiedVars(S.Ctx, S.Loops); }},
     {"uncaptured-effects",
@@ -52,6 +58,8 @@ const PassInfo Pipeline[] = {
      [](PassState &S) { runStateTypes(S.Ctx, S.Loops, S.Notes, S.Options.RequireResumable); }},
     {"restored-later", "completed loops the next loop's state restores: skipped on resume",
      Scope::TranslationUnit, [](PassState &S) { runRestoredLater(S.Ctx, S.Loops); }},
+    {"code-fingerprint", "per loop: hash of the tokens of its code and callees, and its state",
+     Scope::TranslationUnit, [](PassState &S) { runCodeFingerprint(S.Ctx, S.Loops); }},
     {"instrument-loops", "insert the loop-boundary points (same lines, #line for copies)",
      Scope::EachFile,
      [](PassState &S) {

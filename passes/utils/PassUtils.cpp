@@ -6,6 +6,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
+
 using namespace clang;
 
 namespace pl {
@@ -29,6 +31,11 @@ ToolNote makeNote(const SourceManager &SM, SourceLocation Loc, const char *Kind,
   N.Kind = Kind;
   N.Message = std::move(Message);
   return N;
+}
+
+bool declaredInside(const Decl *D, const Stmt *S, const SourceManager &SM) {
+  return SM.isPointWithin(SM.getFileLoc(D->getLocation()), SM.getFileLoc(S->getBeginLoc()),
+                          SM.getFileLoc(S->getEndLoc()));
 }
 
 const Stmt *loopBody(const Stmt *Loop) {
@@ -76,6 +83,18 @@ size_t startOfOwnLine(const SourceManager &SM, SourceLocation Loc) {
     Before = Before.drop_front(Close + 1).ltrim();
   }
   return Before.empty() ? LineStart : StringRef::npos;
+}
+
+const CXXRecordDecl *thisClass(const Decl *Context) {
+  auto *MD = dyn_cast_or_null<CXXMethodDecl>(Context);
+  while (MD && MD->getParent()->isLambda()) {
+    const CXXRecordDecl *Closure = MD->getParent();
+    if (std::none_of(Closure->captures().begin(), Closure->captures().end(),
+                     [](const LambdaCapture &C) { return C.capturesThis(); }))
+      return nullptr;
+    MD = dyn_cast<CXXMethodDecl>(Closure->getDeclContext());
+  }
+  return MD && MD->isInstance() ? MD->getParent()->getCanonicalDecl() : nullptr;
 }
 
 std::string qualifiedName(const NamedDecl *D, const ASTContext &Ctx) {

@@ -19,6 +19,7 @@
 #include "LoopModel.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/Basic/SourceManager.h"
 
 #include <string>
@@ -38,6 +39,9 @@ ToolNote makeNote(const clang::SourceManager &SM, clang::SourceLocation Loc, con
 
 // --- Statements --------------------------------------------------------------
 
+/// Whether `D` is declared within the source range of `S` (a loop nest).
+bool declaredInside(const clang::Decl *D, const clang::Stmt *S, const clang::SourceManager &SM);
+
 /// Body of a loop statement (ForStmt, CXXForRangeStmt, WhileStmt, DoStmt).
 const clang::Stmt *loopBody(const clang::Stmt *Loop);
 
@@ -51,6 +55,10 @@ clang::SourceLocation endOfStatement(const clang::Stmt *S, const clang::SourceMa
 /// (which expand to nothing) may precede it — so `#pragma` lines right above
 /// apply to it; StringRef::npos otherwise.
 size_t startOfOwnLine(const clang::SourceManager &SM, clang::SourceLocation Loc);
+
+/// The class `*this` is in, in the loop's function `Context` (through
+/// lambdas that capture it), or null.
+const clang::CXXRecordDecl *thisClass(const clang::Decl *Context);
 
 // --- Names and text ----------------------------------------------------------
 

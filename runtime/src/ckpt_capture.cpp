@@ -75,8 +75,7 @@ bool entry_saveable(const PositionEntry& e, Activation& r, bool last, const Chec
     if (const abi::ManifestLoop* m = manifest_of(*r.rt); m && m->unsaveable && *m->unsaveable) {
       say_once("unsaveable:" + e.site,
                "pl: checkpoint: loop '" + e.site + "' cannot be checkpointed: " + m->unsaveable +
-                   " (pl-instrument warned about it; mark the variable PL_TRANSIENT or give its "
-                   "type a serializer)");
+                   " (pl-instrument --list shows this; no checkpoint is written through it)");
       return false;
     }
   const char* lacking = last                      ? unsaveable_at(*q.point)

@@ -13,7 +13,7 @@
 //
 // The fingerprint (the file's header text) says which program wrote it:
 //   pl-contract N
-//   loop NAME state VAR:TYPE,... src HASH      one line per loop, sorted
+//   loop NAME state VAR:TYPE,... src HASH      one line per loop, sorted (HASH: its code hash)
 //   arg I TEXT                                 the program's arguments (inputs.h)
 //   input SIZE MTIME PATH                      the files it read
 #ifndef PL_RUNTIME_CKPT_RECORDS_H
@@ -95,7 +95,7 @@ std::string position_summary_line(const std::vector<PositionEntry>& position);
 
 struct FingerprintLoop {
   std::string state;   // "epoch:int,net:Net"
-  std::string source;  // hash of the loop's source
+  std::string source;  // the loop's code hash (pass code-fingerprint)
 };
 
 struct Fingerprint {

@@ -50,19 +50,32 @@ void compare_fingerprints(const Resumer::Loaded& r, std::vector<std::string>& ha
   std::set<std::string> on_path;
   for (const PositionEntry& e : r.pos) on_path.insert(e.site);
   for (const CompletedLoop& e : r.done) on_path.insert(e.site);
+  // Only the loops on the resumed path matter: their code hash covers their
+  // function, what it calls in its translation unit and their state layout.
+  // Other loops run as the new program says, like all code off the path.
+  std::size_t elsewhere = 0;
   for (const auto& [name, v] : saved.loops) {
     auto it = now.loops.find(name);
-    auto& list = on_path.count(name) ? hard : soft;
+    if (!on_path.count(name)) {
+      elsewhere += it == now.loops.end() || it->second.state != v.state ||
+                   it->second.source != v.source;
+      continue;
+    }
     if (it == now.loops.end())
-      list.push_back("loop '" + name + "' no longer exists");
+      hard.push_back("loop '" + name + "' no longer exists");
     else if (it->second.state != v.state)
-      list.push_back("the state of loop '" + name + "' changed from {" + v.state + "} to {" +
+      hard.push_back("the state of loop '" + name + "' changed from {" + v.state + "} to {" +
                      it->second.state + "}");
     else if (it->second.source != v.source)
-      soft.push_back("the source of loop '" + name + "' changed");
+      soft.push_back("the code of loop '" + name +
+                     "' changed (its function, a function it calls, or its state layout)");
   }
-  for (const auto& [name, v] : now.loops)
-    if (!saved.loops.count(name)) soft.push_back("loop '" + name + "' is new");
+  for (const auto& [name, v] : now.loops) elsewhere += !saved.loops.count(name);
+  if (elsewhere)
+    std::fprintf(stderr,
+                 "pl: resume: %zu loop(s) off the resumed path are new, gone or changed; they "
+                 "run as this program says\n",
+                 elsewhere);
   // Other arguments or changed input files: refused unless forced.
   for (std::string& d : input_differences(r.data.fingerprint)) soft.push_back(std::move(d));
   if (saved.first_line != contract_line(abi::kContractVersion))
@@ -114,7 +127,7 @@ void parse_records(Resumer::Loaded& r) {
 std::string program_fingerprint() {
   std::vector<std::pair<std::string, FingerprintLoop>> loops;
   for (const abi::ManifestLoop& m : Registry::get().manifest())
-    loops.push_back({m.name, {m.state ? m.state : "", m.source_hash ? m.source_hash : ""}});
+    loops.push_back({m.name, {m.state ? m.state : "", m.code_hash ? m.code_hash : ""}});
   // Arguments and input files (inputs.h) follow the loops.
   return format_fingerprint(abi::kContractVersion, loops) + render_inputs();
 }

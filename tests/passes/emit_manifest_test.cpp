@@ -31,14 +31,18 @@ std::string tableId(const std::string &Output) {
 TEST(EmitManifest, ListsEveryInstrumentedLoopWithItsLocalsStateAndSourceHash) {
   PassRun R = runPassOnCode("emit-manifest", kTwoLoops);
   ASSERT_THAT(R.Errors, IsEmpty());
-  // Then restored_by: "" (the while loop's condition reads what loop0 changes).
-  std::string Hash = "\"" + tableId(R.Output) + "\", \"\"},";
+  // Then restored_by: "" (the while loop's condition reads what loop0 changes),
+  // then the loop's code hash (pass code-fingerprint).
+  std::string Hash = "\"" + tableId(R.Output) + "\", \"\", \"";
   EXPECT_THAT(R.Output, HasSubstr("{\"f/loop0\", \"/pl-test/input.cc\", 3, \"n,s,i\",\n"
                                   "   \"s:int,i:int\", \"\", \"\", " +
                                   Hash));
   EXPECT_THAT(R.Output, HasSubstr("{\"f/loop1\", \"/pl-test/input.cc\", 4, \"n,s,half\",\n"
                                   "   \"s:int\", \"\", \"\", " +
                                   Hash));
+  for (const char *Loop : {"f/loop0", "f/loop1"})
+    EXPECT_THAT(R.Output, HasSubstr(Hash + R.loop(Loop)->CodeHash + "\"},")) << Loop;
+  EXPECT_NE(R.loop("f/loop0")->CodeHash, R.loop("f/loop1")->CodeHash);
   EXPECT_THAT(R.Output, HasSubstr("register_manifest(pl_manifest_"));
   EXPECT_EQ(tableId(R.Output).size(), 16u);
 }

@@ -107,6 +107,9 @@ Loop copied(const LoopRecord &R, const std::vector<LoopRecord> &All, const Sourc
   L.Unsaveable = R.Unsaveable;
   L.Uncaptured = R.Uncaptured;
   L.RestoredBy = R.RestoredBy;
+  for (const clang::ValueDecl *D : R.WrittenThrough)
+    L.WrittenThrough.push_back(D->getNameAsString());
+  L.CodeHash = R.CodeHash;
   return L;
 }
 

@@ -54,6 +54,8 @@ struct Loop {
   std::vector<std::string> Unsaveable;      ///< "fp: FILE *"
   std::vector<std::string> Uncaptured;      ///< "calls std::rand"
   std::string RestoredBy;                   ///< restored-later: the next loop, or ""
+  std::vector<std::string> WrittenThrough;  ///< pointee-effects: state it adds, by name
+  std::string CodeHash;                     ///< code-fingerprint
 };
 
 /// A ToolNote.

@@ -4,18 +4,14 @@
 #   corrupt / truncated newest file -> named, the previous one used, result exact
 #   no valid file at all            -> said, the run starts over, result exact
 #   another program's checkpoint    -> refused, naming what differs (exit 2);
-#                                      PL_RESUME_FORCE=1 accepts a source-only change
+#                                      PL_RESUME_FORCE=1 accepts a code-only change
 #   file-size limit / unwritable dir -> one clear error, the run finishes, result exact
 #
 #   failure_modes.sh WORKDIR CONFIG PROGRAM CHANGED_SOURCE_PROGRAM CHANGED_STATE_PROGRAM
 set -uo pipefail
 work=$1 config=$2 prog=$3 changed_src=$4 changed_state=$5
 rm -rf "$work" && mkdir -p "$work"
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-expect() {  # expect FILE REGEX WHAT
-  grep -Eq "$2" "$1" || { fail "$3: '$2' not in $1:"; sed 's/^/    /' "$1" >&2; }
-}
+source "$(dirname "$0")/lib.sh"
 setup() {  # setup NAME: a fresh run directory with the config
   mkdir -p "$work/$1"
   sed "s|@DIR@|$work/$1|g" "$config" > "$work/$1/hooks.conf"
@@ -97,11 +93,11 @@ run other PL_RESUME=1 PL_RESUME_FORCE=1 -- "$changed_state"
 [[ $status == 2 ]] || fail "changed state layout with PL_RESUME_FORCE: exit status $status, expected 2"
 run other PL_RESUME=1 -- "$changed_src"
 [[ $status == 2 ]] || fail "changed source: exit status $status, expected 2"
-expect "$work/other/err" "the source of loop '.*' changed" "changed source"
+expect "$work/other/err" "the code of loop '.*' changed" "changed source"
 expect "$work/other/err" "PL_RESUME_FORCE=1" "changed source: names the override"
 run other PL_RESUME=1 PL_RESUME_FORCE=1 -- "$changed_src"
 [[ $status == 0 ]] || fail "changed source with PL_RESUME_FORCE: exit status $status"
-expect "$work/other/err" "PL_RESUME_FORCE is set; accepting: the source of loop" "forced"
+expect "$work/other/err" "PL_RESUME_FORCE is set; accepting: the code of loop" "forced"
 [[ $(cat "$work/other/out") == "$expected" ]] || fail "forced resume: result differs"
 
 # -- Disk full (a file-size limit below one checkpoint) and a read-only directory.

@@ -293,6 +293,11 @@ struct ManifestLoop {
   // changes ("" if none): when a resume restores that loop, this one is
   // skipped, nothing stored (pass restored-later).
   const char* restored_by;
+  // xxh3 (hex) of the tokens of the loop's function, of every function it
+  // may call in its translation unit, and of its state layout (pass
+  // code-fingerprint): a resume refuses when it differs for a loop on the
+  // resumed path. Comments and unrelated functions do not change it.
+  const char* code_hash;
 };
 bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept;
 
