@@ -25,8 +25,21 @@ Target& target() {
   return *t;
 }
 
+// pl-ckpt check-replay learns the outcome from a file it names, so that a
+// program that never ran the check (not linked to libpl, no policy) cannot
+// pass for one that did.
+void tell_pl_ckpt(int status) {
+  const char* path = std::getenv("PL_RESUME_CHECK_REPORT");
+  if (!path || !*path) return;
+  if (std::FILE* f = std::fopen(path, "w")) {
+    std::fprintf(f, "%d\n", status);
+    std::fclose(f);
+  }
+}
+
 [[noreturn]] void finish(int status) {
   target().done.store(true);
+  tell_pl_ckpt(status);
   std::fflush(nullptr);
   run_exit_handlers();
   std::_Exit(status);
@@ -35,6 +48,7 @@ Target& target() {
 // Also called while the resume is being loaded, under its lock: runs no exit handlers.
 [[noreturn]] void cannot_check(const std::string& why) {
   target().done.store(true);
+  tell_pl_ckpt(2);
   std::fprintf(stderr, "pl: resume check: %s; nothing was checked\n", why.c_str());
   std::fflush(nullptr);
   std::_Exit(2);
@@ -109,15 +123,15 @@ std::map<std::string, Variable> variables(const CheckpointData& d,
 }
 
 std::string difference(const CheckpointRecord& want, const CheckpointRecord& got) {
-  if (want.type != got.type) return "type '" + want.type + "', replayed '" + got.type + "'";
+  if (want.type != got.type) return "differs (type '" + want.type + "', replayed '" + got.type + "')";
   if (want.payload.size() != got.payload.size())
-    return std::to_string(want.payload.size()) + " bytes, replayed " +
-           std::to_string(got.payload.size());
+    return "differs (" + std::to_string(want.payload.size()) + " bytes, replayed " +
+           std::to_string(got.payload.size()) + ")";
   std::size_t n = 0, first = 0;
   for (std::size_t i = want.payload.size(); i-- > 0;)
     if (want.payload[i] != got.payload[i]) ++n, first = i;
-  return n == 0 ? "" : std::to_string(n) + " of " + std::to_string(want.payload.size()) +
-                           " bytes differ, the first at byte " + std::to_string(first);
+  return n == 0 ? "" : "differs (" + std::to_string(n) + " of " + std::to_string(want.payload.size()) +
+                           " bytes, the first at byte " + std::to_string(first) + ")";
 }
 
 // Every difference between the newest checkpoint and the replayed one, the
@@ -131,15 +145,15 @@ std::vector<std::string> compare(const LoadedCheckpoint& newest, const Checkpoin
   std::vector<std::pair<const CheckpointRecord*, std::string>> found;
   for (const auto& [key, w] : want) {
     auto it = got.find(key);
-    std::string what = it == got.end() ? (w.completed ? "" : "the replay has no such variable")
+    std::string what = it == got.end() ? (w.completed ? "" : "is missing from the replay")
                                        : difference(*w.record, *it->second.record);
     if (!what.empty())
-      found.push_back({w.record, "variable '" + w.name + "' of loop '" + w.loop + "': " + what});
+      found.push_back({w.record, "variable '" + w.name + "' of loop '" + w.loop + "' " + what});
   }
   for (const auto& [key, g] : got)
     if (!want.count(key) && !g.completed)
-      found.push_back({nullptr, "variable '" + g.name + "' of loop '" + g.loop +
-                                    "': only in the replay"});
+      found.push_back(
+          {nullptr, "variable '" + g.name + "' of loop '" + g.loop + "' is only in the replay"});
   std::stable_sort(found.begin(), found.end(), [&](const auto& x, const auto& y) {
     auto index = [&](const CheckpointRecord* r) {
       return r ? std::size_t(r - newest.data.records.data()) : newest.data.records.size();
@@ -182,6 +196,11 @@ std::vector<std::string> compare(const LoadedCheckpoint& newest, const Checkpoin
 
 }  // namespace
 
+void refuse_check_without_policy() {
+  cannot_check("no checkpoint policy is attached (PL_CONFIG or PL_HOOKS must configure the "
+               "checkpoints to check, e.g. 'checkpoint <loop> every=100 dir=ckpt')");
+}
+
 bool resume_check_requested() {
   static const bool on = [] {
     const char* c = std::getenv("PL_RESUME_CHECK");
@@ -210,8 +229,9 @@ std::unique_ptr<LoadedCheckpoint> choose_for_check(
     }
     if (!t.newest) {
       t.newest = std::move(c);
-    } else if (order_of(places(c->pos), exited(c->pos), places(t.newest->pos),
-                        exited(t.newest->pos)) == kBefore) {
+    } else if (const Order o = order_of(places(c->pos), exited(c->pos), places(t.newest->pos),
+                                        exited(t.newest->pos));
+               o == kBefore || o == kUnknown) {  // unknown: in another loop nest
       t.source = c->file;
       std::fprintf(stderr, "pl: resume check: replaying from %s up to the position of %s (%s)\n",
                    c->file.c_str(), t.newest->file.c_str(), t.newest->meta.summary.c_str());
@@ -219,7 +239,7 @@ std::unique_ptr<LoadedCheckpoint> choose_for_check(
     }
   }
   cannot_check("it needs two valid checkpoints in '" + dir +
-               "', the newest at a later position than the other; " +
+               "', at different positions, the newest not before the other; " +
                (t.newest ? "only " + t.newest->file + " qualifies" : "there is none"));
 }
 
@@ -254,6 +274,7 @@ void replay_check_at_boundary(const CheckpointRequest& q, int signal) {
 void replay_check_at_exit() {
   Target& t = target();
   if (!t.newest || t.done.exchange(true)) return;
+  tell_pl_ckpt(4);
   std::fprintf(stderr,
                "pl: resume check FAILED: the run from %s ended without reaching the position of "
                "%s (%s)\n",

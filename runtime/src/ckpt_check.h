@@ -41,6 +41,9 @@ std::unique_ptr<LoadedCheckpoint> choose_for_check(
 // past it, fails. `signal`: a SIGINT/SIGTERM arrived (the check stops).
 void replay_check_at_boundary(const CheckpointRequest& q, int signal);
 
+// PL_RESUME_CHECK is set but the configuration attached no policy: exits (2).
+[[noreturn]] void refuse_check_without_policy();
+
 // At exit: a checking run that never reached the target fails (status 4).
 void replay_check_at_exit();
 

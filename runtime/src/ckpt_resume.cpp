@@ -73,6 +73,7 @@ void Resumer::load(const std::string& dir) {
 void Resumer::after_config() {
   std::lock_guard lock(mu_);
   if (!resume_requested() || looked_) return;
+  if (resume_check_requested()) refuse_check_without_policy();
   std::fprintf(stderr,
                "pl: PL_RESUME is set but no checkpoint policy is attached (add e.g. "
                "'checkpoint <loop> every=100 dir=ckpt' to PL_CONFIG); starting from the "
@@ -135,7 +136,7 @@ std::uint32_t Resumer::match(Activation& r, Activation& parent, std::size_t next
     if (pos[next].role != kExited) return abi::kNone;
     restore(point, addrs, state_prefix(next), true, name);
     r.restored = true;
-    finished_at(name, r.loop->iterations);
+    finished_at(name, pos[next].iterations);
     finished = true;
     return abi::kBreak;
   }

@@ -21,8 +21,9 @@
 #include <pl/marker.h>
 #include <pl/serialize.h>
 
+#include "busy_work.h"
+
 #include <csignal>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -67,16 +68,6 @@ void pl_serialize(Archive& ar, History& h) {
     ar(h.values, d);
     if (d != h.digest()) throw pl::FormatError("History: digest does not match its values");
   }
-}
-
-double spin(double x, int rounds) {
-  double y = x - std::floor(x), s = 0;
-  if (!(y > 0 && y < 1)) y = 0.5;
-  for (int k = 0; k < rounds; ++k) {
-    y = 3.99 * y * (1 - y);
-    s += std::sin(y);
-  }
-  return x + y + 1e-9 * s;
 }
 
 void maybe_raise(int t, int e, int b) {
