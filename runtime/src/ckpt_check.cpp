@@ -72,8 +72,10 @@ Order order_of(const std::vector<Place>& a, bool a_exited, const std::vector<Pla
                bool b_exited) {
   for (std::size_t k = 0; k < a.size() && k < b.size(); ++k) {
     if (a[k].site != b[k].site) return kUnknown;
-    if (a[k].activation != b[k].activation) return a[k].activation > b[k].activation ? kPast : kBefore;
-    if (a[k].iterations != b[k].iterations) return a[k].iterations > b[k].iterations ? kPast : kBefore;
+    if (a[k].activation != b[k].activation)
+      return a[k].activation > b[k].activation ? kPast : kBefore;
+    if (a[k].iterations != b[k].iterations)
+      return a[k].iterations > b[k].iterations ? kPast : kBefore;
   }
   // `a` ends an iteration that holds `b`, or is inside the iteration `b` ends.
   if (a.size() != b.size()) return a.size() < b.size() ? kPast : kBefore;
@@ -115,23 +117,24 @@ std::map<std::string, Variable> variables(const CheckpointData& d,
       out[r.name.substr(0, a) + "/" + std::to_string(c.level) + "/" + c.site + "#" +
           std::to_string(c.activation) + "/" + var] = {&r, c.site, var, true};
     } else if (!completed) {
-      out[r.name] = {&r, k < pos.size() ? pos[k].site : "?", (set ? "hook-set " : "") + var,
-                     false};
+      out[r.name] = {&r, k < pos.size() ? pos[k].site : "?", (set ? "hook-set " : "") + var, false};
     }
   }
   return out;
 }
 
 std::string difference(const CheckpointRecord& want, const CheckpointRecord& got) {
-  if (want.type != got.type) return "differs (type '" + want.type + "', replayed '" + got.type + "')";
+  if (want.type != got.type)
+    return "differs (type '" + want.type + "', replayed '" + got.type + "')";
   if (want.payload.size() != got.payload.size())
     return "differs (" + std::to_string(want.payload.size()) + " bytes, replayed " +
            std::to_string(got.payload.size()) + ")";
   std::size_t n = 0, first = 0;
   for (std::size_t i = want.payload.size(); i-- > 0;)
     if (want.payload[i] != got.payload[i]) ++n, first = i;
-  return n == 0 ? "" : "differs (" + std::to_string(n) + " of " + std::to_string(want.payload.size()) +
-                           " bytes, the first at byte " + std::to_string(first) + ")";
+  return n == 0 ? ""
+                : "differs (" + std::to_string(n) + " of " + std::to_string(want.payload.size()) +
+                      " bytes, the first at byte " + std::to_string(first) + ")";
 }
 
 // Every difference between the newest checkpoint and the replayed one, the
@@ -197,8 +200,9 @@ std::vector<std::string> compare(const LoadedCheckpoint& newest, const Checkpoin
 }  // namespace
 
 void refuse_check_without_policy() {
-  cannot_check("no checkpoint policy is attached (PL_CONFIG or PL_HOOKS must configure the "
-               "checkpoints to check, e.g. 'checkpoint <loop> every=100 dir=ckpt')");
+  cannot_check(
+      "no checkpoint policy is attached (PL_CONFIG or PL_HOOKS must configure the "
+      "checkpoints to check, e.g. 'checkpoint <loop> every=100 dir=ckpt')");
 }
 
 bool resume_check_requested() {
@@ -252,8 +256,10 @@ void replay_check_at_boundary(const CheckpointRequest& q, int signal) {
   std::vector<Activation>& st = ActivationStack::here().records();
   if (st.empty() || st.back().loop != q.loop) return;
   std::vector<Place> now;
-  for (const Activation& a : st) now.push_back({a.loop->site.desc->name, a.activation, a.loop->iterations});
-  const Order o = order_of(now, q.event == abi::kExit, places(t.newest->pos), exited(t.newest->pos));
+  for (const Activation& a : st)
+    now.push_back({a.loop->site.desc->name, a.activation, a.loop->iterations});
+  const Order o =
+      order_of(now, q.event == abi::kExit, places(t.newest->pos), exited(t.newest->pos));
   if (o == kBefore || o == kUnknown) return;
   if (o == kPast) {
     std::fprintf(stderr,

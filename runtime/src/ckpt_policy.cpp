@@ -240,8 +240,9 @@ std::uint32_t run_checkpoint_policies(SiteRt& rt, abi::Loop& loop, abi::Event ev
   CheckpointMachineryScope machinery;
   if (resume_check_requested()) {  // a checking run writes no checkpoints
     const PolicyList* list = PolicyStage::get().of(rt);
-    const bool selected = std::any_of(list->policies.begin(), list->policies.end(),
-                                      [ev](const auto& p) { return ev == abi::kEnd || p->spec.at_end; });
+    const bool selected =
+        std::any_of(list->policies.begin(), list->policies.end(),
+                    [ev](const auto& p) { return ev == abi::kEnd || p->spec.at_end; });
     if (selected && !Resumer::get().active())
       replay_check_at_boundary({&loop, ev, point, addrs}, g_signal);
     return abi::kNone;
@@ -251,8 +252,8 @@ std::uint32_t run_checkpoint_policies(SiteRt& rt, abi::Loop& loop, abi::Event ev
     if (ev == abi::kExit && !p->spec.at_end) continue;
     try {
       // A signal checkpoint ignores the policy's filters: the run is to stop.
-      if (const int sig = g_signal; sig != 0 && ev == abi::kEnd && p->spec.on_signal &&
-                                    !Resumer::get().active())
+      if (const int sig = g_signal;
+          sig != 0 && ev == abi::kEnd && p->spec.on_signal && !Resumer::get().active())
         checkpoint_for_signal(sig, {&loop, ev, point, addrs});
       else if (passes_filters(*p, loop, ev, point, addrs))
         apply(*p, {&loop, ev, point, addrs});

@@ -23,7 +23,8 @@ int error(const std::string& message) {
 }
 
 // The program's exit status, or -1 when it could not be run or was killed.
-int run(const std::vector<std::string>& command, const std::string& dir, const std::string& report) {
+int run(const std::vector<std::string>& command, const std::string& dir,
+        const std::string& report) {
   std::vector<char*> argv;
   for (const std::string& a : command) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);

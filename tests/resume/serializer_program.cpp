@@ -21,8 +21,6 @@
 #include <pl/marker.h>
 #include <pl/serialize.h>
 
-#include "busy_work.h"
-
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -31,6 +29,8 @@
 #include <string>
 #include <type_traits>
 #include <vector>
+
+#include "busy_work.h"
 
 namespace {
 
@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
   History hist;
   double total = 0;
   PL_LOOP(trial) for (int t = 0; t < 3; ++t) total += run_trial(hist, t, work);
-  std::printf("result digest %016llx values %zu total %.17g\n",
-              (unsigned long long)hist.digest(), hist.values.size(), total);
+  std::printf("result digest %016llx values %zu total %.17g\n", (unsigned long long)hist.digest(),
+              hist.values.size(), total);
   return 0;
 }
