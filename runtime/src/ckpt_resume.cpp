@@ -25,8 +25,9 @@ namespace {
 
 [[noreturn]] void diverged(const std::string& why) {
   std::fprintf(stderr,
-               "pl: resume failed: %s.\nThe replayed run did not follow the saved position; "
-               "was the program run with the same arguments and inputs?\n",
+               "pl: resume failed: %s.\nThe replayed run did not follow the saved position: "
+               "something the checkpoint does not record (an environment variable, the clock, "
+               "a file another process wrote) changed what the program does.\n",
                why.c_str());
   std::fflush(stderr);
   std::_Exit(2);
