@@ -42,6 +42,7 @@ struct PolicyList {
 namespace {
 
 volatile std::sig_atomic_t g_signal = 0;
+std::atomic<bool> g_signal_answered{false};  // its checkpoint was taken or given up
 
 // Only async-signal-safe calls in here: write(2) of fixed text.
 void say_from_handler(const char* text) {
@@ -74,6 +75,13 @@ void install_signal_handlers() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  at_exit([] {  // a signal no boundary answered: the program finished first
+    if (const int sig = g_signal; sig != 0 && !g_signal_answered.load())
+      std::fprintf(stderr,
+                   "pl: %s was received, but no loop with a checkpoint policy ended an "
+                   "iteration before the program finished; no checkpoint was written for it\n",
+                   sig == SIGINT ? "SIGINT" : "SIGTERM");
+  });
 }
 
 const char* signal_name(int sig) { return sig == SIGINT ? "SIGINT" : "SIGTERM"; }
@@ -179,6 +187,7 @@ void checkpoint_for_signal(int sig, CheckpointRequest q) {
   else
     std::fprintf(stderr, "pl: %s received; no checkpoint could be written here\n",
                  signal_name(sig));
+  g_signal_answered.store(true);
   std::fflush(nullptr);
   run_exit_handlers();
   std::_Exit(128 + sig);

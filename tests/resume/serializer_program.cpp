@@ -14,6 +14,7 @@
 //
 // Test controls (environment, not arguments: a resume runs the same command):
 //   SERIAL_RAISE_AT=T,E,B   raise SIGINT in batch B of epoch E of trial T
+//   SERIAL_RAISE_AT=end     raise it after the loops, before the result
 //   SERIAL_RAISE_AGAIN=body raise it a second time right after the first
 //   SERIAL_RAISE_AGAIN=save raise it a second time while a checkpoint saves
 // usage: serializer_program [spin rounds per batch]. Prints one line of
@@ -101,6 +102,8 @@ int main(int argc, char** argv) {
   History hist;
   double total = 0;
   PL_LOOP(trial) for (int t = 0; t < 3; ++t) total += run_trial(hist, t, work);
+  if (const char* at = std::getenv("SERIAL_RAISE_AT"); at && std::strcmp(at, "end") == 0)
+    std::raise(SIGINT);
   std::printf("result digest %016llx values %zu total %.17g\n", (unsigned long long)hist.digest(),
               hist.values.size(), total);
   return 0;

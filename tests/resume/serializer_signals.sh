@@ -8,6 +8,8 @@
 #     while loading) is exact
 #   a second SIGINT while waiting for that boundary -> exits at once (130,
 #     killed by SIGINT), no checkpoint
+#   SIGINT after the last checkpointed loop -> the program finishes (0) and
+#     says that no checkpoint was written for the signal
 #   a second SIGINT while a checkpoint is being saved -> the same, and the
 #     checkpoint is not written; a resume (from a periodic checkpoint, if
 #     one was written in time, else from the start) is exact
@@ -65,6 +67,12 @@ grep -q " signal " "$work/saving/list" && fail "second SIGINT while saving: the 
 run saving "$often" PL_RESUME=1
 [[ $status == 0 ]] || fail "resume after the second SIGINT: exit status $status"
 [[ $(cat "$work/saving/out") == "$expected" ]] || fail "resume after the second SIGINT: result differs"
+
+# -- SIGINT when no checkpointed loop runs any more: the program finishes.
+run late "$rarely" SERIAL_RAISE_AT=end
+[[ $status == 0 ]] || fail "SIGINT after the loops: exit status $status, expected 0"
+[[ $(cat "$work/late/out") == "$expected" ]] || fail "SIGINT after the loops: result differs"
+expect "$work/late/err" "SIGINT was received, but no loop with a checkpoint policy ended an iteration before the program finished" "SIGINT after the loops"
 
 (( fails == 0 )) && echo "serializer_signals: all cases behaved"
 exit $((fails > 0))
