@@ -15,6 +15,7 @@
 
 #include "ckpt_begin_states.h"
 #include "ckpt_capture.h"
+#include "ckpt_check.h"
 #include "ckpt_extra_state.h"
 #include "ckpt_resume.h"
 #include "ckpt_writer.h"
@@ -26,6 +27,8 @@ namespace pl::detail {
 std::atomic<bool> g_checkpointing{false};
 
 namespace {
+
+thread_local int t_machinery_depth = 0;
 
 std::string site_name(const abi::Loop& l) { return l.site.desc->name; }
 
@@ -184,8 +187,13 @@ void start_checkpoint_engine(const CheckpointPolicy& policy) {
   Registry::get().remask_all();
 }
 
+CheckpointMachineryScope::CheckpointMachineryScope() { ++t_machinery_depth; }
+CheckpointMachineryScope::~CheckpointMachineryScope() { --t_machinery_depth; }
+bool inside_checkpoint_machinery() { return t_machinery_depth > 0; }
+
 std::uint32_t checkpoint_event(SiteRt& rt, abi::Loop& loop, abi::Event ev,
                                const abi::PointDesc* point, void* const* addrs) {
+  CheckpointMachineryScope machinery;
   return Engine::get().event(rt, loop, ev, point, addrs);
 }
 
@@ -215,10 +223,14 @@ void register_output(std::string key, std::function<std::uint64_t()> tell,
 
 bool resume_requested() {
   const char* r = std::getenv("PL_RESUME");
-  return r && *r && std::string(r) != "0";
+  return (r && *r && std::string(r) != "0") || resume_check_requested();
 }
 
-void checkpoint_finish() { CheckpointWriter::get().finish(); }
+void checkpoint_finish() {
+  CheckpointWriter::get().finish();
+  Resumer::get().at_exit();  // a replay that never reached the saved position
+  replay_check_at_exit();    // ... or, checking, the newest checkpoint's
+}
 
 void checkpoint_after_config() { Resumer::get().after_config(); }
 

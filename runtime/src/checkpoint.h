@@ -33,6 +33,20 @@ extern std::atomic<bool> g_checkpointing;
 // from it when asked to (PL_RESUME), and follows every tracked loop.
 void start_checkpoint_engine(const CheckpointPolicy& policy);
 
+// While this thread saves, loads or measures checkpoint state — a user's
+// pl_serialize may run instrumented loops — their events are hidden from
+// hooks and checkpoints: they are no checkpoint points and do not move the
+// position (nor take the engine's locks: no deadlock on resume). Held for
+// the whole of the engine's and the policies' work at an event.
+class CheckpointMachineryScope {
+ public:
+  CheckpointMachineryScope();
+  ~CheckpointMachineryScope();
+  CheckpointMachineryScope(const CheckpointMachineryScope&) = delete;
+  CheckpointMachineryScope& operator=(const CheckpointMachineryScope&) = delete;
+};
+bool inside_checkpoint_machinery();
+
 // Called by dispatch for every event while g_checkpointing is set; returns
 // actions (kBreak to leave a completed loop whose exit state was restored,
 // kSkip to skip an iteration before the resumed one).

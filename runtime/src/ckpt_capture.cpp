@@ -91,6 +91,7 @@ bool entry_saveable(const PositionEntry& e, Activation& r, bool last, const Chec
   if (e.role == kOtherFrame && r.begin_iter != r.loop->iterations) {
     // Its state when this iteration began was not kept: keep it from now on.
     if (BeginStates::get().add_enclosing(e.site)) Registry::get().remask_all();
+    if (q.not_yet) *q.not_yet = true;
     say_once("defer:" + e.site,
              "pl: checkpoint: the enclosing loop '" + e.site +
                  "' (another function) has no saved state for its current iteration yet; "
@@ -178,6 +179,9 @@ bool take_checkpoint(const CheckpointRequest& q) {
   if (!build_position(q, st, pos)) return false;
   CheckpointData data;
   data.records.push_back({kPositionRecord, kPositionType, encode_position(pos)});
+  std::vector<std::int64_t> trips;  // what a replay must compute again (divergence check)
+  for (const Activation& r : st) trips.push_back(r.loop->trip);
+  data.records.push_back({kTripsRecord, kTripsType, encode_trips(trips)});
   add_completed(data, stack);
   add_state(data, pos, st, q);
   CheckpointWriter& writer = CheckpointWriter::get();
@@ -185,6 +189,10 @@ bool take_checkpoint(const CheckpointRequest& q) {
             (q.event == abi::kExit ? "after the loop, " : "") + position_summary_line(pos)};
   data.records.insert(data.records.begin(), {kMetaRecord, kMetaType, encode_meta(meta)});
   data.fingerprint = program_fingerprint();
+  if (q.capture) {
+    *q.capture = std::move(data);
+    return true;
+  }
   // The enclosing loops in other frames are known now: only they keep begin
   // states from here on.
   bool remask = false;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "activation_stack.h"
+#include "checkpoint_file.h"
 
 namespace pl::detail {
 
@@ -25,6 +26,12 @@ struct CheckpointRequest {
   void* const* addrs = nullptr;
   const char* reason = "every";  // pl.meta's reason
   bool wait = false;             // for the write in flight and for this one
+  // Set to true when no checkpoint can be taken here yet but one can at a
+  // later boundary (an enclosing loop lacks its begin state this iteration).
+  bool* not_yet = nullptr;
+  // Non-null: the checkpoint is built into *capture, not written (the
+  // replay self-check compares it with a file).
+  CheckpointData* capture = nullptr;
 };
 
 // Returns whether the checkpoint was written (wait) or handed to the writer;

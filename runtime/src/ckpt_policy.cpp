@@ -1,17 +1,21 @@
 // Checkpoint policies and their stage of dispatch; see ckpt_policy.h.
 #include "ckpt_policy.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <vector>
 
 #include "checkpoint.h"
 #include "ckpt_capture.h"
+#include "ckpt_check.h"
 #include "ckpt_resume.h"
 #include "ckpt_writer.h"
 #include "config.h"
@@ -38,22 +42,46 @@ struct PolicyList {
 namespace {
 
 volatile std::sig_atomic_t g_signal = 0;
+std::atomic<bool> g_signal_answered{false};  // its checkpoint was taken or given up
+
+// Only async-signal-safe calls in here: write(2) of fixed text.
+void say_from_handler(const char* text) {
+  ssize_t n = ::write(STDERR_FILENO, text, std::strlen(text));
+  (void)n;
+}
 
 extern "C" void on_signal(int sig) {
-  if (g_signal != 0) {  // a second signal: give up waiting for a boundary
+  const bool interrupt = sig == SIGINT;
+  if (g_signal != 0) {  // a second signal: exit now, as the signal does by default
+    say_from_handler(interrupt ? "pl: second SIGINT: exiting now, without a checkpoint\n"
+                               : "pl: second SIGTERM: exiting now, without a checkpoint\n");
     std::signal(sig, SIG_DFL);
-    std::raise(sig);
+    std::raise(sig);  // delivered when the handler returns
     return;
   }
   g_signal = sig;
+  say_from_handler(interrupt ? "pl: SIGINT received: checkpointing at the next end of an "
+                               "iteration of a checkpointed loop, then exiting (SIGINT again: "
+                               "exit now, without a checkpoint)\n"
+                             : "pl: SIGTERM received: checkpointing at the next end of an "
+                               "iteration of a checkpointed loop, then exiting (SIGTERM again: "
+                               "exit now, without a checkpoint)\n");
 }
 
 void install_signal_handlers() {
   struct sigaction sa{};
   sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESTART;  // the program's own reads and writes go on undisturbed
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  at_exit([] {  // a signal no boundary answered: the program finished first
+    if (const int sig = g_signal; sig != 0 && !g_signal_answered.load())
+      std::fprintf(stderr,
+                   "pl: %s was received, but no loop with a checkpoint policy ended an "
+                   "iteration before the program finished; no checkpoint was written for it\n",
+                   sig == SIGINT ? "SIGINT" : "SIGTERM");
+  });
 }
 
 const char* signal_name(int sig) { return sig == SIGINT ? "SIGINT" : "SIGTERM"; }
@@ -132,19 +160,34 @@ bool passes_filters(Policy& p, const abi::Loop& loop, abi::Event ev, const abi::
 }
 
 // A signal arrived: checkpoint here, then exit as the signal would have.
-[[noreturn]] void checkpoint_and_exit(int sig, CheckpointRequest q) {
+// Where no checkpoint can be taken yet (an enclosing loop in another
+// function has no state kept for its current iteration), the run goes on to
+// the next boundary where one can.
+void checkpoint_for_signal(int sig, CheckpointRequest q) {
   q.reason = "signal";
   q.wait = true;
-  if (take_checkpoint(q)) {
+  bool not_yet = false;
+  q.not_yet = &not_yet;
+  const bool written = take_checkpoint(q);
+  if (!written && not_yet) {
+    static std::atomic<bool> said{false};
+    if (!said.exchange(true))
+      std::fprintf(stderr,
+                   "pl: %s: no checkpoint can be taken at %s yet (see above); the run goes on "
+                   "to the next point where one can (%s again: exit now, without one)\n",
+                   signal_name(sig), q.loop->site.desc->name, signal_name(sig));
+    return;
+  }
+  if (written)
     std::fprintf(stderr,
                  "pl: %s received: checkpoint %s written at %s iteration %llu; resume with "
                  "PL_RESUME=1 and the same command\n",
                  signal_name(sig), CheckpointWriter::get().last_good().c_str(),
                  q.loop->site.desc->name, (unsigned long long)(q.loop->iterations - 1));
-  } else {
+  else
     std::fprintf(stderr, "pl: %s received; no checkpoint could be written here\n",
                  signal_name(sig));
-  }
+  g_signal_answered.store(true);
   std::fflush(nullptr);
   run_exit_handlers();
   std::_Exit(128 + sig);
@@ -173,7 +216,6 @@ void apply(Policy& policy, const CheckpointRequest& q) {
     if (p.at_end) take_checkpoint({q.loop, q.event, q.point, q.addrs, "end", true});
     return;
   }
-  if (const int sig = g_signal; p.on_signal && sig != 0) checkpoint_and_exit(sig, q);
   if (due(policy, *q.loop))
     take_checkpoint({q.loop, q.event, q.point, q.addrs,
                      p.every_seconds > 0 && p.every == 0 ? "seconds" : "every", false});
@@ -204,11 +246,26 @@ Hook attach_policy(const CheckpointPolicy& c, HookSpec spec) {
 std::uint32_t run_checkpoint_policies(SiteRt& rt, abi::Loop& loop, abi::Event ev,
                                       const abi::PointDesc* point, void* const* addrs) {
   if (!(ev & (abi::kEnd | abi::kExit))) return abi::kNone;
+  CheckpointMachineryScope machinery;
+  if (resume_check_requested()) {  // a checking run writes no checkpoints
+    const PolicyList* list = PolicyStage::get().of(rt);
+    const bool selected =
+        std::any_of(list->policies.begin(), list->policies.end(),
+                    [ev](const auto& p) { return ev == abi::kEnd || p->spec.at_end; });
+    if (selected && !Resumer::get().active())
+      replay_check_at_boundary({&loop, ev, point, addrs}, g_signal);
+    return abi::kNone;
+  }
   for (const auto& p : PolicyStage::get().of(rt)->policies) {
     if (p->disabled.load(std::memory_order_relaxed)) continue;
     if (ev == abi::kExit && !p->spec.at_end) continue;
     try {
-      if (passes_filters(*p, loop, ev, point, addrs)) apply(*p, {&loop, ev, point, addrs});
+      // A signal checkpoint ignores the policy's filters: the run is to stop.
+      if (const int sig = g_signal;
+          sig != 0 && ev == abi::kEnd && p->spec.on_signal && !Resumer::get().active())
+        checkpoint_for_signal(sig, {&loop, ev, point, addrs});
+      else if (passes_filters(*p, loop, ev, point, addrs))
+        apply(*p, {&loop, ev, point, addrs});
     } catch (const std::exception& e) {
       report_listener_failure(p->disabled, p->name, Frame(loop, ev, point, addrs), e.what());
     } catch (...) {

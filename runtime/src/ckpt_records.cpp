@@ -20,7 +20,8 @@ std::string done_prefix(std::size_t index) { return "done/" + std::to_string(ind
 std::string set_prefix(std::size_t level) { return "set/" + std::to_string(level) + "/"; }
 
 bool is_runtime_record(std::string_view name) {
-  return name == kMetaRecord || name == kPositionRecord || name == kCompletedRecord;
+  return name == kMetaRecord || name == kPositionRecord || name == kCompletedRecord ||
+         name == kTripsRecord;
 }
 
 Bytes encode_meta(const Meta& m) {
@@ -53,6 +54,13 @@ Bytes encode_completed(const std::vector<CompletedLoop>& loops) {
     save(w, c.site);
     w.u64(c.activation);
   }
+  return w.take();
+}
+
+Bytes encode_trips(const std::vector<std::int64_t>& trips) {
+  Writer w;
+  w.u64(trips.size());
+  for (std::int64_t t : trips) w.u64(std::uint64_t(t));
   return w.take();
 }
 
@@ -91,6 +99,14 @@ std::vector<CompletedLoop> decode_completed(const Bytes& payload) {
   }
   expect_end(r, "loops");
   return loops;
+}
+
+std::vector<std::int64_t> decode_trips(const Bytes& payload) {
+  Reader r(payload.data(), payload.size());
+  std::vector<std::int64_t> trips(r.count(8));
+  for (std::int64_t& t : trips) t = std::int64_t(r.u64());
+  expect_end(r, "trip counts");
+  return trips;
 }
 
 std::uint64_t shown_iteration(const PositionEntry& e) {

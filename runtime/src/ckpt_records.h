@@ -5,6 +5,7 @@
 //   pl.meta             pl::Meta       program, time, sequence, reason, summary
 //   pl.position         pl::Position   the stack of loops at the checkpoint
 //   pl.completed        pl::Completed  loops that completed in the current iterations
+//   pl.trips            pl::Trips      each position entry's trip count when it was entered
 //   state/K/VAR         (C++ type)     VAR of position entry K (pl::save bytes)
 //   done/J/VAR          (C++ type)     VAR of completed loop J, at its exit
 //   set/K/VAR           (C++ type)     a scalar a hook wrote, raw bytes
@@ -36,6 +37,8 @@ inline constexpr char kPositionRecord[] = "pl.position";
 inline constexpr char kPositionType[] = "pl::Position";
 inline constexpr char kCompletedRecord[] = "pl.completed";
 inline constexpr char kCompletedType[] = "pl::Completed";
+inline constexpr char kTripsRecord[] = "pl.trips";
+inline constexpr char kTripsType[] = "pl::Trips";
 
 // Prefixes of the variable records: state_prefix(2) + "net" = "state/2/net".
 std::string state_prefix(std::size_t level);
@@ -80,10 +83,14 @@ struct CompletedLoop {
 Bytes encode_meta(const Meta& meta);
 Bytes encode_position(const std::vector<PositionEntry>& position);
 Bytes encode_completed(const std::vector<CompletedLoop>& loops);
+// Per position entry, the trip count pl computed when the loop was entered
+// (abi::Loop::trip; -1 when unknown): a replay must compute the same one.
+Bytes encode_trips(const std::vector<std::int64_t>& trips);
 // Each throws pl::FormatError when the payload is malformed or has bytes left over.
 Meta decode_meta(const Bytes& payload);
 std::vector<PositionEntry> decode_position(const Bytes& payload);
 std::vector<CompletedLoop> decode_completed(const Bytes& payload);
+std::vector<std::int64_t> decode_trips(const Bytes& payload);
 
 // The iteration index a position entry is at (what people count: "batch 50"
 // is the 51st begun).

@@ -1,6 +1,7 @@
 // Resuming from a checkpoint; see ckpt_resume.h.
 #include "ckpt_resume.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -10,30 +11,23 @@
 #include "checkpoint.h"
 #include "ckpt_begin_states.h"
 #include "ckpt_capture.h"
+#include "ckpt_check.h"
 #include "ckpt_extra_state.h"
 #include "ckpt_writer.h"
 #include "hook_state.h"
-#include "inputs.h"
 #include "registry.h"
 
 namespace pl::detail {
 
 std::string_view trimmed_type_name(const abi::TypeInfo& t);
 
-struct Resumer::Loaded {
-  std::string file;
-  CheckpointData data;
-  std::vector<PositionEntry> pos;
-  std::vector<CompletedLoop> done;
-  Meta meta;
-};
-
 namespace {
 
 [[noreturn]] void diverged(const std::string& why) {
   std::fprintf(stderr,
-               "pl: resume failed: %s.\nThe replayed run did not follow the saved position; "
-               "was the program run with the same arguments and inputs?\n",
+               "pl: resume failed: %s.\nThe replayed run did not follow the saved position: "
+               "something the checkpoint does not record (an environment variable, the clock, "
+               "a file another process wrote) changed what the program does.\n",
                why.c_str());
   std::fflush(stderr);
   std::_Exit(2);
@@ -41,96 +35,7 @@ namespace {
 
 std::string site_name(const abi::Loop& l) { return l.site.desc->name; }
 
-// Why the loaded checkpoint does not fit this program: `hard` reasons
-// refuse it, `soft` ones only without PL_RESUME_FORCE.
-void compare_fingerprints(const Resumer::Loaded& r, std::vector<std::string>& hard,
-                          std::vector<std::string>& soft) {
-  const Fingerprint saved = parse_fingerprint(r.data.fingerprint);
-  const Fingerprint now = parse_fingerprint(program_fingerprint());
-  std::set<std::string> on_path;
-  for (const PositionEntry& e : r.pos) on_path.insert(e.site);
-  for (const CompletedLoop& e : r.done) on_path.insert(e.site);
-  // Only the loops on the resumed path matter: their code hash covers their
-  // function, what it calls in its translation unit and their state layout.
-  // Other loops run as the new program says, like all code off the path.
-  std::size_t elsewhere = 0;
-  for (const auto& [name, v] : saved.loops) {
-    auto it = now.loops.find(name);
-    if (!on_path.count(name)) {
-      elsewhere += it == now.loops.end() || it->second.state != v.state ||
-                   it->second.source != v.source;
-      continue;
-    }
-    if (it == now.loops.end())
-      hard.push_back("loop '" + name + "' no longer exists");
-    else if (it->second.state != v.state)
-      hard.push_back("the state of loop '" + name + "' changed from {" + v.state + "} to {" +
-                     it->second.state + "}");
-    else if (it->second.source != v.source)
-      soft.push_back("the code of loop '" + name +
-                     "' changed (its function, a function it calls, or its state layout)");
-  }
-  for (const auto& [name, v] : now.loops) elsewhere += !saved.loops.count(name);
-  if (elsewhere)
-    std::fprintf(stderr,
-                 "pl: resume: %zu loop(s) off the resumed path are new, gone or changed; they "
-                 "run as this program says\n",
-                 elsewhere);
-  // Other arguments or changed input files: refused unless forced.
-  for (std::string& d : input_differences(r.data.fingerprint)) soft.push_back(std::move(d));
-  if (saved.first_line != contract_line(abi::kContractVersion))
-    hard.push_back("it was written by another pl contract version");
-}
-
-void refuse_unless_forced(const std::string& file, const std::vector<std::string>& hard,
-                          const std::vector<std::string>& soft) {
-  const char* force = std::getenv("PL_RESUME_FORCE");
-  const bool forced = force && *force && std::string(force) != "0";
-  if (hard.empty() && (soft.empty() || forced)) {
-    for (const std::string& s : soft)
-      std::fprintf(stderr, "pl: resume: PL_RESUME_FORCE is set; accepting: %s\n", s.c_str());
-    return;
-  }
-  std::string why;
-  for (const std::string& s : hard) why += "\n  - " + s;
-  for (const std::string& s : soft) why += "\n  - " + s;
-  std::fprintf(stderr,
-               "pl: resume refused: %s was written by a different program (or a run with "
-               "other arguments or inputs):%s\n%s\n",
-               file.c_str(), why.c_str(),
-               hard.empty() ? "If these changes do not affect the saved state, set "
-                              "PL_RESUME_FORCE=1 to resume anyway."
-                            : "The saved state cannot be restored into this program; "
-                              "remove the checkpoints to start over.");
-  std::fflush(stderr);
-  std::_Exit(2);
-}
-
-void parse_records(Resumer::Loaded& r) {
-  bool has_position = false;
-  for (const CheckpointRecord& rec : r.data.records) {
-    if (rec.name == kPositionRecord) {
-      r.pos = decode_position(rec.payload);
-      has_position = true;
-    } else if (rec.name == kCompletedRecord) {
-      r.done = decode_completed(rec.payload);
-    } else if (rec.name == kMetaRecord) {
-      r.meta = decode_meta(rec.payload);
-    }
-  }
-  if (!has_position || r.pos.empty())
-    throw FormatError("pl: the checkpoint has no position record");
-}
-
 }  // namespace
-
-std::string program_fingerprint() {
-  std::vector<std::pair<std::string, FingerprintLoop>> loops;
-  for (const abi::ManifestLoop& m : Registry::get().manifest())
-    loops.push_back({m.name, {m.state ? m.state : "", m.code_hash ? m.code_hash : ""}});
-  // Arguments and input files (inputs.h) follow the loops.
-  return format_fingerprint(abi::kContractVersion, loops) + render_inputs();
-}
 
 Resumer& Resumer::get() {
   static Resumer* r = new Resumer;  // leaked: loops may run during exit
@@ -142,13 +47,15 @@ void Resumer::load(const std::string& dir) {
   if (looked_) return;
   looked_ = true;
   auto files = CheckpointWriter::list_files(dir);
+  if (resume_check_requested()) {
+    // Exits when there are not two usable checkpoints.
+    loaded_ = choose_for_check(dir, files);
+    pending_verify_.store(true, std::memory_order_release);
+    return;
+  }
   for (std::size_t i = files.size(); i-- > 0;) {
     try {
-      auto r = std::make_unique<Loaded>();
-      r->file = files[i].second;
-      r->data = read_checkpoint(r->file);
-      parse_records(*r);
-      loaded_ = std::move(r);
+      loaded_ = std::make_unique<LoadedCheckpoint>(load_checkpoint_file(files[i].second));
       break;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "pl: resume: %s is unusable (%s); %s\n", files[i].second.c_str(),
@@ -167,6 +74,7 @@ void Resumer::load(const std::string& dir) {
 void Resumer::after_config() {
   std::lock_guard lock(mu_);
   if (!resume_requested() || looked_) return;
+  if (resume_check_requested()) refuse_check_without_policy();
   std::fprintf(stderr,
                "pl: PL_RESUME is set but no checkpoint policy is attached (add e.g. "
                "'checkpoint <loop> every=100 dir=ckpt' to PL_CONFIG); starting from the "
@@ -179,9 +87,7 @@ void Resumer::verify() {
     std::lock_guard lock(mu_);
     if (!pending_verify_.load()) return;
     pending_verify_.store(false);
-    std::vector<std::string> hard, soft;
-    compare_fingerprints(*loaded_, hard, soft);
-    refuse_unless_forced(loaded_->file, hard, soft);
+    refuse_unless_fits(*loaded_);
     accept();
   }
   Registry::get().remask_all();
@@ -203,13 +109,16 @@ void Resumer::accept() {
 
 std::uint32_t Resumer::on_enter(Activation& r, Activation& parent, bool top_level,
                                 const abi::PointDesc* point, void* const* addrs) {
+  // Another thread follows the path (checked before locking: a serializer
+  // restoring state under mu_ may wait for worker threads running loops).
+  if (top_level && root_matched_.load(std::memory_order_acquire)) return abi::kNone;
   bool finished = false;
   std::uint32_t actions;
   {
     std::lock_guard lock(mu_);
     if (!loaded_) return abi::kNone;
     const std::size_t next = top_level ? 0 : std::size_t(parent.path + 1);
-    if (next == 0 && root_matched_) return abi::kNone;  // another thread follows the path
+    if (next == 0 && root_matched_) return abi::kNone;
     actions = match(r, parent, next, point, addrs, finished);
   }
   if (finished) Registry::get().remask_all();
@@ -223,10 +132,12 @@ std::uint32_t Resumer::match(Activation& r, Activation& parent, std::size_t next
   if (next < pos.size() && pos[next].site == name && pos[next].activation == r.activation) {
     if (next == 0) root_matched_ = true;
     r.path = int(next);
+    reached_ = std::max(reached_, next + 1);
+    check_trip(r, next);
     if (pos[next].role != kExited) return abi::kNone;
     restore(point, addrs, state_prefix(next), true, name);
     r.restored = true;
-    finished_at(name, r.loop->iterations);
+    finished_at(name, pos[next].iterations);
     finished = true;
     return abi::kBreak;
   }
@@ -312,6 +223,32 @@ void Resumer::on_end(const Activation& r) {
     diverged("iteration " + std::to_string(r.loop->iterations - 1) + " of '" +
              site_name(*r.loop) + "' ended without entering '" + pos[std::size_t(r.path) + 1].site +
              "' as the checkpoint recorded");
+}
+
+// The replay computed another trip count for a loop on the path than the
+// run that wrote the checkpoint: its bounds were computed from other values.
+void Resumer::check_trip(const Activation& r, std::size_t k) {
+  if (k >= loaded_->trips.size()) return;
+  const std::int64_t saved = loaded_->trips[k], now = r.loop->trip;
+  if (saved < 0 || now < 0 || saved == now) return;
+  diverged("loop '" + site_name(*r.loop) + "' has " + std::to_string(now) +
+           " iterations in this run but had " + std::to_string(saved) + " in the run that wrote " +
+           loaded_->file + " (saved at its iteration " +
+           std::to_string(shown_iteration(loaded_->pos[k])) + ")");
+}
+
+void Resumer::at_exit() {
+  std::lock_guard lock(mu_);
+  if (!loaded_ || (!pending_verify_.load() && !resuming_.load())) return;
+  const auto& pos = loaded_->pos;
+  if (reached_ == 0)
+    diverged("the run ended without entering loop '" + pos[0].site +
+             "', the outermost loop of the position saved in " + loaded_->file);
+  if (reached_ < pos.size())
+    diverged("the run ended without entering loop '" + pos[reached_].site + "' inside '" +
+             pos[reached_ - 1].site + "' as " + loaded_->file + " recorded");
+  diverged("the run ended before loop '" + pos.back().site + "' reached the iteration saved in " +
+           loaded_->file);
 }
 
 void Resumer::on_drop(const Activation& r) {

@@ -9,7 +9,11 @@
 // (site and activation), restores its state at its first iteration and
 // skips to the saved one; loops that had completed are skipped with their
 // saved exit state. Anything that does not follow the saved position ends
-// the run with a message rather than resuming wrongly.
+// the run with status 2 and a message rather than resuming wrongly: a loop
+// on it whose trip count (abi::Loop::trip, when pl computes one) differs
+// from the saved run's, an iteration of a loop on it that ends without
+// entering the next one, a loop on it that ends before the saved iteration,
+// and a run that ends before reaching the saved position at all.
 #ifndef PL_RUNTIME_CKPT_RESUME_H
 #define PL_RUNTIME_CKPT_RESUME_H
 
@@ -23,12 +27,10 @@
 
 #include "activation_stack.h"
 #include "checkpoint_file.h"
+#include "ckpt_loaded.h"
 #include "ckpt_records.h"
 
 namespace pl::detail {
-
-// The fingerprint of this program: its contract version and its loops.
-std::string program_fingerprint();
 
 class Resumer {
  public:
@@ -53,8 +55,8 @@ class Resumer {
   std::uint32_t on_begin(Activation& r, const abi::PointDesc* point, void* const* addrs);
   void on_end(const Activation& r);
   void on_drop(const Activation& r);
-
- struct Loaded;  // the checkpoint being resumed, as read
+  // At exit: a resume that never reached the saved position fails (status 2).
+  void at_exit();
 
  private:
   void verify();
@@ -68,10 +70,13 @@ class Resumer {
   void restore(const abi::PointDesc* point, void* const* addrs, const std::string& prefix,
                bool all, const std::string& loop);  // holds mu_
   void finished_at(const std::string& loop, std::uint64_t iterations);  // holds mu_
+  void check_trip(const Activation& r, std::size_t k);                  // holds mu_
 
   std::mutex mu_;
-  bool looked_ = false, root_matched_ = false;
-  std::unique_ptr<Loaded> loaded_;
+  bool looked_ = false;
+  std::atomic<bool> root_matched_{false};  // read without mu_: threads off the path
+  std::size_t reached_ = 0;                // position entries matched so far
+  std::unique_ptr<LoadedCheckpoint> loaded_;
   std::map<std::string, const CheckpointRecord*> records_;  // by name, into loaded_
   std::atomic<bool> pending_verify_{false}, resuming_{false};
 };

@@ -120,11 +120,14 @@ std::uint32_t dispatch(Loop& loop, Event ev, const PointDesc& point, void* const
   using namespace pl::detail;
   auto* rt = static_cast<SiteRt*>(loop.site.runtime.load(std::memory_order_acquire));
   if (PL_ABI_UNLIKELY(!rt)) rt = Registry::get().enroll(loop.site);  // first event of the site
+  const bool checkpointing = g_checkpointing.load(std::memory_order_relaxed);
+  // A loop run by a serializer while a checkpoint is saved or loaded.
+  if (PL_ABI_UNLIKELY(checkpointing) && inside_checkpoint_machinery()) return kNone;
   std::uint8_t mask = loop.site.mask.load(std::memory_order_relaxed);
   if (ev == kEnter && (mask & kTrack) && !(loop.state & kLinked))
     ActivationStack::here().link(loop);
   if (ev == kExit) loop.state |= kExitFired;
-  if (PL_ABI_UNLIKELY(g_checkpointing.load(std::memory_order_relaxed))) {
+  if (PL_ABI_UNLIKELY(checkpointing)) {
     // Resume repositions loops (kSkip, kBreak) before any hook sees them.
     if (std::uint32_t a = checkpoint_event(*rt, loop, ev, &point, addrs)) return a;
   }
@@ -136,6 +139,10 @@ std::uint32_t dispatch(Loop& loop, Event ev, const PointDesc& point, void* const
 
 void loop_exit(Loop& loop) noexcept {
   using namespace pl::detail;
+  // Hidden like its other events (dispatch): a loop a serializer ran.
+  if (loop.state == 0 && g_checkpointing.load(std::memory_order_relaxed) &&
+      inside_checkpoint_machinery())
+    return;
   if (!(loop.state & kExitFired)) {
     loop.state |= kExitFired;
     if (loop.site.mask.load(std::memory_order_relaxed) & kExit)

@@ -20,6 +20,7 @@
 #include "checkpoint_file.h"
 #include "ckpt_records.h"
 #include "pl_ckpt_decode.h"
+#include "pl_ckpt_replay.h"
 
 namespace fs = std::filesystem;
 using pl::detail::CheckpointData;
@@ -39,6 +40,11 @@ constexpr char kUsage[] = R"(usage: pl-ckpt COMMAND ARGS
                    in B, type, size, value with the max absolute difference);
                    pl.meta (time, sequence) is shown, not compared;
                    exit 0 when identical, 1 when different
+  check-replay DIR -- PROGRAM ARGS...
+                   runs the program with PL_RESUME_CHECK=1: it resumes from DIR's
+                   second-newest checkpoint, runs to the newest one's position and
+                   compares every saved variable with it; exit 0 when identical,
+                   1 when one differs (named), 2 when no check could be made
 
 Exit status 2: usage error, or a file that cannot be read (diff, show: also a
 damaged one).
@@ -407,6 +413,8 @@ int diff(const std::string& path_a, const std::string& path_b) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) return usage_error("no command given");
+  // The program's own arguments follow `--`: no option of pl-ckpt's among them.
+  if (args[0] == "check-replay") return pl::ckpt::check_replay({args.begin() + 1, args.end()});
   for (const std::string& a : args)
     if (a == "--help" || a == "-h") {
       std::cout << kUsage;

@@ -233,6 +233,12 @@ std::string runtime_record_summary(std::string_view name, const Bytes& payload) 
     auto position = decode_position(payload);
     return std::to_string(position.size()) + " entries: " + position_summary(position);
   }
+  if (name == detail::kTripsRecord) {
+    std::string s;
+    for (std::int64_t t : detail::decode_trips(payload))
+      s += (s.empty() ? "" : ", ") + (t < 0 ? std::string("?") : std::to_string(t));
+    return "trip counts " + (s.empty() ? std::string("none") : s);
+  }
   auto completed = decode_completed(payload);
   return completed.empty() ? "none" : std::to_string(completed.size()) + " completed loops";
 }

@@ -56,6 +56,7 @@ CheckpointData training(std::uint64_t sequence, const Eigen::MatrixXf& w = weigh
       bytes_of(std::uint64_t(2), std::string("mlp::train/epoch"), std::uint64_t(0),
                std::uint64_t(3), std::uint8_t(1), std::string("mlp::train/epoch/batch"),
                std::uint64_t(0), std::uint64_t(51), std::uint8_t(2)));
+  add("pl.trips", "pl::Trips", bytes_of(std::uint64_t(2), std::int64_t(10), std::int64_t(-1)));
   add("pl.completed", "pl::Completed",
       bytes_of(std::uint64_t(1), std::uint64_t(0), std::string("mlp::load/rows"),
                std::uint64_t(0)));
@@ -150,6 +151,7 @@ TEST_F(PlCkpt, ShowDecodesMetaPositionAndEveryRecord) {
     std::size_t end = out.find('\n', line + 1);
     return out.substr(line, end - line).find(value) != std::string::npos;
   };
+  EXPECT_TRUE(has_record("pl.trips", "trip counts 10, ?")) << out;
   EXPECT_TRUE(has_record("state/0/epoch", "int ")) << out;
   EXPECT_TRUE(has_record("state/0/epoch", "  4  2")) << out;
   EXPECT_TRUE(has_record("state/0/rng", "engine state (625 words)")) << out;
