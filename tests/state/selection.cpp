@@ -64,9 +64,9 @@ int while_and_range(std::vector<int>& v) {
   int sum = 0;
   std::size_t k = 0;
   while (k < v.size()) {
-    // STATE while_and_range/loop0: v, sum, k
-    // NOT   while_and_range/loop0:
-    sum += v[k];                     // non-const operator[] on a non-const vector: conservative
+    // STATE while_and_range/loop0: sum, k
+    // NOT   while_and_range/loop0: v
+    sum += v[k];                     // non-const operator[], result only read: not a write
     ++k;
   }
   for (const int& x : v) {
