@@ -315,6 +315,13 @@ std::vector<InputFile> input_files() {
   return out;
 }
 
+std::uint64_t inputs_generation() {
+  Table& t = table();
+  std::lock_guard lock(t.mu);
+  // Both only grow: a new input, or an input the run then wrote.
+  return std::uint64_t(t.inputs.size()) << 32 | t.written.size();
+}
+
 std::string render_inputs() {
   std::string s;
   const std::vector<std::string> args = program_arguments();

@@ -33,6 +33,8 @@ std::vector<InputFile> input_files();
 // Lines for the checkpoint fingerprint: "arg N <text>", "input <size> <mtime> <path>"
 // (newlines and backslashes escaped).
 std::string render_inputs();
+// Changes whenever input_files() (and so render_inputs()) may have changed.
+std::uint64_t inputs_generation();
 // Compares the arguments and inputs recorded in `fingerprint` with this
 // run's arguments and with the files on disk now; one message per
 // difference, e.g. "argument 2 was '4', now '5'" or "input /d/x.gz changed:

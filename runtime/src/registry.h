@@ -127,6 +127,11 @@ class Registry {
     std::lock_guard lock(mu_);
     return manifest_;
   }
+  // Grows with every register_manifest: a cheap "did the manifest change".
+  std::size_t manifest_size() const {
+    std::lock_guard lock(mu_);
+    return manifest_.size();
+  }
   // The row of loop `name` (rows point into static tables: stable), or null.
   const abi::ManifestLoop* manifest_entry(std::string_view name) const;
   std::uint64_t last_id() const {

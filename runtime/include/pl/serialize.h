@@ -393,7 +393,13 @@ inline void save_builtin(Writer& w, const std::string& s) {
 }
 template <class T, class A>
 void save_builtin(Writer& w, const std::vector<T, A>& v) {
-  serial::save_range(w, v);
+  if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
+    // The same bytes as element by element (each is its own bytes), at once.
+    w.u64(v.size());
+    w.bytes(v.data(), v.size() * sizeof(T));
+  } else {
+    serial::save_range(w, v);
+  }
 }
 template <class A>
 void save_builtin(Writer& w, const std::vector<bool, A>& v) {
@@ -540,7 +546,12 @@ inline void load_builtin(Reader& r, std::string& s) {
 }
 template <class T, class A>
 void load_builtin(Reader& r, std::vector<T, A>& v) {
-  serial::load_sequence(r, v);
+  if constexpr ((std::is_arithmetic_v<T> || std::is_enum_v<T>)&&!std::is_same_v<T, bool>) {
+    v.resize(r.count(sizeof(T)));  // bounded by the bytes left
+    r.bytes(v.data(), v.size() * sizeof(T));
+  } else {
+    serial::load_sequence(r, v);
+  }
 }
 template <class T, std::size_t N>
 void load_builtin(Reader& r, std::array<T, N>& v) {
