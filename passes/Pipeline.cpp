@@ -1,6 +1,7 @@
 //===- Pipeline.cpp - The passes of pl-instrument, in order ---------------===//
 #include "Pipeline.h"
 
+#include "CallGraph.h"
 #include "EmitManifest.h"
 #include "IncludePaths.h"
 #include "InstrumentLoops.h"
@@ -52,6 +53,8 @@ const PassInfo Pipeline[] = {
      [](PassState &S) { runStateTypes(S.Ctx, S.Loops, S.Notes, S.Options.RequireResumable); }},
     {"restored-later", "completed loops the next loop's state restores: skipped on resume",
      Scope::TranslationUnit, [](PassState &S) { runRestoredLater(S.Ctx, S.Loops); }},
+    {"call-graph", "what each loop and function can call, for the runtime's tracking decisions",
+     Scope::TranslationUnit, [](PassState &S) { runCallGraph(S.Ctx, S.Loops, S.CallRows); }},
     {"instrument-loops", "insert the loop-boundary points (same lines, #line for copies)",
      Scope::EachFile,
      [](PassState &S) {
@@ -62,7 +65,10 @@ const PassInfo Pipeline[] = {
        runIncludePaths(S.Ctx.getSourceManager(), S.Records.Includes, S.File, S.RW);
      }},
     {"emit-manifest", "append the table of loops the runtime checks hooks against", Scope::EachFile,
-     [](PassState &S) { runEmitManifest(S.Loops, S.File, S.RW); }},
+     [](PassState &S) {
+       const bool Main = S.File == S.Ctx.getSourceManager().getMainFileID();
+       runEmitManifest(S.Loops, Main ? S.CallRows : std::vector<CallRow>{}, S.File, S.RW);
+     }},
 };
 
 } // namespace

@@ -67,6 +67,7 @@ struct PassState {
   clang::Rewriter RW;        ///< the transforms' edits, for every file
   clang::FileID File;        ///< the file the transforms are editing
   unsigned Instrumented = 0; ///< loops instrument-loops instrumented in File
+  std::vector<CallRow> CallRows; ///< call-graph: the functions of the TU the runtime needs
 };
 
 enum class PassScope {

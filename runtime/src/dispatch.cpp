@@ -124,7 +124,10 @@ std::uint32_t dispatch(Loop& loop, Event ev, const PointDesc& point, void* const
   if (ev == kEnter && (mask & kTrack) && !(loop.state & kLinked))
     ActivationStack::here().link(loop);
   if (ev == kExit) loop.state |= kExitFired;
-  if (PL_ABI_UNLIKELY(g_checkpointing.load(std::memory_order_relaxed))) {
+  // Only loops tracked for a policy (loop_roles.h) reach the engine.
+  if (PL_ABI_UNLIKELY(g_checkpointing.load(std::memory_order_relaxed)) &&
+      (((mask & kTrack) && (rt->role.load(std::memory_order_relaxed) & kRoleCheckpointed)) ||
+       (loop.state & kHasRec))) {
     // Resume repositions loops (kSkip, kBreak) before any hook sees them.
     if (std::uint32_t a = checkpoint_event(*rt, loop, ev, &point, addrs)) return a;
   }

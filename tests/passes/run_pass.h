@@ -54,6 +54,14 @@ struct Loop {
   std::vector<std::string> Unsaveable;      ///< "fp: FILE *"
   std::vector<std::string> Uncaptured;      ///< "calls std::rand"
   std::string RestoredBy;                   ///< restored-later: the next loop, or ""
+  std::string FunctionKey;                  ///< call-graph: the loop's function
+  std::vector<std::string> Calls;           ///< call-graph: what its body can call
+};
+
+/// A CallRow (call-graph).
+struct CallRow {
+  std::string Key;
+  std::vector<std::string> Calls;
 };
 
 /// A ToolNote.
@@ -67,6 +75,7 @@ struct PassRun {
   std::vector<std::string> Errors; ///< Clang errors in the input ("line:col: message")
   std::vector<Loop> Loops;         ///< in source order
   std::vector<Note> Notes;
+  std::vector<CallRow> CallRows; ///< call-graph's rows for the file
   /// The rewritten file (instrument-loops and later), with the contract
   /// include and #line header the driver adds.
   std::string Output;
@@ -76,6 +85,8 @@ struct PassRun {
   /// The notes of this kind ("warning", "error"), as "line:col: message".
   std::vector<std::string> notes(std::string_view Kind) const;
   std::vector<std::string> fullNames() const;
+  /// The call-graph row of function `Key`, or nullptr.
+  const CallRow *row(std::string_view Key) const;
 };
 
 /// The options the pass tests run with unless they say otherwise: the

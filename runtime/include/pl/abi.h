@@ -42,11 +42,11 @@
 // code instrumented for another version fails to link against this libpl
 // ("undefined reference to pl::abi::v4::dispatch"), instead of running with
 // layouts that do not match.
-#define PL_ABI_VERSION_NS v5
+#define PL_ABI_VERSION_NS v6
 namespace pl::abi {
 inline namespace PL_ABI_VERSION_NS {
 
-inline constexpr std::uint32_t kContractVersion = 5;
+inline constexpr std::uint32_t kContractVersion = 6;
 
 // Loop boundary events. Also used as bits of Site::mask.
 enum Event : std::uint8_t {
@@ -300,8 +300,22 @@ struct ManifestLoop {
   // changes ("" if none): when a resume restores that loop, this one is
   // skipped, nothing stored (pass restored-later).
   const char* restored_by;
+  // The loop's function and what its body can call outside its nested
+  // instrumented loops (pass call-graph): ';'-separated function keys,
+  // "virtual:<name>" and "*" (anything). The runtime tracks a loop only when
+  // a hook or policy selects it or it can enclose a selected loop.
+  const char* function;
+  const char* calls;
 };
 bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept;
+
+// One function of a translation unit and what it can call, in the terms of
+// ManifestLoop::calls: the call graph the runtime resolves across units.
+struct ManifestFunction {
+  const char* key;
+  const char* calls;
+};
+bool register_calls(const ManifestFunction* functions, std::uint32_t count) noexcept;
 
 // A one-local comparison (`when=loss<0.3`) that the emitted code checks
 // before calling the runtime (Site::when_begin/when_end). Owned by libpl.
