@@ -17,26 +17,38 @@ namespace {
 constexpr const char *kAnything = "*";
 constexpr const char *kVirtual = "virtual:";
 
-/// One key of the graph: what the bodies with this key call.
+/// What a callee is: a function (each template instantiation its own, so
+/// that std::vector<int> does not call what std::vector<Model> calls), or
+/// "*" / "virtual:<name>".
+struct Target {
+  const FunctionDecl *Fn = nullptr; ///< canonical declaration
+  std::string Special;
+  bool operator<(const Target &O) const {
+    return Fn != O.Fn ? std::less<const FunctionDecl *>()(Fn, O.Fn) : Special < O.Special;
+  }
+};
+
+/// One function of the graph and what its body calls.
 struct Node {
-  std::set<std::string> Calls;
-  bool Body = false;      ///< a declaration with this key has a body here
-  bool Elsewhere = false; ///< a called declaration with this key has none: defined elsewhere
+  std::string Key;
+  std::set<Target> Calls;
+  bool Body = false;      ///< it has a body here
+  bool Elsewhere = false; ///< called, but defined in another file
   bool User = false;      ///< declared outside system headers
   bool Exported = false;  ///< a non-inline external definition: other files may call it
-  bool Host = false;      ///< holds instrumented loops
+  bool Host = false;      ///< its key holds instrumented loops
 };
 
 /// A call in a user function's body, and where (to find its loop).
 struct Located {
-  std::string From;
+  std::string From; ///< the caller's key
   SourceLocation Loc;
-  std::string To;
+  Target To;
 };
 
 /// A virtual call: every overrider of `Method` seen here may run.
 struct VirtualCall {
-  std::string From;
+  const FunctionDecl *From;
   SourceLocation Loc;
   const CXXMethodDecl *Method;
   bool User;
@@ -80,7 +92,7 @@ class Collector : public RecursiveASTVisitor<Collector> {
 public:
   explicit Collector(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {}
 
-  std::map<std::string, Node> Nodes;
+  std::map<const FunctionDecl *, Node> Nodes;
   std::vector<Located> Sites;
   std::vector<VirtualCall> Virtuals;
   std::map<const CXXMethodDecl *, std::vector<const CXXMethodDecl *>> Overriders;
@@ -93,7 +105,8 @@ public:
     if (!FD || !FD->doesThisDeclarationHaveABody()) return RecursiveASTVisitor::TraverseDecl(D);
     if (!Done.insert(FD).second) return true;
     note(FD);
-    Stack.push_back({functionKey(FD, Ctx), !SM.isInSystemHeader(FD->getLocation())});
+    Stack.push_back(
+        {FD->getCanonicalDecl(), functionKey(FD, Ctx), !SM.isInSystemHeader(FD->getLocation())});
     bool R = RecursiveASTVisitor::TraverseDecl(D);
     Stack.pop_back();
     return R;
@@ -119,16 +132,16 @@ public:
       // through a pointer.
       if (!E->isTypeDependent() && !E->isValueDependent() && User &&
           !isa<CXXPseudoDestructorExpr>(E->getCallee()->IgnoreParens()))
-        add(E->getBeginLoc(), kAnything);
+        add(E->getBeginLoc(), {nullptr, kAnything});
       return true;
     }
-    if (typeErasedCall(FD, Ctx)) return add(E->getBeginLoc(), kAnything), true;
+    if (typeErasedCall(FD, Ctx)) return add(E->getBeginLoc(), {nullptr, kAnything}), true;
     call(E->getBeginLoc(), FD);
     if (auto *M = dyn_cast<CXXMethodDecl>(FD); M && dispatches(E, M))
-      Virtuals.push_back({Stack.back().Key, E->getBeginLoc(), M, User});
+      Virtuals.push_back({Stack.back().Fn, E->getBeginLoc(), M, User});
     if (User && !FD->hasBody() && SM.isInSystemHeader(FD->getLocation()))
       for (const Expr *Arg : E->arguments())
-        if (opaqueCallback(Arg, Ctx)) add(E->getBeginLoc(), kAnything);
+        if (opaqueCallback(Arg, Ctx)) add(E->getBeginLoc(), {nullptr, kAnything});
     return true;
   }
 
@@ -158,7 +171,7 @@ public:
     destructors(E->getBeginLoc(), RD);
     if (RD && RD->hasDefinition())
       if (const CXXDestructorDecl *Dt = RD->getDefinition()->getDestructor(); Dt && Dt->isVirtual())
-        Virtuals.push_back({Stack.back().Key, E->getBeginLoc(), Dt, false});
+        Virtuals.push_back({Stack.back().Fn, E->getBeginLoc(), Dt, false});
     return true;
   }
 
@@ -169,10 +182,10 @@ public:
     return true;
   }
 
-  /// Records that the function with `FD`'s key exists, and how.
-  void note(const FunctionDecl *FD) {
-    if (FD->getBuiltinID()) return;
-    Node &N = Nodes[functionKey(FD, Ctx)];
+  /// Records that function `FD` exists, and how; returns its node.
+  Node &note(const FunctionDecl *FD) {
+    Node &N = Nodes[FD->getCanonicalDecl()];
+    if (N.Key.empty()) N.Key = functionKey(FD, Ctx);
     // Implicit declarations (the global operator new) belong to the library.
     const SourceLocation L = FD->getCanonicalDecl()->getLocation();
     N.User |=
@@ -184,23 +197,32 @@ public:
           Def && Def->isExternallyVisible() && !Def->isInlined() && !Def->isMain() &&
           Def->getTemplatedKind() == FunctionDecl::TK_NonTemplate && !Def->isDependentContext() &&
           !(isa<CXXMethodDecl>(Def) && cast<CXXMethodDecl>(Def)->getParent()->isLocalClass());
-    } else if (!FD->isPureVirtual() && !FD->isDeleted()) {
-      N.Elsewhere = true;
+    } else if (!FD->isPureVirtual() && !FD->isDeleted() && !FD->isImplicit() &&
+               !FD->isDefaulted()) {
+      N.Elsewhere = true; // (compiler-generated members without a body are trivial)
     }
+    return N;
   }
 
   /// An edge from the current function to `To`, located when in user code.
-  void add(SourceLocation Loc, const std::string &To) {
-    Nodes[Stack.back().Key].Calls.insert(To);
+  void add(SourceLocation Loc, Target To) {
+    Nodes[Stack.back().Fn].Calls.insert(To);
     if (Stack.back().User && Loc.isValid())
-      Sites.push_back({Stack.back().Key, SM.getExpansionLoc(Loc), To});
+      Sites.push_back({Stack.back().Key, SM.getExpansionLoc(Loc), std::move(To)});
+  }
+
+  /// The same edge from function `From` (a virtual call resolved later).
+  void addFrom(const FunctionDecl *From, bool Located, SourceLocation Loc, Target To) {
+    Node &N = Nodes[From];
+    N.Calls.insert(To);
+    if (Located && Loc.isValid()) Sites.push_back({N.Key, SM.getExpansionLoc(Loc), std::move(To)});
   }
 
 private:
   void call(SourceLocation Loc, const FunctionDecl *FD) {
     if (FD->getBuiltinID() || Stack.empty()) return;
     note(FD);
-    add(Loc, functionKey(FD, Ctx));
+    add(Loc, {FD->getCanonicalDecl(), ""});
   }
 
   /// What destroying an object of class `RD` may run: its destructor and
@@ -222,6 +244,7 @@ private:
                                  std::vector<const FunctionDecl *> &Out) {
     if (!RD || !RD->hasDefinition() || !Seen.insert(RD->getDefinition()).second) return;
     RD = RD->getDefinition();
+    if (RD->hasTrivialDestructor()) return;
     if (const CXXDestructorDecl *Dt = RD->getDestructor()) Out.push_back(Dt);
     for (const CXXBaseSpecifier &B : RD->bases())
       collectDestructors(B.getType()->getAsCXXRecordDecl(), Seen, Out);
@@ -230,6 +253,7 @@ private:
   }
 
   struct Frame {
+    const FunctionDecl *Fn; ///< canonical
     std::string Key;
     bool User;
   };
@@ -242,7 +266,7 @@ private:
 
 /// Adds, for each virtual call, an edge to every overrider seen here and,
 /// from user code, "virtual:<name>" for those defined in other files.
-void resolveVirtuals(Collector &C, const ASTContext &Ctx) {
+void resolveVirtuals(Collector &C) {
   for (const VirtualCall &V : C.Virtuals) {
     std::vector<const CXXMethodDecl *> Work = {V.Method->getCanonicalDecl()};
     std::set<const CXXMethodDecl *> Seen;
@@ -251,39 +275,35 @@ void resolveVirtuals(Collector &C, const ASTContext &Ctx) {
       Work.pop_back();
       if (!Seen.insert(M).second) continue;
       C.note(M);
-      const std::string Key = functionKey(M, Ctx);
-      C.Nodes[V.From].Calls.insert(Key);
-      if (V.User) C.Sites.push_back({V.From, V.Loc, Key});
+      C.addFrom(V.From, V.User, V.Loc, {M, ""});
       auto It = C.Overriders.find(M);
       if (It != C.Overriders.end())
         for (const CXXMethodDecl *O : It->second)
           Work.push_back(O->getCanonicalDecl());
     }
-    if (V.User && !isa<CXXDestructorDecl>(V.Method)) {
-      const std::string Marker = kVirtual + V.Method->getNameAsString();
-      C.Nodes[V.From].Calls.insert(Marker);
-      C.Sites.push_back({V.From, V.Loc, Marker});
-    }
+    if (V.User && !isa<CXXDestructorDecl>(V.Method))
+      C.addFrom(V.From, true, V.Loc, {nullptr, kVirtual + V.Method->getNameAsString()});
   }
 }
 
 /// What `Start` can reach, followed through this file's bodies and written
 /// at the frontier (see CallGraph.h).
-std::set<std::string> frontier(const std::map<std::string, Node> &Nodes,
-                               const std::set<std::string> &Start, const std::string &Self) {
-  std::set<std::string> Out, Seen = {Self};
-  std::vector<std::string> Work(Start.begin(), Start.end());
+std::set<std::string> frontier(const std::map<const FunctionDecl *, Node> &Nodes,
+                               const std::set<Target> &Start) {
+  std::set<std::string> Out;
+  std::set<const FunctionDecl *> Seen;
+  std::vector<Target> Work(Start.begin(), Start.end());
   while (!Work.empty()) {
-    std::string K = std::move(Work.back());
+    Target T = std::move(Work.back());
     Work.pop_back();
-    if (!Seen.insert(K).second) continue;
-    auto It = Nodes.find(K);
-    if (It == Nodes.end()) { // "*", "virtual:<name>"
-      Out.insert(K);
+    if (!T.Fn) { // "*", "virtual:<name>"
+      Out.insert(T.Special);
       continue;
     }
+    auto It = Nodes.find(T.Fn);
+    if (It == Nodes.end() || !Seen.insert(T.Fn).second) continue;
     const Node &N = It->second;
-    if (N.User && (N.Host || N.Elsewhere)) Out.insert(K);
+    if (N.User && (N.Host || N.Elsewhere)) Out.insert(N.Key);
     if (N.Host || !N.Body) continue; // a host's own calls are in its row
     Work.insert(Work.end(), N.Calls.begin(), N.Calls.end());
   }
@@ -323,31 +343,41 @@ std::string functionKey(const FunctionDecl *FD, const ASTContext &Ctx) {
 void runCallGraph(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<CallRow> &Rows) {
   Collector C(Ctx);
   C.TraverseDecl(Ctx.getTranslationUnitDecl());
-  resolveVirtuals(C, Ctx);
+  resolveVirtuals(C);
   const SourceManager &SM = Ctx.getSourceManager();
   std::map<std::string, std::vector<LoopRecord *>> ByFunction;
   for (LoopRecord &R : Loops) {
     R.FunctionKey = functionKey(cast<FunctionDecl>(R.Context), Ctx);
-    if (!R.Instrumentable) continue;
-    ByFunction[R.FunctionKey].push_back(&R);
-    C.Nodes[R.FunctionKey].Host = true;
+    if (R.Instrumentable) ByFunction[R.FunctionKey].push_back(&R);
   }
-  std::map<LoopRecord *, std::set<std::string>> Direct;
+  for (auto &[FD, N] : C.Nodes)
+    N.Host = ByFunction.count(N.Key) != 0;
+  std::map<LoopRecord *, std::set<Target>> Direct;
   for (const Located &S : C.Sites) {
     auto It = ByFunction.find(S.From);
     if (It == ByFunction.end()) continue;
     if (LoopRecord *R = loopAt(It->second, S.Loc, SM)) Direct[R].insert(S.To);
   }
   for (auto &[R, Calls] : Direct) {
-    std::set<std::string> F = frontier(C.Nodes, Calls, "");
+    std::set<std::string> F = frontier(C.Nodes, Calls);
     R->Calls.assign(F.begin(), F.end());
   }
-  Rows.clear();
-  for (const auto &[Key, N] : C.Nodes) {
+  // One row per key: overloads and instantiations together.
+  struct Acc {
+    bool Keep = false;
+    std::set<std::string> Calls;
+  };
+  std::map<std::string, Acc> ByKey;
+  for (const auto &[FD, N] : C.Nodes) {
     if (!N.User || !N.Body) continue;
-    std::set<std::string> F = frontier(C.Nodes, N.Calls, Key);
-    if (N.Host || N.Exported || !F.empty()) Rows.push_back({Key, {F.begin(), F.end()}});
+    Acc &A = ByKey[N.Key];
+    A.Keep |= N.Host || N.Exported;
+    for (const std::string &K : frontier(C.Nodes, N.Calls))
+      if (K != N.Key) A.Calls.insert(K);
   }
+  Rows.clear();
+  for (auto &[Key, A] : ByKey)
+    if (A.Keep || !A.Calls.empty()) Rows.push_back({Key, {A.Calls.begin(), A.Calls.end()}});
 }
 
 } // namespace pl

@@ -111,11 +111,15 @@ void use(int n) {
   for (int k = 0; k < n; ++k) { Buffer b(k); }
   for (int k = 0; k < n; ++k) std::vector<Buffer> bs(2, Buffer(k));
   for (int k = 0; k < n; ++k) repeat(k, [](int) {});
+  std::vector<int> ints;
+  for (int k = 0; k < n; ++k) ints.push_back(k);
 }
 )");
   EXPECT_THAT(R.loop("use/loop0")->Calls, ElementsAre("Buffer::Buffer", "Buffer::~Buffer"));
   EXPECT_THAT(R.loop("use/loop1")->Calls, ElementsAre("Buffer::Buffer", "Buffer::~Buffer"));
   EXPECT_THAT(R.loop("use/loop2")->Calls, ElementsAre("repeat"));
+  // std::vector<int> is not std::vector<Buffer>: each instantiation its own.
+  EXPECT_THAT(R.loop("use/loop3")->Calls, IsEmpty());
   // The template's loop calls the lambda of its instantiation, not "*".
   const Loop *Repeat = R.loop("repeat/loop0");
   ASSERT_NE(Repeat, nullptr);

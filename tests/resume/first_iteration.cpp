@@ -23,7 +23,7 @@ double train(double lr, int epochs) {
   double w = 0.5;
   std::vector<double> history;
   PL_LOOP(epoch) for (int e = 0; e < epochs; ++e) {
-    w = spin(w * (1.0 - lr) + lr * 0.25, 40000);
+    w = spin(w * (1.0 - lr) + lr * 0.25, 4000000);
     history.push_back(w);
   }
   double sum = 0;
