@@ -81,7 +81,7 @@ namespace {
 std::uint32_t run_hooks(SiteRt& rt, abi::Loop& loop, abi::Event ev, const abi::PointDesc* point,
                         void* const* addrs) {
   const HookList* hooks = rt.hooks.load(std::memory_order_acquire);
-  if (!hooks) return 0;
+  if (!hooks || hooks->empty()) return 0;  // a policy's loop without hooks
   Frame frame(loop, ev, point, addrs);
   for (HookRec* h : *hooks) {
     if (!(h->spec.events & ev) || h->disabled.load(std::memory_order_relaxed)) continue;
