@@ -171,7 +171,7 @@ public:
     destructors(E->getBeginLoc(), RD);
     if (RD && RD->hasDefinition())
       if (const CXXDestructorDecl *Dt = RD->getDefinition()->getDestructor(); Dt && Dt->isVirtual())
-        Virtuals.push_back({Stack.back().Fn, E->getBeginLoc(), Dt, false});
+        Virtuals.push_back({Stack.back().Fn, E->getBeginLoc(), Dt, Stack.back().User});
     return true;
   }
 
