@@ -20,6 +20,12 @@
 //   <kernel>/filtered_time  the same with every_seconds(3600): after its one
 //                         run the hook sleeps and the loop is idle again
 //   <kernel>/filtered_once  the same with once_at(2^30): gated like every(N)
+//   <kernel>/outer_hook   (nested kernels) a hook on the OUTER loop's
+//                         iteration_end: the busy inner loops — in the same
+//                         function or in a callee — stay on their fast copy
+//                         (goal: within noise of idle)
+//   <kernel>/outer_policy (nested kernels) a checkpoint policy on the outer
+//                         loop that never falls due: the same goal
 //
 // Each case reports `time/elem` (time per innermost iteration) and
 // `boundaries` (boundary events per innermost iteration). After the run a
@@ -54,10 +60,21 @@ enum class Mode {
   kFiltered,
   kFilteredWhen,
   kFilteredTime,
-  kFilteredOnce
+  kFilteredOnce,
+  kOuterHook,
+  kOuterPolicy
 };
-constexpr const char* kModeName[] = {"plain",    "idle",          "other_hook",    "active_hook",
-                                     "filtered", "filtered_when", "filtered_time", "filtered_once"};
+constexpr const char* kModeName[] = {
+    "plain",         "idle",          "other_hook",    "active_hook", "filtered",
+    "filtered_when", "filtered_time", "filtered_once", "outer_hook",  "outer_policy"};
+
+// The outer loop of each nested kernel (outer_hook, outer_policy).
+const char* outer_loop_of(const std::string& innermost) {
+  if (innermost.rfind("instr::grid/", 0) == 0) return "instr::grid/rows";
+  if (innermost.rfind("instr::collatz/", 0) == 0) return "instr::collatz/starts";
+  if (innermost.rfind("instr::row_sum/", 0) == 0) return "instr::rows_called/rows";
+  return nullptr;
+}
 
 // Problem sizes: L2-resident, so the loops, not memory, set the pace.
 constexpr std::size_t kN = 1 << 16;  // elements of the 1-D kernels
@@ -95,6 +112,18 @@ class HookScope {
                   .at(pl::iteration_end)
                   .once_at(std::uint64_t(1) << 30)
                   .call([](pl::Frame&) { ++g_hook_calls; });
+    if (mode == Mode::kOuterHook)
+      hook_ = pl::on(outer_loop_of(innermost)).at(pl::iteration_end).call([](pl::Frame&) {
+        ++g_hook_calls;
+      });
+    if (mode == Mode::kOuterPolicy) {
+      pl::CheckpointPolicy p;
+      p.selector = outer_loop_of(innermost);
+      p.every = std::uint64_t(1) << 40;  // never due
+      p.on_signal = false;
+      p.dir = "/tmp/pl-boundary-bench-ckpt";
+      hook_ = pl::attach_checkpoint(p);
+    }
     // Enroll the other loop's site so the registry knows it.
     benchmark::DoNotOptimize(instr::other(3));
   }
@@ -179,20 +208,31 @@ void bm_axpy(benchmark::State& state, Mode mode) {
   set_counters(state, double(n), 2.0 * double(n) + 2);
 }
 
-void bm_grid(benchmark::State& state, Mode mode) {
-  HookScope scope(mode, "instr::grid/rows/cols", "c");
+// A 2-D kernel (grid, rows_called): `rows` rows of `cols` elements.
+using RowsKernel = double (*)(const float*, int, int);
+void bm_rows(benchmark::State& state, Mode mode, const char* innermost, RowsKernel plain_fn,
+             RowsKernel instr_fn) {
+  HookScope scope(mode, innermost, "c");
   const int rows = static_cast<int>(state.range(0));
   const int cols = static_cast<int>(state.range(1));
   const std::vector<float> m = random_floats(std::size_t(rows) * cols, 5);
   for (auto _ : state) {
     const float* p = m.data();
     benchmark::DoNotOptimize(p);
-    double r = mode == Mode::kPlain ? plain::grid(p, rows, cols) : instr::grid(p, rows, cols);
+    double r = mode == Mode::kPlain ? plain_fn(p, rows, cols) : instr_fn(p, rows, cols);
     benchmark::DoNotOptimize(r);
   }
   // outer: enter + exit + begin/end per row; inner: enter/exit per row + begin/end per element
   const double elems = double(rows) * cols;
   set_counters(state, elems, 2.0 + 4.0 * rows + 2.0 * elems);
+}
+
+void bm_grid(benchmark::State& state, Mode mode) {
+  bm_rows(state, mode, "instr::grid/rows/cols", plain::grid, instr::grid);
+}
+
+void bm_rows_called(benchmark::State& state, Mode mode) {
+  bm_rows(state, mode, "instr::row_sum/cols", plain::rows_called, instr::rows_called);
 }
 
 void bm_collatz(benchmark::State& state, Mode mode) {
@@ -220,6 +260,7 @@ const Kernel kKernels[] = {
     {"sum_range", bm_sum_range, {std::int64_t(kN)}},
     {"axpy", bm_axpy, {std::int64_t(kN)}},
     {"grid", bm_grid, {kRows, kCols}},
+    {"rows_called", bm_rows_called, {kRows, kCols}},
     {"collatz", bm_collatz, {std::int64_t(kCollatzCount)}},
 };
 
@@ -292,6 +333,24 @@ class SummaryReporter : public benchmark::ConsoleReporter {
           minus(f), minus(w), minus(t), minus(n));
     }
     std::printf("\nGoals: idle ns/boundary <= 1; filtered-out event <= 5 ns.\n");
+    std::printf(
+        "\nA hook (running at every outer iteration) or a never-due policy on the outer loop of "
+        "a nested kernel; the inner loops stay on their fast copy, so the cost is per outer "
+        "iteration, not per element:\n\n| kernel | idle ns/elem | outer_hook ns/elem | "
+        "outer_policy ns/elem | outer_hook ns/outer iteration | outer_policy ns/outer iteration "
+        "|\n|---|---:|---:|---:|---:|---:|\n");
+    for (const Kernel& k : kKernels) {
+      const Row* idle = find(k.name, Mode::kIdle);
+      const Row* hook = find(k.name, Mode::kOuterHook);
+      const Row* policy = find(k.name, Mode::kOuterPolicy);
+      if (!idle || !hook || !policy || idle->elems <= 0) continue;
+      // boundaries = 2 + 4 * outer iterations + 2 * elems (bm_rows, bm_collatz)
+      const double outer = (idle->boundaries - 2.0 - 2.0 * idle->elems) / 4.0;
+      auto col = [](const Row* r) { return r->elems > 0 ? r->ns_per_call / r->elems : -1.0; };
+      std::printf("| %s | %.3f | %.3f | %.3f | %+.1f | %+.1f |\n", k.name, col(idle), col(hook),
+                  col(policy), (hook->ns_per_call - idle->ns_per_call) / outer,
+                  (policy->ns_per_call - idle->ns_per_call) / outer);
+    }
   }
 
  private:
@@ -311,9 +370,12 @@ class SummaryReporter : public benchmark::ConsoleReporter {
 
 int main(int argc, char** argv) {
   for (const Kernel& k : kKernels) {
-    for (Mode mode :
-         {Mode::kPlain, Mode::kIdle, Mode::kOtherHook, Mode::kActiveHook, Mode::kFiltered,
-          Mode::kFilteredWhen, Mode::kFilteredTime, Mode::kFilteredOnce}) {
+    for (Mode mode : {Mode::kPlain, Mode::kIdle, Mode::kOtherHook, Mode::kActiveHook,
+                      Mode::kFiltered, Mode::kFilteredWhen, Mode::kFilteredTime,
+                      Mode::kFilteredOnce, Mode::kOuterHook, Mode::kOuterPolicy}) {
+      const bool nested = std::string(k.name) == "grid" || std::string(k.name) == "collatz" ||
+                          std::string(k.name) == "rows_called";
+      if ((mode == Mode::kOuterHook || mode == Mode::kOuterPolicy) && !nested) continue;
       const std::string name = std::string(k.name) + "/" + kModeName[int(mode)];
       auto* b = benchmark::RegisterBenchmark(name.c_str(), k.fn, mode);
       b->Args(k.args)->Unit(benchmark::kNanosecond);

@@ -50,6 +50,25 @@ std::uint64_t collatz(std::uint64_t first, std::uint64_t count) {
   return steps;
 }
 
+namespace {
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+float row_sum(const float* row, int cols) {
+  float s = 0.0f;
+  PL_LOOP(cols) for (int c = 0; c < cols; ++c) s += row[c];
+  return s;
+}
+}  // namespace
+
+double rows_called(const float* m, int rows, int cols) {
+  double total = 0.0;
+  PL_LOOP(rows) for (int r = 0; r < rows; ++r) {
+    total += static_cast<double>(row_sum(m + r * cols, cols)) * (r & 7);
+  }
+  return total;
+}
+
 int other(int n) {
   int acc = 0;
   PL_LOOP(loop) for (int i = 0; i < n; ++i) acc += i;

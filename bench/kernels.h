@@ -44,6 +44,11 @@ double grid(const float* m, int rows, int cols);
 // iterations.
 std::uint64_t collatz(std::uint64_t first, std::uint64_t count);
 
+// The same sum as grid, but the inner loop is in another function (not
+// inlined): a hook on the outer loop must leave it on its fast copy across
+// the call.
+double rows_called(const float* m, int rows, int cols);
+
 // A loop nothing measures: the "hook attached to another loop" cases attach
 // their hook here.
 int other(int n);

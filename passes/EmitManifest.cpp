@@ -12,7 +12,27 @@ using namespace clang;
 
 namespace pl {
 
-void runEmitManifest(const std::vector<LoopRecord> &Loops, FileID File, Rewriter &RW) {
+namespace {
+
+std::string joined(const std::vector<std::string> &Calls) {
+  return cxxStringLiteral(llvm::join(Calls, ";"));
+}
+
+/// The call graph's rows: what each function of the file can call.
+std::string callTable(const std::vector<CallRow> &Rows, const std::string &Id) {
+  if (Rows.empty()) return "";
+  std::string Text = "const ::pl::abi::ManifestFunction pl_calls_" + Id + "[] = {";
+  for (const CallRow &R : Rows)
+    Text += "\n  {" + cxxStringLiteral(R.Key) + ", " + joined(R.Calls) + "},";
+  return Text + "\n};\n[[maybe_unused]] const bool pl_calls_registered_" + Id +
+         " =\n    ::pl::abi::register_calls(pl_calls_" + Id + ", " + std::to_string(Rows.size()) +
+         ");\n";
+}
+
+} // namespace
+
+bool runEmitManifest(const std::vector<LoopRecord> &Loops, const std::vector<CallRow> &Calls,
+                     FileID File, Rewriter &RW) {
   const SourceManager &SM = RW.getSourceMgr();
   // Named after the file's contents (not its path, so the text is the same
   // in every checkout); also each row's source hash.
@@ -40,21 +60,25 @@ void runEmitManifest(const std::vector<LoopRecord> &Loops, FileID File, Rewriter
             cxxStringLiteral(llvm::join(State, ",")) + ", " +
             cxxStringLiteral(llvm::join(R.Unsaveable, "; ")) + ", " +
             cxxStringLiteral(llvm::join(R.Uncaptured, "; ")) + ", \"" + Id + "\", " +
-            cxxStringLiteral(R.RestoredBy) + ", \"" + R.CodeHash + "\"},";
+            cxxStringLiteral(R.RestoredBy) + ", \"" + R.CodeHash + "\",\n   " +
+            cxxStringLiteral(R.FunctionKey) + ", " + joined(R.Calls) + "},";
     ++N;
   }
-  if (N == 0) return;
+  if (N == 0 && Calls.empty()) return false;
+  std::string LoopTable = N == 0 ? ""
+                                 : "const ::pl::abi::ManifestLoop pl_manifest_" + Id + "[] = {" +
+                                       Rows +
+                                       "\n};\n[[maybe_unused]] const bool pl_manifest_registered_" +
+                                       Id + " =\n    ::pl::abi::register_manifest(pl_manifest_" +
+                                       Id + ", " + std::to_string(N) + ");\n";
   // Guarded: a header's table follows its own include guard, and the header
   // may be included more than once.
   RW.InsertTextAfter(SM.getLocForEndOfFile(File),
                      "\n// pl-instrument: the loops of this file, for the runtime's checks.\n"
                      "#ifndef PL_MANIFEST_" +
-                         Id + "\n#define PL_MANIFEST_" + Id +
-                         "\nnamespace {\nconst ::pl::abi::ManifestLoop pl_manifest_" + Id +
-                         "[] = {" + Rows +
-                         "\n};\n[[maybe_unused]] const bool pl_manifest_registered_" + Id +
-                         " =\n    ::pl::abi::register_manifest(pl_manifest_" + Id + ", " +
-                         std::to_string(N) + ");\n}  // namespace\n#endif\n");
+                         Id + "\n#define PL_MANIFEST_" + Id + "\nnamespace {\n" + LoopTable +
+                         callTable(Calls, Id) + "}  // namespace\n#endif\n");
+  return true;
 }
 
 } // namespace pl

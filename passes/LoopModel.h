@@ -106,6 +106,19 @@ struct LoopRecord {
   /// may call in this translation unit, and of its state layout (pass
   /// code-fingerprint): what a resume of the loop depends on.
   std::string CodeHash;
+  /// Pass call-graph: the key of the function holding the loop (functionKey)
+  /// and what the loop's body can call outside its nested instrumented loops,
+  /// flattened over this file's bodies: keys of functions that hold loops or
+  /// are defined elsewhere, "virtual:<name>" and "*" (anything).
+  std::string FunctionKey;
+  std::vector<std::string> Calls;
+};
+
+/// What one function of the translation unit can call (pass call-graph),
+/// in the same terms as LoopRecord::Calls: a row of the manifest's call graph.
+struct CallRow {
+  std::string Key;
+  std::vector<std::string> Calls;
 };
 
 /// A message for the user, printed clang-style as file:line:col: kind: text.

@@ -2,6 +2,7 @@
 #include "Pipeline.h"
 
 #include "CodeFingerprint.h"
+#include "CallGraph.h"
 #include "EmitManifest.h"
 #include "IncludePaths.h"
 #include "InstrumentLoops.h"
@@ -60,6 +61,8 @@ const PassInfo Pipeline[] = {
      Scope::TranslationUnit, [](PassState &S) { runRestoredLater(S.Ctx, S.Loops); }},
     {"code-fingerprint", "per loop: hash of the tokens of its code and callees, and its state",
      Scope::TranslationUnit, [](PassState &S) { runCodeFingerprint(S.Ctx, S.Loops); }},
+    {"call-graph", "what each loop and function can call, for the runtime's tracking decisions",
+     Scope::TranslationUnit, [](PassState &S) { runCallGraph(S.Ctx, S.Loops, S.CallRows); }},
     {"instrument-loops", "insert the loop-boundary points (same lines, #line for copies)",
      Scope::EachFile,
      [](PassState &S) {
@@ -71,7 +74,11 @@ const PassInfo Pipeline[] = {
        runIncludePaths(S.Ctx.getSourceManager(), S.Records.Includes, S.File, S.RW);
      }},
     {"emit-manifest", "append the table of loops the runtime checks hooks against", Scope::EachFile,
-     [](PassState &S) { runEmitManifest(S.Loops, S.File, S.RW); }},
+     [](PassState &S) {
+       const bool Main = S.File == S.Ctx.getSourceManager().getMainFileID();
+       S.EmittedManifest =
+           runEmitManifest(S.Loops, Main ? S.CallRows : std::vector<CallRow>{}, S.File, S.RW);
+     }},
 };
 
 } // namespace
@@ -100,6 +107,7 @@ void runPipeline(PassState &S, llvm::StringRef StopAfter) {
   S.File = S.Ctx.getSourceManager().getMainFileID();
   S.Instrumented = 0;
   S.NeedsSerializers = false;
+  S.EmittedManifest = false;
   for (const PassInfo &P : Pipeline) {
     P.Run(S);
     if (StopAfter == P.Id) return;
@@ -110,17 +118,19 @@ void runHeaderTransforms(PassState &S, FileID Header) {
   S.File = Header;
   S.Instrumented = 0;
   S.NeedsSerializers = false;
+  S.EmittedManifest = false;
   for (const PassInfo &P : Pipeline)
     if (P.Scope == PassScope::EachFile) P.Run(S);
 }
 
 std::string rewrittenText(PassState &S, FileID File) {
   SourceManager &SM = S.Ctx.getSourceManager();
-  // The contract header only where a loop was instrumented, and its state
-  // half only where some point declares state: each costs compile time.
-  std::string Head = !S.Instrumented      ? ""
-                     : S.NeedsSerializers ? "#include <pl/abi_state.h>\n"
-                                          : "#include <pl/abi.h>\n";
+  // The contract header only where a loop was instrumented or a table
+  // emitted, and its state half only where some point declares state saved
+  // by pl/serialize.h: each costs compile time.
+  std::string Head = S.NeedsSerializers                    ? "#include <pl/abi_state.h>\n"
+                     : S.Instrumented || S.EmittedManifest ? "#include <pl/abi.h>\n"
+                                                           : "";
   S.RW.InsertText(SM.getLocForStartOfFile(File),
                   Head + "#line 1 " + cxxStringLiteral(absolutePath(SM, File)) + "\n", false);
   return S.RW.getRewrittenText(

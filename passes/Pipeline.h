@@ -67,7 +67,9 @@ struct PassState {
   clang::Rewriter RW;        ///< the transforms' edits, for every file
   clang::FileID File;        ///< the file the transforms are editing
   unsigned Instrumented = 0; ///< loops instrument-loops instrumented in File
-  bool NeedsSerializers = false; ///< some point in File declares a state variable
+  bool NeedsSerializers = false; ///< some point in File declares state saved by pl/serialize.h
+  bool EmittedManifest = false;  ///< emit-manifest appended a table (loops or call graph) to File
+  std::vector<CallRow> CallRows; ///< call-graph: the functions of the TU the runtime needs
 };
 
 enum class PassScope {

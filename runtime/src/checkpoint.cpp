@@ -1,5 +1,5 @@
-// The checkpoint engine: follows every tracked loop on this thread's
-// activation stack and wires the parts of checkpointing together (see
+// The checkpoint engine: follows the tracked loops (loop_roles.h) on this
+// thread's activation stack and wires the parts of checkpointing together (see
 // checkpoint.h for the map, docs/CHECKPOINTS.md for the contract).
 //
 // At each event of a tracked loop the engine keeps the loop's Activation
@@ -39,16 +39,19 @@ class Engine : public MaskContributor {
     return *e;
   }
 
-  // Every tracked loop is followed; iteration events only where a begin
-  // state is kept or while resuming.
+  // The loops tracked for a policy (loop_roles.h) are followed; iteration
+  // events only where a begin state is kept or while resuming. The level is
+  // decided here, at remask time (ungated() is asked first), so that the
+  // event path reads one byte.
   std::uint8_t mask(SiteRt& rt) override {
-    if (!g_checkpointing.load(std::memory_order_relaxed)) return 0;
+    if (!followed(rt)) return 0;
     return abi::kTrack | abi::kEnter | abi::kExit |
            (follows_iterations(rt) ? abi::kBegin | abi::kEnd : 0);
   }
   std::uint8_t ungated(SiteRt& rt) override {
-    return g_checkpointing.load(std::memory_order_relaxed) && follows_iterations(rt) ? abi::kBegin
-                                                                                     : 0;
+    if (!followed(rt)) return 0;
+    rt.begin_level.store(std::uint8_t(BeginStates::get().level(rt)), std::memory_order_relaxed);
+    return follows_iterations(rt) ? abi::kBegin : 0;
   }
 
   std::uint32_t event(SiteRt& rt, abi::Loop& loop, abi::Event ev, const abi::PointDesc* point,
@@ -80,8 +83,15 @@ class Engine : public MaskContributor {
   }
 
  private:
-  static bool follows_iterations(SiteRt& rt) {
-    return Resumer::get().active() || BeginStates::get().level(rt) != BeginStates::kNone;
+  static bool followed(const SiteRt& rt) {
+    return g_checkpointing.load(std::memory_order_relaxed) &&
+           (rt.role.load(std::memory_order_relaxed) & kRoleCheckpointed);
+  }
+  static BeginStates::Level begin_level(const SiteRt& rt) {
+    return BeginStates::Level(rt.begin_level.load(std::memory_order_relaxed));
+  }
+  static bool follows_iterations(const SiteRt& rt) {
+    return Resumer::get().active() || begin_level(rt) != BeginStates::kNone;
   }
 
   std::uint32_t enter(SiteRt& rt, abi::Loop& loop, const abi::PointDesc* point,
@@ -94,12 +104,15 @@ class Engine : public MaskContributor {
     r.loop = &loop;
     r.rt = &rt;
     r.activation = parent.next_activation_of(loop.site);
-    r.t_enter = steady_now_ns();
-    // A top-level loop may turn out to enclose checkpoints taken in the
-    // functions it calls (main's fold loop around train()): keep its state
-    // at the start of each iteration, while that is cheap, until the first
+    // Only the completed-loop decision at exit needs it: once per activation.
+    if (CheckpointWriter::get().configured()) r.t_enter = steady_now_ns();
+    // Loops the call graph describes keep begin states from their first
+    // iteration when they enclose a policy's loop through a call (its role).
+    // A top-level loop no manifest describes may too: keep its state at the
+    // start of each iteration, while that is cheap, until the first
     // checkpoint shows which loops really enclose one.
-    if (top_level && BeginStates::get().before_first_checkpoint() &&
+    if (top_level && (rt.role.load(std::memory_order_relaxed) & kRoleUnknown) &&
+        BeginStates::get().before_first_checkpoint() &&
         BeginStates::get().add_candidate(site_name(loop)))
       Registry::get().remask_all();
     loop.state |= kHasRec;
@@ -115,7 +128,7 @@ class Engine : public MaskContributor {
     Activation* r = ActivationStack::here().find(loop);
     if (!r) return abi::kNone;
     if (r->path >= 0 && !r->restored) return Resumer::get().on_begin(*r, point, addrs);
-    const BeginStates::Level level = point ? BeginStates::get().level(rt) : BeginStates::kNone;
+    const BeginStates::Level level = point ? begin_level(rt) : BeginStates::kNone;
     if (level != BeginStates::kNone && worth_keeping_begin(*r, level, *point, addrs)) {
       r->begin_unsaveable = unsaveable_at(*point);
       r->begin_state = save_point(*point, addrs);
@@ -129,9 +142,9 @@ class Engine : public MaskContributor {
   // state is the growing data set must not copy it every iteration).
   static bool worth_keeping_begin(Activation& r, BeginStates::Level level,
                                   const abi::PointDesc& point, void* const* addrs) {
+    if (level == BeginStates::kEnclosing) return true;  // no clock read
     const std::int64_t now = steady_now_ns(), last = r.last_begin_ns;
     r.last_begin_ns = now;
-    if (level == BeginStates::kEnclosing) return true;
     const double elapsed = double(now - last) * 1e-9;
     const std::uint64_t iterations = r.loop->iterations;
     if (iterations > 1 && elapsed < 0.01) return false;

@@ -11,6 +11,7 @@ BeginStates& BeginStates::get() {
 }
 
 BeginStates::Level BeginStates::level(const SiteRt& rt) const {
+  if (rt.role.load(std::memory_order_relaxed) & kRoleBeginState) return kEnclosing;
   std::lock_guard lock(mu_);
   const char* name = rt.site->desc->name;
   if (enclosing_.count(name)) return kEnclosing;

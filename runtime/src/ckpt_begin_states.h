@@ -2,10 +2,13 @@
 //
 // A checkpoint taken in a function called from a loop's body (main's fold
 // loop around train()) must also save that enclosing loop, as it was when
-// its current iteration began: its locals have moved on since. Loops proven
-// to enclose a checkpoint keep that begin state at every iteration; until
-// the first checkpoint shows which loops do, top-level loops are candidates
-// that keep it while it is cheap.
+// its current iteration began: its locals have moved on since. Loops the
+// call graph shows to enclose a policy's loop through a call (kRoleBeginState,
+// loop_roles.h) keep that begin state from their first iteration, so the
+// first iteration is checkpointable too. Loops learnt otherwise — an
+// enclosing loop found at a checkpoint attempt, one no manifest describes —
+// keep it from their next iteration; until the first checkpoint, top-level
+// loops no manifest describes are candidates that keep it while it is cheap.
 #ifndef PL_RUNTIME_CKPT_BEGIN_STATES_H
 #define PL_RUNTIME_CKPT_BEGIN_STATES_H
 
@@ -23,7 +26,8 @@ class BeginStates {
   enum Level { kNone, kCandidate, kEnclosing };
   static BeginStates& get();
 
-  // Takes only a leaf lock: the registry asks while recomputing masks.
+  // Takes only a leaf lock: the registry asks while recomputing masks (the
+  // engine caches the answer in SiteRt::begin_level for the event path).
   Level level(const SiteRt& rt) const;
   // Each returns true when the level of a loop changed (masks must follow).
   bool add_candidate(const std::string& site);  // a top-level loop, before the first checkpoint

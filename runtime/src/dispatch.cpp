@@ -81,7 +81,7 @@ namespace {
 std::uint32_t run_hooks(SiteRt& rt, abi::Loop& loop, abi::Event ev, const abi::PointDesc* point,
                         void* const* addrs) {
   const HookList* hooks = rt.hooks.load(std::memory_order_acquire);
-  if (!hooks) return 0;
+  if (!hooks || hooks->empty()) return 0;  // a policy's loop without hooks
   Frame frame(loop, ev, point, addrs);
   for (HookRec* h : *hooks) {
     if (!(h->spec.events & ev) || h->disabled.load(std::memory_order_relaxed)) continue;
@@ -127,7 +127,10 @@ std::uint32_t dispatch(Loop& loop, Event ev, const PointDesc& point, void* const
   if (ev == kEnter && (mask & kTrack) && !(loop.state & kLinked))
     ActivationStack::here().link(loop);
   if (ev == kExit) loop.state |= kExitFired;
-  if (PL_ABI_UNLIKELY(checkpointing)) {
+  // Only loops tracked for a policy (loop_roles.h) reach the engine.
+  if (PL_ABI_UNLIKELY(checkpointing) &&
+      (((mask & kTrack) && (rt->role.load(std::memory_order_relaxed) & kRoleCheckpointed)) ||
+       (loop.state & kHasRec))) {
     // Resume repositions loops (kSkip, kBreak) before any hook sees them.
     if (std::uint32_t a = checkpoint_event(*rt, loop, ev, &point, addrs)) return a;
   }

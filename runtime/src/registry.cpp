@@ -30,8 +30,24 @@ std::uint8_t Registry::HookMask::mask(SiteRt& rt) {
   if (const HookList* hl = rt.hooks.load(std::memory_order_relaxed))
     for (const HookRec* h : *hl)
       if (!h->asleep.load(std::memory_order_relaxed)) m |= h->spec.events;
-  if (!registry_.hooks_.empty()) m |= abi::kTrack;
+  // Hooks see the loops enclosing theirs (Frame::enclosing): those are tracked.
+  if (!registry_.hooks_.empty() && (rt.role.load(std::memory_order_relaxed) & kRoleTracked))
+    m |= abi::kTrack;
   return m;
+}
+
+void Registry::refresh_roles() {
+  if (!roles_dirty_) return;
+  roles_dirty_ = false;
+  std::vector<std::string> watched, kept;
+  for (const auto& h : hooks_) watched.push_back(h->spec.selector);
+  for (const Listener& l : listeners_) kept.push_back(l.checked.selector);
+  roles_.compute(watched, kept);
+}
+
+void Registry::selection_changed() {
+  roles_dirty_ = true;
+  for (auto& s : sites_) rebuild(*s);
 }
 
 std::uint8_t Registry::mask_for(SiteRt& rt) {
@@ -120,6 +136,8 @@ const abi::WhenGate* Registry::when_gate_for(const HookList& hooks, abi::Event e
 
 void Registry::publish(SiteRt& rt) {
   const HookList& list = *rt.hooks.load(std::memory_order_relaxed);
+  refresh_roles();
+  rt.role.store(roles_.of(rt.site->desc->name), std::memory_order_relaxed);
   rt.site->when_begin.store(when_gate_for(list, abi::kBegin), std::memory_order_release);
   rt.site->when_end.store(when_gate_for(list, abi::kEnd), std::memory_order_release);
   // Gates before the mask: an event let through by a new mask must not be
@@ -150,6 +168,16 @@ void Registry::add_manifest(const abi::ManifestLoop* loops, std::uint32_t count)
   std::lock_guard lock(mu_);
   manifest_.insert(manifest_.end(), loops, loops + count);
   manifest_tables_.emplace_back(loops, count);
+  roles_.add_loops(loops, count);
+  roles_dirty_ = true;
+  for (auto& s : sites_) publish(*s);
+}
+
+void Registry::add_calls(const abi::ManifestFunction* functions, std::uint32_t count) {
+  std::lock_guard lock(mu_);
+  roles_.add_calls(functions, count);
+  roles_dirty_ = true;
+  for (auto& s : sites_) publish(*s);
 }
 
 static std::vector<std::string> split_names(const char* csv) {
@@ -236,7 +264,7 @@ std::uint64_t Registry::attach(std::unique_ptr<HookRec> hook) {
   std::uint64_t id = hook->id;
   if (checked_) stop_if_strict(check_against_manifest(hook->spec));
   hooks_.push_back(std::move(hook));
-  for (auto& s : sites_) rebuild(*s);
+  selection_changed();
   return id;
 }
 
@@ -247,6 +275,7 @@ std::uint64_t Registry::attach_listener(HookSpec checked, std::function<void()> 
     id = next_id_++;
     if (checked_) stop_if_strict(check_against_manifest(checked));
     listeners_.push_back({id, std::move(checked), std::move(on_remove)});
+    roles_dirty_ = true;
   }
   remask_all();
   return id;
@@ -267,7 +296,7 @@ void Registry::detach(std::uint64_t id) {
     if (it != hooks_.end()) {
       retired_.push_back(std::move(*it));
       hooks_.erase(it);
-      for (auto& s : sites_) rebuild(*s);
+      selection_changed();
       return;
     }
     auto l = std::find_if(listeners_.begin(), listeners_.end(),
@@ -275,6 +304,7 @@ void Registry::detach(std::uint64_t id) {
     if (l == listeners_.end()) return;
     on_remove = std::move(l->on_remove);
     listeners_.erase(l);
+    roles_dirty_ = true;
   }
   on_remove();  // outside mu_: the listener remasks
 }
@@ -288,7 +318,7 @@ void Registry::reset() {
     hooks_.clear();
     listeners.swap(listeners_);
     stopping_.store(false);
-    for (auto& s : sites_) rebuild(*s);
+    selection_changed();
   }
   for (Listener& l : listeners) l.on_remove();
 }
@@ -384,6 +414,15 @@ std::uint32_t when_lookup(const WhenGate& gate, const PointDesc& point) noexcept
 bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept {
   try {
     pl::detail::Registry::get().add_manifest(loops, count);
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+bool register_calls(const ManifestFunction* functions, std::uint32_t count) noexcept {
+  try {
+    pl::detail::Registry::get().add_calls(functions, count);
   } catch (...) {
     return false;
   }

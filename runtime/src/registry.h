@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "loop_roles.h"
+
 namespace pl::detail {
 
 // Monotonic time in nanoseconds (filters, the ticker).
@@ -68,6 +70,11 @@ struct SiteRt {
   // policy list (ckpt_policy.cpp keeps them).
   std::atomic<const PolicyList*> policies{nullptr};
   std::atomic<std::uint64_t> policies_gen{0};
+  // LoopRole bits (loop_roles.h), set before the contributors are asked.
+  std::atomic<std::uint8_t> role{kRoleUnknown};
+  // The checkpoint engine's begin-state level (BeginStates::Level), as of
+  // the last remask: read on the event path without a lock.
+  std::atomic<std::uint8_t> begin_level{0};
 };
 
 // What pl-instrument said of the site's loop, or null.
@@ -123,6 +130,7 @@ class Registry {
   static bool stopping() { return stopping_.load(std::memory_order_relaxed); }
   std::vector<SiteInfo> seen() const;
   void add_manifest(const abi::ManifestLoop* loops, std::uint32_t count);
+  void add_calls(const abi::ManifestFunction* functions, std::uint32_t count);
   std::vector<abi::ManifestLoop> manifest() const {
     std::lock_guard lock(mu_);
     return manifest_;
@@ -144,6 +152,8 @@ class Registry {
   void publish(SiteRt& rt);  // holds mu_: gates and mask from rt's hook list
   bool check_against_manifest(const HookSpec& h) const;  // holds mu_; false: said why
   std::uint8_t mask_for(SiteRt& rt);                       // holds mu_
+  void refresh_roles();                                    // holds mu_
+  void selection_changed();                                // holds mu_: roles and masks
 
   // The attached hooks' part of a site's mask.
   class HookMask : public MaskContributor {
@@ -178,6 +188,8 @@ class Registry {
   std::vector<std::unique_ptr<OwnedGate>> when_gates_;  // never freed: sites read them
   const abi::WhenGate* when_gate_for(const HookList& hooks, abi::Event ev);  // holds mu_
   bool checked_ = false;  // hooks attached so far were checked against manifest_
+  LoopRoles roles_;       // which loops are followed, from the selectors
+  bool roles_dirty_ = true;
   static inline std::atomic<bool> stopping_{false};  // read on every dispatched event
   void ticker();                                     // wakes sleeping time-filtered hooks
   std::condition_variable tick_cv_;

@@ -32,7 +32,8 @@ TEST(EmitManifest, ListsEveryInstrumentedLoopWithItsLocalsStateAndSourceHash) {
   PassRun R = runPassOnCode("emit-manifest", kTwoLoops);
   ASSERT_THAT(R.Errors, IsEmpty());
   // Then restored_by: "" (the while loop's condition reads what loop0 changes),
-  // then the loop's code hash (pass code-fingerprint).
+  // then the loop's code hash (pass code-fingerprint), then the loop's
+  // function and what it calls (nothing; pass call-graph).
   std::string Hash = "\"" + tableId(R.Output) + "\", \"\", \"";
   EXPECT_THAT(R.Output, HasSubstr("{\"f/loop0\", \"/pl-test/input.cc\", 3, \"n,s,i\",\n"
                                   "   \"s:int,i:int\", \"\", \"\", " +
@@ -41,10 +42,24 @@ TEST(EmitManifest, ListsEveryInstrumentedLoopWithItsLocalsStateAndSourceHash) {
                                   "   \"s:int\", \"\", \"\", " +
                                   Hash));
   for (const char *Loop : {"f/loop0", "f/loop1"})
-    EXPECT_THAT(R.Output, HasSubstr(Hash + R.loop(Loop)->CodeHash + "\"},")) << Loop;
+    EXPECT_THAT(R.Output, HasSubstr(Hash + R.loop(Loop)->CodeHash + "\",\n   \"f\", \"\"},"))
+        << Loop;
   EXPECT_NE(R.loop("f/loop0")->CodeHash, R.loop("f/loop1")->CodeHash);
   EXPECT_THAT(R.Output, HasSubstr("register_manifest(pl_manifest_"));
   EXPECT_EQ(tableId(R.Output).size(), 16u);
+  // The call graph: f holds loops.
+  EXPECT_THAT(R.Output, HasSubstr("pl_calls_" + tableId(R.Output) + "[] = {\n  {\"f\", \"\"},"));
+  EXPECT_THAT(R.Output, HasSubstr("register_calls(pl_calls_"));
+}
+
+TEST(EmitManifest, TheCallGraphOfAFileWithoutLoopsStillSaysWhatItsFunctionsCall) {
+  PassRun R = runPassOnCode("emit-manifest", R"(void train(int);
+void run(int n) { train(n); }
+)");
+  ASSERT_THAT(R.Errors, IsEmpty());
+  EXPECT_THAT(R.Output, Not(HasSubstr("pl_manifest_")));
+  EXPECT_THAT(R.Output, HasSubstr("{\"run\", \"train\"},"));
+  EXPECT_THAT(compileErrors(R.Output), IsEmpty());
 }
 
 TEST(EmitManifest, RowsSayWhyALoopCannotBeCheckpointedOrSkipped) {
@@ -76,7 +91,7 @@ TEST(EmitManifest, IsAppendedAfterTheLastLineAndGuarded) {
 
 // --- code that must not get a table ---------------------------------------
 
-TEST(EmitManifestNegatives, NoTableWithoutInstrumentedLoops) {
+TEST(EmitManifestNegatives, NoLoopTableWithoutInstrumentedLoops) {
   PassRun R = runPassOnCode("emit-manifest", R"(
     #define EACH(i, n) for (int i = 0; i < n; ++i)
     int f(int n) { int s = 0; EACH(i, n) s += i; return s; }

@@ -110,6 +110,8 @@ Loop copied(const LoopRecord &R, const std::vector<LoopRecord> &All, const Sourc
   for (const clang::ValueDecl *D : R.WrittenThrough)
     L.WrittenThrough.push_back(D->getNameAsString());
   L.CodeHash = R.CodeHash;
+  L.FunctionKey = R.FunctionKey;
+  L.Calls = R.Calls;
   return L;
 }
 
@@ -132,6 +134,8 @@ public:
       Run.Loops.push_back(copied(R, S.Loops, SM));
     for (const ToolNote &N : S.Notes)
       Run.Notes.push_back({N.File, N.Line, N.Column, N.Kind, N.Message});
+    for (const pl::CallRow &C : S.CallRows)
+      Run.CallRows.push_back({C.Key, C.Calls});
   }
 
 private:
@@ -177,6 +181,12 @@ std::vector<std::string> PassRun::notes(std::string_view Kind) const {
     if (N.Kind == Kind)
       Out.push_back(std::to_string(N.Line) + ":" + std::to_string(N.Column) + ": " + N.Message);
   return Out;
+}
+
+const CallRow *PassRun::row(std::string_view Key) const {
+  for (const CallRow &R : CallRows)
+    if (R.Key == Key) return &R;
+  return nullptr;
 }
 
 std::vector<std::string> PassRun::fullNames() const {

@@ -56,6 +56,14 @@ struct Loop {
   std::string RestoredBy;                   ///< restored-later: the next loop, or ""
   std::vector<std::string> WrittenThrough;  ///< pointee-effects: state it adds, by name
   std::string CodeHash;                     ///< code-fingerprint
+  std::string FunctionKey;                  ///< call-graph: the loop's function
+  std::vector<std::string> Calls;           ///< call-graph: what its body can call
+};
+
+/// A CallRow (call-graph).
+struct CallRow {
+  std::string Key;
+  std::vector<std::string> Calls;
 };
 
 /// A ToolNote.
@@ -69,6 +77,7 @@ struct PassRun {
   std::vector<std::string> Errors; ///< Clang errors in the input ("line:col: message")
   std::vector<Loop> Loops;         ///< in source order
   std::vector<Note> Notes;
+  std::vector<CallRow> CallRows; ///< call-graph's rows for the file
   /// The rewritten file (instrument-loops and later), with the contract
   /// include and #line header the driver adds.
   std::string Output;
@@ -78,6 +87,8 @@ struct PassRun {
   /// The notes of this kind ("warning", "error"), as "line:col: message".
   std::vector<std::string> notes(std::string_view Kind) const;
   std::vector<std::string> fullNames() const;
+  /// The call-graph row of function `Key`, or nullptr.
+  const CallRow *row(std::string_view Key) const;
 };
 
 /// The options the pass tests run with unless they say otherwise: the

@@ -1,6 +1,7 @@
 // A run with every kind of loop the checkpoint engine must resume exactly:
-// a completed expensive loop before the others (its result is stored, not
-// re-run), a cheap one (re-run), a fold loop in main around a train()
+// a completed expensive loop before the others that encloses no policy's
+// loop (untracked: re-run), completed ones that do (the refine rounds before
+// `sum`: stored when expensive), a cheap one (re-run), a fold loop in main around a train()
 // function (enclosing loop in another frame), a `for` around a `while`
 // with a shuffle between them, a loop inside a lambda, a range-for, and
 // state of many types (an aggregate, a map, a random engine, an optional),

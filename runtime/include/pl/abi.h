@@ -298,8 +298,22 @@ struct ManifestLoop {
   // code-fingerprint): a resume refuses when it differs for a loop on the
   // resumed path. Comments and unrelated functions do not change it.
   const char* code_hash;
+  // The loop's function and what its body can call outside its nested
+  // instrumented loops (pass call-graph): ';'-separated function keys,
+  // "virtual:<name>" and "*" (anything). The runtime tracks a loop only when
+  // a hook or policy selects it or it can enclose a selected loop.
+  const char* function;
+  const char* calls;
 };
 bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept;
+
+// One function of a translation unit and what it can call, in the terms of
+// ManifestLoop::calls: the call graph the runtime resolves across units.
+struct ManifestFunction {
+  const char* key;
+  const char* calls;
+};
+bool register_calls(const ManifestFunction* functions, std::uint32_t count) noexcept;
 
 // A one-local comparison (`when=loss<0.3`) that the emitted code checks
 // before calling the runtime (Site::when_begin/when_end). Owned by libpl.
