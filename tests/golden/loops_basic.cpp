@@ -99,13 +99,22 @@ int jumpedInto(int n) {
 // CHECK-NEXT: namespace {
 // CHECK-NEXT: const ::pl::abi::ManifestLoop pl_manifest_{{[0-9A-F]+}}[] = {
 // CHECK-NEXT: {"basic/loop0", "{{.*}}/loops_basic.cpp", 7, "n,s,i",
-// CHECK-NEXT: "s:int,i:int", "", "", "{{[0-9A-F]+}}", "", "{{[0-9A-F]+}}"},
+// CHECK-NEXT: "s:int,i:int", "", "", "{{[0-9A-F]+}}", "", "{{[0-9A-F]+}}",
+// CHECK-NEXT: "basic", ""},
 // CHECK-NEXT: {"basic/loop1", "{{.*}}/loops_basic.cpp", 41, "n,s,k",
-// CHECK-NEXT: "k:int", "", "", "{{[0-9A-F]+}}", "basic/loop2", "{{[0-9A-F]+}}"},
+// CHECK-NEXT: "k:int", "", "", "{{[0-9A-F]+}}", "basic/loop2", "{{[0-9A-F]+}}",
+// CHECK-NEXT: "basic", ""},
 // CHECK-NEXT: {"basic/loop2", "{{.*}}/loops_basic.cpp", 58, "n,s,k",
-// CHECK-NEXT: "k:int", "", "", "{{[0-9A-F]+}}", "", "{{[0-9A-F]+}}"},
+// CHECK-NEXT: "k:int", "", "", "{{[0-9A-F]+}}", "", "{{[0-9A-F]+}}",
+// CHECK-NEXT: "basic", ""},
 // CHECK-NEXT: };
 // CHECK-NEXT: [[maybe_unused]] const bool pl_manifest_registered_{{[0-9A-F]+}} =
 // CHECK-NEXT: ::pl::abi::register_manifest(pl_manifest_{{[0-9A-F]+}}, 3);
+// CHECK-NEXT: const ::pl::abi::ManifestFunction pl_calls_{{[0-9A-F]+}}[] = {
+// CHECK-NEXT: {"basic", ""},
+// CHECK-NEXT: {"jumpedInto", ""},
+// CHECK-NEXT: };
+// CHECK-NEXT: [[maybe_unused]] const bool pl_calls_registered_{{[0-9A-F]+}} =
+// CHECK-NEXT: ::pl::abi::register_calls(pl_calls_{{[0-9A-F]+}}, 2);
 // CHECK-NEXT: }  // namespace
 // CHECK-NEXT: #endif

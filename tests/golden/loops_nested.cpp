@@ -87,13 +87,22 @@ void zero(int n, double *x) {
 // CHECK-NEXT: namespace {
 // CHECK-NEXT: const ::pl::abi::ManifestLoop pl_manifest_{{[0-9A-F]+}}[] = {
 // CHECK-NEXT: {"train::fit/epoch", "{{.*}}/loops_nested.cpp", 10, "epochs,batches,loss,e",
-// CHECK-NEXT: "loss:double,e:int", "", "", "{{[0-9A-F]+}}", "", "{{[0-9A-F]+}}"},
+// CHECK-NEXT: "loss:double,e:int", "", "", "{{[0-9A-F]+}}", "", "{{[0-9A-F]+}}",
+// CHECK-NEXT: "train::fit", ""},
 // CHECK-NEXT: {"train::fit/epoch/batch", "{{.*}}/loops_nested.cpp", 11, "epochs,batches,loss,e,b",
-// CHECK-NEXT: "loss:double,e:int,b:int", "", "", "{{[0-9A-F]+}}", "", "{{[0-9A-F]+}}"},
+// CHECK-NEXT: "loss:double,e:int,b:int", "", "", "{{[0-9A-F]+}}", "", "{{[0-9A-F]+}}",
+// CHECK-NEXT: "train::fit", ""},
 // CHECK-NEXT: {"train::fit/loop2", "{{.*}}/loops_nested.cpp", 49, "epochs,batches,loss,hits,i",
-// CHECK-NEXT: "hits:int,i:int", "", "", "{{[0-9A-F]+}}", "", "{{[0-9A-F]+}}"},
+// CHECK-NEXT: "hits:int,i:int", "", "", "{{[0-9A-F]+}}", "", "{{[0-9A-F]+}}",
+// CHECK-NEXT: "train::fit", ""},
 // CHECK-NEXT: };
 // CHECK-NEXT: [[maybe_unused]] const bool pl_manifest_registered_{{[0-9A-F]+}} =
 // CHECK-NEXT: ::pl::abi::register_manifest(pl_manifest_{{[0-9A-F]+}}, 3);
+// CHECK-NEXT: const ::pl::abi::ManifestFunction pl_calls_{{[0-9A-F]+}}[] = {
+// CHECK-NEXT: {"train::fit", ""},
+// CHECK-NEXT: {"zero", ""},
+// CHECK-NEXT: };
+// CHECK-NEXT: [[maybe_unused]] const bool pl_calls_registered_{{[0-9A-F]+}} =
+// CHECK-NEXT: ::pl::abi::register_calls(pl_calls_{{[0-9A-F]+}}, 2);
 // CHECK-NEXT: }  // namespace
 // CHECK-NEXT: #endif
