@@ -17,14 +17,14 @@ namespace abi = pl::abi;
 // outer -> mid -> leaf; other -> leaf; ptr -> "*"; ext -> a function no
 // manifest defines; virt -> virtual:mid; unlisted: no manifest row at all.
 const abi::ManifestLoop kLoops[] = {
-    {"roles::outer/loop0", "roles.cpp", 1, "", "", "", "", "h", "", "roles::outer", "roles::mid"},
-    {"roles::mid/loop0", "roles.cpp", 2, "", "", "", "", "h", "", "roles::mid", "roles::leaf"},
-    {"roles::mid/loop0/loop1", "roles.cpp", 3, "", "", "", "", "h", "", "roles::mid", ""},
-    {"roles::leaf/loop0", "roles.cpp", 4, "", "", "", "", "h", "", "roles::leaf", ""},
-    {"roles::other/loop0", "roles.cpp", 5, "", "", "", "", "h", "", "roles::other", "roles::leaf"},
-    {"roles::ptr/loop0", "roles.cpp", 6, "", "", "", "", "h", "", "roles::ptr", "*"},
-    {"roles::ext/loop0", "roles.cpp", 7, "", "", "", "", "h", "", "roles::ext", "elsewhere"},
-    {"roles::virt/loop0", "roles.cpp", 8, "", "", "", "", "h", "", "roles::virt", "virtual:mid"},
+    {"roles::outer/loop0", "roles.cpp", 1, "", "", "", "", "h", "", "c", "roles::outer", "roles::mid"},
+    {"roles::mid/loop0", "roles.cpp", 2, "", "", "", "", "h", "", "c", "roles::mid", "roles::leaf"},
+    {"roles::mid/loop0/loop1", "roles.cpp", 3, "", "", "", "", "h", "", "c", "roles::mid", ""},
+    {"roles::leaf/loop0", "roles.cpp", 4, "", "", "", "", "h", "", "c", "roles::leaf", ""},
+    {"roles::other/loop0", "roles.cpp", 5, "", "", "", "", "h", "", "c", "roles::other", "roles::leaf"},
+    {"roles::ptr/loop0", "roles.cpp", 6, "", "", "", "", "h", "", "c", "roles::ptr", "*"},
+    {"roles::ext/loop0", "roles.cpp", 7, "", "", "", "", "h", "", "c", "roles::ext", "elsewhere"},
+    {"roles::virt/loop0", "roles.cpp", 8, "", "", "", "", "h", "", "c", "roles::virt", "virtual:mid"},
 };
 const abi::ManifestFunction kCalls[] = {
     {"roles::outer", "roles::mid"},  {"roles::mid", "roles::leaf"}, {"roles::leaf", ""},

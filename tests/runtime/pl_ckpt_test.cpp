@@ -216,10 +216,10 @@ TEST_F(PlCkpt, ListOrdersBySequenceAndNamesTheDamage) {
   EXPECT_NE(line10.find("mlp::train/epoch 2 > mlp::train/epoch/batch 50"), std::string::npos);
   EXPECT_NE(line10.find("VALID"), std::string::npos) << line10;
   std::string line3 = r.output.substr(p3, r.output.find('\n', p3) - p3);
-  EXPECT_NE(line3.find("record 3 ('state/0/epoch')"), std::string::npos) << line3;
+  EXPECT_NE(line3.find("record 4 ('state/0/epoch')"), std::string::npos) << line3;
   EXPECT_EQ(line3.find("VALID"), std::string::npos) << line3;
   std::string line4 = r.output.substr(p4, r.output.find('\n', p4) - p4);
-  EXPECT_NE(line4.find("record 6 ('state/1/W'): checksum mismatch"), std::string::npos) << line4;
+  EXPECT_NE(line4.find("record 7 ('state/1/W'): checksum mismatch"), std::string::npos) << line4;
 }
 
 TEST_F(PlCkpt, VerifyExitsOneAndPrintsEachFailure) {
@@ -236,10 +236,10 @@ TEST_F(PlCkpt, VerifyExitsOneAndPrintsEachFailure) {
   Result bad = pl_ckpt("verify " + good + " " + truncated + " " + corrupt);
   EXPECT_EQ(bad.status, 1) << bad.output;
   EXPECT_EQ(bad.output.find(good + ":"), std::string::npos) << bad.output;
-  EXPECT_NE(bad.output.find(truncated + ": record 6 ('state/1/W'): pl: a length of 40 exceeds"),
+  EXPECT_NE(bad.output.find(truncated + ": record 7 ('state/1/W'): pl: a length of 40 exceeds"),
             std::string::npos)
       << bad.output;
-  EXPECT_NE(bad.output.find(corrupt + ": record 6 ('state/1/W'): checksum mismatch\n"),
+  EXPECT_NE(bad.output.find(corrupt + ": record 7 ('state/1/W'): checksum mismatch\n"),
             std::string::npos)
       << bad.output;
 
@@ -263,7 +263,7 @@ TEST_F(PlCkpt, DiffReportsTheMatrixChangeAndTheAddedRecord) {
   changed(0, 1) -= 0.25f;
   CheckpointData b = training(2, changed);
   b.records.push_back({"state/1/momentum", "float", bytes_of(0.9f)});
-  b.records[3].payload = bytes_of(3);                          // state/0/epoch
+  b.records[4].payload = bytes_of(3);                          // state/0/epoch
   b.records[1].payload[b.records[1].payload.size() - 9] = 52;  // batch index 51
   b.fingerprint.replace(b.fingerprint.find("src aaaa"), 8, "src cccc");
   Result r = pl_ckpt("diff " + write("ckpt-000001.plck", training(1)) + " " +
@@ -287,8 +287,8 @@ TEST_F(PlCkpt, DiffReportsTheMatrixChangeAndTheAddedRecord) {
 
 TEST_F(PlCkpt, DiffReportsShapeTypeAndRemovedRecords) {
   CheckpointData b = training(2, Eigen::MatrixXf::Zero(3, 3));
-  b.records[3].type = "long int";
-  b.records.erase(b.records.begin() + 5);  // state/0/name
+  b.records[4].type = "long int";
+  b.records.erase(b.records.begin() + 6);  // state/0/name
   Result r = pl_ckpt("diff " + write("a.plck", training(1)) + " " + write("b.plck", b));
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("state/0/epoch: type changed: int -> long int"), std::string::npos)
