@@ -98,11 +98,12 @@ int fromMacro(int acc) {
 // CHECK-NEXT: "sum:T,x:const T &", "", "", "{{[0-9A-F]+}}", "",
 // CHECK-NEXT: "total", ""},
 // CHECK-NEXT: {"use/loop0", "{{.*}}/loops_modern.cpp", 36, "m,acc,key,value",
-// CHECK-NEXT: "acc:int,key:std::tuple_element<0, const std::pair<const std::basic_string<char>,
-// int>>::type,value:std::tuple_element<1, const std::pair<const std::basic_string<char>,
-// int>>::type", "", "", "{{[0-9A-F]+}}", "", CHECK-NEXT: "use", ""}, CHECK-NEXT:
-// {"use/lambda0/loop0", "{{.*}}/loops_modern.cpp", 54, "k,acc,j", CHECK-NEXT: "acc:int,j:int", "",
-// "", "{{[0-9A-F]+}}", "", CHECK-NEXT: "lambda@{{.*}}/loops_modern.cpp:53:16", ""}, CHECK-NEXT: };
+// CHECK-NEXT: "acc:int,key:std::tuple_element<0, const std::pair<const std::basic_string<char>, int>>::type,value:std::tuple_element<1, const std::pair<const std::basic_string<char>, int>>::type", "", "", "{{[0-9A-F]+}}", "",
+// CHECK-NEXT: "use", ""},
+// CHECK-NEXT: {"use/lambda0/loop0", "{{.*}}/loops_modern.cpp", 54, "k,acc,j",
+// CHECK-NEXT: "acc:int,j:int", "", "", "{{[0-9A-F]+}}", "",
+// CHECK-NEXT: "lambda@{{.*}}/loops_modern.cpp:53:16", ""},
+// CHECK-NEXT: };
 // CHECK-NEXT: [[maybe_unused]] const bool pl_manifest_registered_{{[0-9A-F]+}} =
 // CHECK-NEXT: ::pl::abi::register_manifest(pl_manifest_{{[0-9A-F]+}}, 3);
 // CHECK-NEXT: const ::pl::abi::ManifestFunction pl_calls_{{[0-9A-F]+}}[] = {

@@ -42,17 +42,20 @@ int basic(int n) {
 #define PL_MANIFEST_5FB0525389F3FF7D
 namespace {
 const ::pl::abi::ManifestLoop pl_manifest_5FB0525389F3FF7D[] = {
-    {"basic/loop0", "@GOLDEN_DIR@/loops_basic.cpp", 4, "n,s,i", "s:int,i:int", "", "",
-     "5FB0525389F3FF7D", "", "basic", ""},
-    {"basic/loop1", "@GOLDEN_DIR@/loops_basic.cpp", 10, "n,s,k", "k:int", "", "",
-     "5FB0525389F3FF7D", "basic/loop2", "basic", ""},
-    {"basic/loop2", "@GOLDEN_DIR@/loops_basic.cpp", 11, "n,s,k", "k:int", "", "",
-     "5FB0525389F3FF7D", "", "basic", ""},
+  {"basic/loop0", "@GOLDEN_DIR@/loops_basic.cpp", 4, "n,s,i",
+   "s:int,i:int", "", "", "5FB0525389F3FF7D", "",
+   "basic", ""},
+  {"basic/loop1", "@GOLDEN_DIR@/loops_basic.cpp", 10, "n,s,k",
+   "k:int", "", "", "5FB0525389F3FF7D", "basic/loop2",
+   "basic", ""},
+  {"basic/loop2", "@GOLDEN_DIR@/loops_basic.cpp", 11, "n,s,k",
+   "k:int", "", "", "5FB0525389F3FF7D", "",
+   "basic", ""},
 };
 [[maybe_unused]] const bool pl_manifest_registered_5FB0525389F3FF7D =
     ::pl::abi::register_manifest(pl_manifest_5FB0525389F3FF7D, 3);
 const ::pl::abi::ManifestFunction pl_calls_5FB0525389F3FF7D[] = {
-    {"basic", ""},
+  {"basic", ""},
 };
 [[maybe_unused]] const bool pl_calls_registered_5FB0525389F3FF7D =
     ::pl::abi::register_calls(pl_calls_5FB0525389F3FF7D, 1);

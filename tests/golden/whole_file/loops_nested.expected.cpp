@@ -31,17 +31,20 @@ double fit(int epochs, int batches) {
 #define PL_MANIFEST_6981EE8C16C82B92
 namespace {
 const ::pl::abi::ManifestLoop pl_manifest_6981EE8C16C82B92[] = {
-    {"train::fit/epoch", "@GOLDEN_DIR@/loops_nested.cpp", 7, "epochs,batches,loss,e",
-     "loss:double,e:int", "", "", "6981EE8C16C82B92", "", "train::fit", ""},
-    {"train::fit/epoch/batch", "@GOLDEN_DIR@/loops_nested.cpp", 8, "epochs,batches,loss,e,b",
-     "loss:double,e:int,b:int", "", "", "6981EE8C16C82B92", "", "train::fit", ""},
-    {"train::fit/loop2", "@GOLDEN_DIR@/loops_nested.cpp", 11, "epochs,batches,loss,hits,i",
-     "hits:int,i:int", "", "", "6981EE8C16C82B92", "", "train::fit", ""},
+  {"train::fit/epoch", "@GOLDEN_DIR@/loops_nested.cpp", 7, "epochs,batches,loss,e",
+   "loss:double,e:int", "", "", "6981EE8C16C82B92", "",
+   "train::fit", ""},
+  {"train::fit/epoch/batch", "@GOLDEN_DIR@/loops_nested.cpp", 8, "epochs,batches,loss,e,b",
+   "loss:double,e:int,b:int", "", "", "6981EE8C16C82B92", "",
+   "train::fit", ""},
+  {"train::fit/loop2", "@GOLDEN_DIR@/loops_nested.cpp", 11, "epochs,batches,loss,hits,i",
+   "hits:int,i:int", "", "", "6981EE8C16C82B92", "",
+   "train::fit", ""},
 };
 [[maybe_unused]] const bool pl_manifest_registered_6981EE8C16C82B92 =
     ::pl::abi::register_manifest(pl_manifest_6981EE8C16C82B92, 3);
 const ::pl::abi::ManifestFunction pl_calls_6981EE8C16C82B92[] = {
-    {"train::fit", ""},
+  {"train::fit", ""},
 };
 [[maybe_unused]] const bool pl_calls_registered_6981EE8C16C82B92 =
     ::pl::abi::register_calls(pl_calls_6981EE8C16C82B92, 1);
