@@ -48,6 +48,9 @@ void LoopRoles::add_calls(const abi::ManifestFunction* functions, std::uint32_t 
   for (std::uint32_t i = 0; i < count; ++i) {
     std::vector<std::string>& calls = functions_[functions[i].key];
     for (std::string& c : split_calls(functions[i].calls)) calls.push_back(std::move(c));
+    // Inline functions come once per translation unit that uses them.
+    std::sort(calls.begin(), calls.end());
+    calls.erase(std::unique(calls.begin(), calls.end()), calls.end());
   }
 }
 
