@@ -24,8 +24,11 @@
 ///   void report() { std::puts("done"); }                   // edited: train/epoch unchanged
 /// \endcode
 ///
-/// Not covered: macro definitions the code expands (only the tokens as
-/// written are hashed), functions of other translation units and
+/// Also hashed: the declarations, with their initializers, of the globals and
+/// static constants those functions read (`static const float kDecay =
+/// 0.95f;`), the enums whose enumerators they name, and the definitions of
+/// the macros any of that spells (transitively; macros of system headers
+/// excepted). Not covered: functions of other translation units and
 /// libraries, callers of the loop's function.
 //
 //===----------------------------------------------------------------------===//
@@ -35,11 +38,35 @@
 #include "LoopModel.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/Lex/PPCallbacks.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace clang {
+class Preprocessor;
+}
 
 namespace pl {
 
+/// A macro's definition as the code fingerprint hashes it, and the
+/// identifiers it uses (to follow macros that expand to other macros).
+struct MacroText {
+  std::string Text;
+  std::vector<std::string> Names;
+};
+/// Macros defined outside system headers, by name (the last definition).
+using MacroDefinitions = std::map<std::string, MacroText>;
+
+/// The preprocessor callback that fills `Out` while the file is parsed.
+std::unique_ptr<clang::PPCallbacks> makeMacroRecorder(clang::Preprocessor &PP,
+                                                      MacroDefinitions &Out);
+
 /// Sets LoopRecord::CodeHash of every instrumentable loop.
-void runCodeFingerprint(clang::ASTContext &Ctx, std::vector<LoopRecord> &Loops);
+void runCodeFingerprint(clang::ASTContext &Ctx, std::vector<LoopRecord> &Loops,
+                        const MacroDefinitions &Macros = {});
 
 } // namespace pl
 

@@ -47,8 +47,7 @@ const PassInfo Pipeline[] = {
      [](PassState &S) { runStateMarkers(S.Ctx, S.Records.StateMarkers, S.Loops, S.Notes); }},
     {"pointee-effects",
      "writes through pointers and references, callees included: state, or refused",
-     Scope::TranslationUnit,
-     [](PassState &S) { runPointeeEffects(S.Ctx, S.Loops, S.Notes); }},
+     Scope::TranslationUnit, [](PassState &S) { runPointeeEffects(S.Ctx, S.Loops, S.Notes); }},
     {"modified-vars", "the checkpoint state: what each loop nest may modify",
      Scope::TranslationUnit, [](PassState &S) { runModifiedVars(S.Ctx, S.Loops); }},
     {"uncaptured-effects",
@@ -60,7 +59,8 @@ const PassInfo Pipeline[] = {
     {"restored-later", "completed loops the next loop's state restores: skipped on resume",
      Scope::TranslationUnit, [](PassState &S) { runRestoredLater(S.Ctx, S.Loops); }},
     {"code-fingerprint", "per loop: hash of the tokens of its code and callees, and its state",
-     Scope::TranslationUnit, [](PassState &S) { runCodeFingerprint(S.Ctx, S.Loops); }},
+     Scope::TranslationUnit,
+     [](PassState &S) { runCodeFingerprint(S.Ctx, S.Loops, S.Records.Macros); }},
     {"call-graph", "what each loop and function can call, for the runtime's tracking decisions",
      Scope::TranslationUnit, [](PassState &S) { runCallGraph(S.Ctx, S.Loops, S.CallRows); }},
     {"instrument-loops", "insert the loop-boundary points (same lines, #line for copies)",
@@ -88,6 +88,7 @@ void addPreprocessorRecorders(CompilerInstance &CI, PreprocessorRecords &Records
   PP.addPPCallbacks(makeMarkerCollector(Records.LoopMarkers));
   PP.addPPCallbacks(makeStateMarkerCollector(Records.StateMarkers));
   PP.addPPCallbacks(makeIncludeRecorder(CI.getSourceManager(), Records.Includes));
+  PP.addPPCallbacks(makeMacroRecorder(PP, Records.Macros));
 }
 
 PassState::PassState(ASTContext &Ctx, const PassOptions &Options,

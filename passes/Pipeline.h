@@ -25,6 +25,7 @@
 #ifndef PL_PASSES_PIPELINE_H
 #define PL_PASSES_PIPELINE_H
 
+#include "CodeFingerprint.h"
 #include "IncludePaths.h"
 #include "LoopLabels.h"
 #include "LoopModel.h"
@@ -47,6 +48,7 @@ struct PreprocessorRecords {
   std::vector<LoopMarker> LoopMarkers;   ///< PL_LOOP(name), for loop-labels
   std::vector<StateMarker> StateMarkers; ///< PL_TRANSIENT / PL_PERSIST, for state-markers
   std::vector<LocalInclude> Includes;    ///< quoted includes, for include-paths
+  MacroDefinitions Macros;               ///< macro definitions, for code-fingerprint
 };
 
 /// Installs the preprocessor callbacks that fill `Records`; call before

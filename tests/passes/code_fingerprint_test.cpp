@@ -99,3 +99,34 @@ TEST(CodeFingerprint, EachLoopHasItsOwnHash) {
 }
 
 } // namespace
+
+// A new user's silent wrong resume: a file-scope constant the loop reads was
+// edited between the checkpoint and the resume. Its initializer, the enums
+// the code names and the macros it spells are part of the code.
+const char *kWithConstants = R"(
+  #define NOISE 0.3f
+  #define SCALE (NOISE * 2)
+  static const float kDecay = 0.95f;
+  enum Mode { kFast = 1, kSlow = 2 };
+  static const float kUnused = 1.0f;
+  static float step(float lr) { return lr * kDecay + SCALE; }
+  float train(float lr, int epochs) {
+    for (int e = 0; e < epochs; ++e) lr = step(lr) * kSlow;
+    return lr;
+  }
+)";
+
+TEST(CodeFingerprint, ConstantsEnumsAndMacrosTheCodeReadsChangeIt) {
+  std::string Base = hashOf(kWithConstants);
+  EXPECT_NE(hashOf(replaced(kWithConstants, "kDecay = 0.95f", "kDecay = 0.90f")), Base)
+      << "a static const a callee reads";
+  EXPECT_NE(hashOf(replaced(kWithConstants, "kSlow = 2", "kSlow = 3")), Base) << "an enumerator";
+  EXPECT_NE(hashOf(replaced(kWithConstants, "NOISE 0.3f", "NOISE 0.5f")), Base)
+      << "a macro another macro the callee spells expands to";
+}
+
+TEST(CodeFingerprint, ConstantsAndMacrosTheCodeDoesNotReadDoNotChangeIt) {
+  std::string Base = hashOf(kWithConstants);
+  EXPECT_EQ(hashOf(replaced(kWithConstants, "kUnused = 1.0f", "kUnused = 2.0f")), Base);
+  EXPECT_EQ(hashOf(std::string("#define OTHER 7\n") + kWithConstants), Base);
+}

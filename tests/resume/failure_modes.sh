@@ -27,6 +27,19 @@ run() {  # run NAME [env...] -- program args: exit status in $status
   status=$?
 }
 newest() { ls "$work/$1/ckpt"/ckpt-*.plck | sort | tail -1; }
+# until_training_checkpointed NAME PID [N]: waits until run NAME (still running
+# as PID) has written N checkpoints (default 1), which are in train/epoch/batch
+# (the program trains first); a fixed sleep raced the program's speed.
+until_training_checkpointed() {
+  local files
+  for _ in $(seq 1200); do
+    files=("$work/$1/ckpt"/ckpt-*.plck)
+    [[ -e ${files[0]} && ${#files[@]} -ge ${3:-1} ]] && return 0
+    kill -0 "$2" 2> /dev/null || { fail "$1: the run ended before its first checkpoint"; return 1; }
+    sleep 0.05
+  done
+  fail "$1: no checkpoint after 60 s"
+}
 
 setup ref
 run ref -- "$prog"
@@ -38,7 +51,7 @@ setup term
 (cd "$work/term" && exec env PL_CONFIG="$work/term/hooks.conf" "$prog") \
   > "$work/term/out" 2> "$work/term/err" &
 pid=$!
-sleep 1.5
+until_training_checkpointed term "$pid"
 kill -TERM "$pid"
 wait "$pid"
 status=$?
@@ -54,7 +67,7 @@ for damage in corrupt truncate; do
   (cd "$work/$damage" && exec env PL_CONFIG="$work/$damage/hooks.conf" "$prog") \
     > /dev/null 2>&1 &
   pid=$!
-  sleep 1.2
+  until_training_checkpointed $damage "$pid" 2  # one to damage, one to fall back to
   kill -9 "$pid"
   wait "$pid" 2> /dev/null
   file=$(newest $damage)
@@ -82,7 +95,7 @@ expect "$work/none/err" "no valid checkpoint in .*; starting from the beginning"
 setup other
 (cd "$work/other" && exec env PL_CONFIG="$work/other/hooks.conf" "$prog") > /dev/null 2>&1 &
 pid=$!
-sleep 1.2
+until_training_checkpointed other "$pid"
 kill -9 "$pid"
 wait "$pid" 2> /dev/null
 run other PL_RESUME=1 -- "$changed_state"

@@ -367,8 +367,8 @@ struct Loop {
 // Everything else is passed by address: it lives in memory anyway.
 template <class T>
 inline constexpr bool kCopyCell =
-    std::is_trivially_copyable_v<T> && !std::is_array_v<T> && sizeof(T) <= 16 &&
-    (std::is_const_v<T> || std::is_copy_assignable_v<T>);
+    std::is_trivially_copyable_v<T> && !std::is_array_v<T> && !std::is_volatile_v<T> &&
+    sizeof(T) <= 16 && (std::is_const_v<T> || std::is_copy_assignable_v<T>);
 
 // The copy of one local (empty when the local is passed by address). A cell
 // holds the copy only, never a reference to the original: the runtime gets
@@ -383,15 +383,27 @@ struct Cell {
   PL_ABI_INLINE void* ptr(T& ref) { return const_cast<void*>(static_cast<const void*>(&ref)); }
   PL_ABI_INLINE void store(T&) const {}
 };
+// Copied as bytes, both ways: a local visible at kEnter may not be
+// initialized yet (`int i; for (i = 0; ...)`); copying its bytes is defined
+// where copying its value is not, and GCC's -Wmaybe-uninitialized would
+// report the copy in the user's build (the runtime never relies on it).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 template <class T>
 struct Cell<T, true> {
   std::remove_const_t<T> copy;
-  PL_ABI_INLINE explicit Cell(T& ref) : copy(ref) {}
+  PL_ABI_INLINE explicit Cell(T& ref) { __builtin_memcpy(&copy, &ref, sizeof copy); }
   PL_ABI_INLINE void* ptr(T&) { return &copy; }
   PL_ABI_INLINE void store(T& ref) const {
-    if constexpr (!std::is_const_v<T>) ref = copy;
+    if constexpr (!std::is_const_v<T>) __builtin_memcpy(&ref, &copy, sizeof copy);
   }
 };
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 // The cells of one point, as indexed bases rather than a std::tuple: the
 // same layout, but one light class per point instead of tuple's machinery

@@ -43,13 +43,13 @@ int basic(int n) {
 namespace {
 const ::pl::abi::ManifestLoop pl_manifest_5FB0525389F3FF7D[] = {
   {"basic/loop0", "@GOLDEN_DIR@/loops_basic.cpp", 4, "n,s,i",
-   "s:int,i:int", "", "", "5FB0525389F3FF7D", "", "F4AA39EBBE25FEC",
+   "s:int,i:int", "", "", "5FB0525389F3FF7D", "", "17FA10A128303359",
    "basic", ""},
   {"basic/loop1", "@GOLDEN_DIR@/loops_basic.cpp", 10, "n,s,k",
-   "k:int", "", "", "5FB0525389F3FF7D", "basic/loop2", "F0D378306F25AB0D",
+   "k:int", "", "", "5FB0525389F3FF7D", "basic/loop2", "BD4D3DE734DB31A4",
    "basic", ""},
   {"basic/loop2", "@GOLDEN_DIR@/loops_basic.cpp", 11, "n,s,k",
-   "k:int", "", "", "5FB0525389F3FF7D", "", "F0D378306F25AB0D",
+   "k:int", "", "", "5FB0525389F3FF7D", "", "BD4D3DE734DB31A4",
    "basic", ""},
 };
 [[maybe_unused]] const bool pl_manifest_registered_5FB0525389F3FF7D =

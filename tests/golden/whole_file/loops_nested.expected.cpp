@@ -32,13 +32,13 @@ double fit(int epochs, int batches) {
 namespace {
 const ::pl::abi::ManifestLoop pl_manifest_6981EE8C16C82B92[] = {
   {"train::fit/epoch", "@GOLDEN_DIR@/loops_nested.cpp", 7, "epochs,batches,loss,e",
-   "loss:double,e:int", "", "", "6981EE8C16C82B92", "", "6683A484C6109CF4",
+   "loss:double,e:int", "", "", "6981EE8C16C82B92", "", "F4FB7B83F0846685",
    "train::fit", ""},
   {"train::fit/epoch/batch", "@GOLDEN_DIR@/loops_nested.cpp", 8, "epochs,batches,loss,e,b",
-   "loss:double,e:int,b:int", "", "", "6981EE8C16C82B92", "", "B65DF63CF9F8AA40",
+   "loss:double,e:int,b:int", "", "", "6981EE8C16C82B92", "", "11668A70CC60015B",
    "train::fit", ""},
   {"train::fit/loop2", "@GOLDEN_DIR@/loops_nested.cpp", 11, "epochs,batches,loss,hits,i",
-   "hits:int,i:int", "", "", "6981EE8C16C82B92", "", "4B48007BE697C77F",
+   "hits:int,i:int", "", "", "6981EE8C16C82B92", "", "A0E9B571BE7A3F86",
    "train::fit", ""},
 };
 [[maybe_unused]] const bool pl_manifest_registered_6981EE8C16C82B92 =
