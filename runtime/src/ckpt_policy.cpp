@@ -32,6 +32,11 @@ struct Policy {
   std::atomic<std::uint64_t> runs{0};
   std::atomic<std::int64_t> last_ns{0};  // every_seconds: when the last checkpoint was due
   std::atomic<bool> disabled{false};
+  // For the exit report of a policy that never fell due (every=N larger than
+  // its loop's iterations per activation): the most iterations one activation
+  // reached, and how many times the policy fell due.
+  std::atomic<std::uint64_t> most_iterations{0};
+  std::atomic<std::uint64_t> fell_due{0};
 };
 
 // The policies matching one site (immutable once published).
@@ -197,6 +202,12 @@ void checkpoint_for_signal(int sig, CheckpointRequest q) {
 bool due(Policy& policy, const abi::Loop& loop) {
   const CheckpointPolicy& p = policy.spec;
   bool due = p.every > 0 && loop.iterations % p.every == 0;  // iteration index + 1
+  if (p.every > 0 && !due) {
+    std::uint64_t most = policy.most_iterations.load(std::memory_order_relaxed);
+    while (loop.iterations > most && !policy.most_iterations.compare_exchange_weak(
+                                         most, loop.iterations, std::memory_order_relaxed)) {
+    }
+  }
   if (p.every_seconds > 0) {
     const std::int64_t now = steady_now_ns();
     std::int64_t last = policy.last_ns.load(std::memory_order_relaxed);
@@ -216,9 +227,28 @@ void apply(Policy& policy, const CheckpointRequest& q) {
     if (p.at_end) take_checkpoint({q.loop, q.event, q.point, q.addrs, "end", true});
     return;
   }
-  if (due(policy, *q.loop))
+  if (due(policy, *q.loop)) {
+    policy.fell_due.fetch_add(1, std::memory_order_relaxed);
     take_checkpoint({q.loop, q.event, q.point, q.addrs,
                      p.every_seconds > 0 && p.every == 0 ? "seconds" : "every", false});
+  }
+}
+
+// At exit: a policy whose every=N its loop never reached in one activation
+// wrote nothing, which a user who counted iterations over the whole run
+// would not expect (say so, with the number that would have worked).
+void report_never_due(const Policy& p) {
+  const std::uint64_t most = p.most_iterations.load();
+  if (p.spec.every == 0 || p.spec.every_seconds > 0 || p.fell_due.load() > 0 || most == 0 ||
+      most >= p.spec.every)
+    return;
+  std::fprintf(stderr,
+               "pl: warning: %s every=%llu never fell due: every=N counts the iterations of one "
+               "activation of its loop, and the loop ran at most %llu per activation; no "
+               "periodic checkpoint was written (use every=%llu or less, or select an "
+               "enclosing loop)\n",
+               p.name.c_str(), (unsigned long long)p.spec.every, (unsigned long long)most,
+               (unsigned long long)most);
 }
 
 const char* policy_problem(const CheckpointPolicy& c) {
@@ -238,6 +268,9 @@ Hook attach_policy(const CheckpointPolicy& c, HookSpec spec) {
   p->once_at = spec.once_at;
   p->first = spec.first;
   start_checkpoint_engine(c);
+  at_exit([weak = std::weak_ptr<Policy>(p)] {
+    if (auto q = weak.lock()) report_never_due(*q);
+  });
   return Hook(PolicyStage::get().add(p, std::move(spec)));
 }
 

@@ -134,5 +134,17 @@ expect "$work/unwritable/err" "pl: checkpoint: .*Not a directory; the run contin
   fail "unwritable directory: not exactly one error message"
 [[ $(cat "$work/unwritable/out") == "$expected" ]] || fail "unwritable directory: result differs"
 
+# -- A period its loop never reaches in one activation (every=N counts the
+# iterations of one activation): nothing is written, and pl says so at exit
+# with the period that would have worked; a policy that fell due says nothing.
+mkdir -p "$work/never"
+printf 'checkpoint **/batch every=1000000 dir=%s/never/ckpt\n' "$work" > "$work/never/hooks.conf"
+run never -- "$prog"
+[[ $status == 0 ]] || fail "never due: exit status $status"
+expect "$work/never/err" "pl: warning: checkpoint \*\*/batch every=1000000 never fell due: .* at most [0-9]+ per activation; no periodic checkpoint was written \(use every=[0-9]+ or less" "never due"
+! compgen -G "$work/never/ckpt/ckpt-*.plck" > /dev/null || fail "never due: a checkpoint was written"
+[[ $(cat "$work/never/out") == "$expected" ]] || fail "never due: result differs"
+! grep -q "never fell due" "$work/ref/err" || fail "a policy that fell due reported as never due"
+
 (( fails == 0 )) && echo "failure_modes: all cases behaved"
 exit $((fails > 0))
