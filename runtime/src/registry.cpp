@@ -59,10 +59,11 @@ std::uint8_t Registry::mask_for(SiteRt& rt) {
 
 const abi::ManifestLoop* manifest_of(SiteRt& rt) {
   if (!rt.manifest_looked.load(std::memory_order_acquire)) {
-    rt.manifest = Registry::get().manifest_entry(rt.site->desc->name);
+    rt.manifest.store(Registry::get().manifest_entry(rt.site->desc->name),
+                      std::memory_order_relaxed);
     rt.manifest_looked.store(true, std::memory_order_release);
   }
-  return rt.manifest;
+  return rt.manifest.load(std::memory_order_relaxed);
 }
 
 // The gate of Site::gate_*: a set {i : i >= first, (i - first) % period == 0}

@@ -64,7 +64,9 @@ struct SiteRt {
   abi::Site* site;
   std::atomic<const HookList*> hooks{nullptr};
   // What pl-instrument said of the loop (found by name, on first need).
-  const abi::ManifestLoop* manifest = nullptr;
+  // Looked up once, lazily, possibly by several threads at once (each finds
+  // the same row): atomic, so that is not a data race.
+  std::atomic<const abi::ManifestLoop*> manifest{nullptr};
   std::atomic<bool> manifest_looked{false};
   // The checkpoint policies matching the site, as of a generation of the
   // policy list (ckpt_policy.cpp keeps them).
