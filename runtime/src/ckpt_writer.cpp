@@ -2,6 +2,7 @@
 #include "ckpt_writer.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <thread>
 
 #include "registry.h"
 
@@ -50,35 +52,64 @@ std::string CheckpointWriter::last_good() const {
 }
 
 bool CheckpointWriter::submit(CheckpointData data, std::uint64_t seq, bool wait) {
-  if (wait) {
-    writes_.wait();
-    in_flight_.store(true);
-  } else if (in_flight_.exchange(true)) {
+  if (!wait && in_flight_.exchange(true)) {
     skipped_.fetch_add(1);
     return false;
   }
   const std::string dir = this->dir();
   char name[64];
   std::snprintf(name, sizeof name, "/ckpt-%06llu.plck", (unsigned long long)seq);
-  std::string path = dir + name;
-  auto shared = std::make_shared<CheckpointData>(std::move(data));
-  writes_.run([this, shared, path, dir] {
-    write_one(*shared, path, dir);
-    in_flight_.store(false);
-  });
-  // oneTBB's own statics were made by the first run() above, after libpl's
-  // exit handler was registered, so they are destroyed before it runs: a
-  // write still in flight at exit must be waited for earlier, by a handler
-  // registered now (exit handlers run in reverse order of registration).
-  if (!exit_wait_registered_.exchange(true))
-    std::atexit([] {
-      CheckpointWriter& w = CheckpointWriter::get();
-      w.writes_.wait();
-      w.exit_waited_.store(true);  // oneTBB may be gone when finish() runs
+  const std::string path = dir + name;
+  std::unique_lock lock(jobs_mu_);
+  if (wait) {
+    wait_idle(lock);  // the write in flight, or another thread's final one
+    in_flight_.store(true);
+  }
+  job_ = std::make_unique<Job>(Job{std::move(data), path, dir});
+  if (!thread_started_) {
+    thread_started_ = true;
+    // Detached: the writer is never destroyed (loops may run during exit);
+    // an exit waits for the write in flight in finish().
+    std::thread([this] { run_writer(); }).detach();
+    // A forked child has no writer thread: it starts its own on its first
+    // write (the mutex is held across fork, so the child's copy is sane).
+    static std::once_flag at_fork;
+    std::call_once(at_fork, [] {
+      ::pthread_atfork([] { get().jobs_mu_.lock(); }, [] { get().jobs_mu_.unlock(); },
+                       [] {
+                         CheckpointWriter& w = get();
+                         w.thread_started_ = w.writing_ = false;
+                         w.job_.reset();
+                         w.in_flight_.store(false);
+                         w.jobs_mu_.unlock();
+                       });
     });
+  }
+  job_ready_.notify_one();
   if (!wait) return true;
-  writes_.wait();
+  wait_idle(lock);
+  lock.unlock();
   return last_good() == path;
+}
+
+void CheckpointWriter::wait_idle(std::unique_lock<std::mutex>& lock) {
+  job_done_.wait(lock, [this] { return !job_ && !writing_; });
+}
+
+void CheckpointWriter::run_writer() {
+  std::unique_lock lock(jobs_mu_);
+  for (;;) {
+    job_ready_.wait(lock, [this] { return job_ != nullptr; });
+    std::unique_ptr<Job> job = std::move(job_);
+    writing_ = true;
+    lock.unlock();
+    write_one(job->data, job->path, job->dir);
+    job.reset();
+    lock.lock();
+    writing_ = false;
+    in_flight_.store(false);
+    job_done_.notify_all();
+  }
 }
 
 void CheckpointWriter::write_one(const CheckpointData& data, const std::string& path,
@@ -151,9 +182,11 @@ void CheckpointWriter::prune(const std::string& dir) {
 }
 
 void CheckpointWriter::finish() {
-  // Nothing written: nothing to wait for (and no oneTBB to start at exit).
-  // At exit, the handler registered with the first write already waited.
-  if (exit_wait_registered_.load() && !exit_waited_.load()) writes_.wait();
+  // The write in flight, if any, ends before the process does.
+  {
+    std::unique_lock lock(jobs_mu_);
+    wait_idle(lock);
+  }
   {
     std::lock_guard lock(mu_);
     if (failed_writes_ > 1)

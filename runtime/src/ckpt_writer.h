@@ -1,22 +1,29 @@
-// Internal: writing checkpoints — the hand-off of a taken snapshot to a
-// oneTBB task, the atomic write (checkpoint_file.h), and pruning to the last
-// `keep` files of the directory.
+// Internal: writing checkpoints — the hand-off of a taken snapshot to the
+// writer thread, the atomic write (checkpoint_file.h), and pruning to the
+// last `keep` files of the directory.
 //
 // One write is in flight at a time: a periodic checkpoint due while the
 // previous one is still being written is skipped (and counted); a final one
 // (signal, loop end) waits for it.
+//
+// The writer is a thread of its own, started with the first write, not a
+// oneTBB task: a write blocks on the disk and would take a worker from the
+// program's parallel loops, and the hand-over goes through a mutex and a
+// condition variable every tool sees (ThreadSanitizer cannot see through
+// Debian's uninstrumented oneTBB, and reported each task's captures as
+// races).
 #ifndef PL_RUNTIME_CKPT_WRITER_H
 #define PL_RUNTIME_CKPT_WRITER_H
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <tbb/task_group.h>
 
 #include "checkpoint_file.h"
 
@@ -48,6 +55,12 @@ class CheckpointWriter {
   void finish();
 
  private:
+  struct Job {
+    CheckpointData data;
+    std::string path, dir;
+  };
+  void run_writer();                                // the writer thread
+  void wait_idle(std::unique_lock<std::mutex>& l);  // holds jobs_mu_
   void write_one(const CheckpointData& data, const std::string& path, const std::string& dir);
   void report_failure(const std::string& what);  // holds mu_
   void remove_torn_writes() const;               // holds mu_
@@ -61,8 +74,12 @@ class CheckpointWriter {
   std::string last_good_;
   std::set<std::string> write_errors_;
   std::uint64_t failed_writes_ = 0;
-  tbb::task_group writes_;
-  std::atomic<bool> in_flight_{false}, exit_wait_registered_{false}, exit_waited_{false};
+  // The writer thread's one job (the write in flight), under jobs_mu_.
+  std::mutex jobs_mu_;
+  std::condition_variable job_ready_, job_done_;
+  std::unique_ptr<Job> job_;
+  bool writing_ = false, thread_started_ = false;
+  std::atomic<bool> in_flight_{false};
   std::atomic<std::uint64_t> skipped_{0};
   std::atomic<double> bandwidth_{200e6};  // bytes/s until a write was measured
 };

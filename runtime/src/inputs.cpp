@@ -4,8 +4,8 @@
 // The interposers run in every open of the process, from its first
 // constructor on, on any thread: they call the real function first, record
 // only after a successful open of a regular file, never re-enter themselves
-// (a thread-local guard: recording may allocate), ignore /proc, /sys and
-// /dev before allocating anything (allocators open those while they start),
+// (a thread-local guard: recording may allocate), ignore /proc, /sys, /dev
+// and shared objects before allocating anything (allocators open those while they start),
 // and keep their table in a leaked object made when first needed. The real
 // functions are found with dlsym without a static guard; should dlsym itself
 // open a file, that open goes straight to the system call.
@@ -35,9 +35,21 @@ namespace {
 __attribute__((tls_model("initial-exec"))) thread_local bool t_recording = false;
 __attribute__((tls_model("initial-exec"))) thread_local bool t_resolving = false;
 
+// Files that are never inputs, decided from the name before anything is
+// allocated: pseudo-files, and shared objects and their debug files — code,
+// which the code fingerprint covers, not data. Shared objects are also what
+// a sanitizer's symbolizer opens while it prints a report, from inside its
+// own locks: recording them there (a mutex the sanitizer no longer sees,
+// memory it checks) deadlocked ThreadSanitizer.
 bool pseudo_file(const char* path) {
-  return std::strncmp(path, "/proc/", 6) == 0 || std::strncmp(path, "/sys/", 5) == 0 ||
-         std::strncmp(path, "/dev/", 5) == 0;
+  if (std::strncmp(path, "/proc/", 6) == 0 || std::strncmp(path, "/sys/", 5) == 0 ||
+      std::strncmp(path, "/dev/", 5) == 0 || std::strncmp(path, "/usr/lib/debug/", 15) == 0)
+    return true;
+  const char* name = std::strrchr(path, '/');
+  name = name ? name + 1 : path;
+  for (const char* so = std::strstr(name, ".so"); so; so = std::strstr(so + 3, ".so"))
+    if (so[3] == '\0' || so[3] == '.') return true;  // lib.so, lib.so.6
+  return false;
 }
 
 struct Table {

@@ -54,6 +54,22 @@ TEST(Inputs, FilesReadAreRecordedWrittenOnesAndPseudoFilesAreNot) {
     if (file.path == by_fopen) EXPECT_EQ(file.size, 2u);
 }
 
+// Shared objects are code, not data (the code fingerprint covers code); they
+// are also what a sanitizer's symbolizer opens from inside its own locks.
+TEST(Inputs, SharedObjectsAreNotInputs) {
+  const std::string lib = scratch("libthing.so", "ELF"), versioned = scratch("libthing.so.6", "E");
+  const std::string data = scratch("weights.sol", "x");  // ".so" inside a longer suffix: data
+  for (const std::string& path : {lib, versioned, data}) {
+    int fd = ::open(path.c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+  }
+  EXPECT_FALSE(recorded(lib));
+  EXPECT_FALSE(recorded(versioned));
+  EXPECT_TRUE(recorded(data));
+  for (const std::string& path : {lib, versioned, data}) std::remove(path.c_str());
+}
+
 TEST(Inputs, DifferencesAreNamed) {
   const std::string input = scratch("changing", "12");
   std::ifstream(input).get();
