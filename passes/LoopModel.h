@@ -24,6 +24,11 @@ namespace pl {
 
 /// A local variable visible at an event point; or a field of `*this` or a
 /// global the loop nest may modify (added by modified-vars).
+/// The most locals one boundary passes to the runtime: the slots of the
+/// preprocessor for-each in runtime/include/pl/abi_foreach.h (state-types
+/// keeps state first when a loop has more).
+constexpr size_t kMaxPointVars = 128;
+
 struct VisibleVar {
   const clang::ValueDecl *Decl = nullptr; ///< VarDecl, BindingDecl or FieldDecl
   std::string Name;                       ///< how the point names it: "loss", "this->count", "::g"

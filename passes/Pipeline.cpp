@@ -1,9 +1,10 @@
 //===- Pipeline.cpp - The passes of pl-instrument, in order ---------------===//
 #include "Pipeline.h"
 
-#include "CodeFingerprint.h"
 #include "CallGraph.h"
+#include "CodeFingerprint.h"
 #include "EmitManifest.h"
+#include "GenerateSerializers.h"
 #include "IncludePaths.h"
 #include "InstrumentLoops.h"
 #include "LoopLabels.h"
@@ -55,7 +56,9 @@ const PassInfo Pipeline[] = {
      Scope::TranslationUnit, [](PassState &S) { runUncapturedEffects(S.Ctx, S.Loops); }},
     {"state-types", "which state pl/serialize.h can save; warn (or fail) on the rest",
      Scope::TranslationUnit,
-     [](PassState &S) { runStateTypes(S.Ctx, S.Loops, S.Notes, S.Options.RequireResumable); }},
+     [](PassState &S) {
+       runStateTypes(S.Ctx, S.Loops, S.Notes, S.Generated, S.Options.RequireResumable);
+     }},
     {"restored-later", "completed loops the next loop's state restores: skipped on resume",
      Scope::TranslationUnit, [](PassState &S) { runRestoredLater(S.Ctx, S.Loops); }},
     {"code-fingerprint", "per loop: hash of the tokens of its code and callees, and its state",
@@ -73,6 +76,9 @@ const PassInfo Pipeline[] = {
      [](PassState &S) {
        runIncludePaths(S.Ctx.getSourceManager(), S.Records.Includes, S.File, S.RW);
      }},
+    {"generate-serializers", "write pl_serialize for the classes of state that have none",
+     Scope::MainFile,
+     [](PassState &S) { runGenerateSerializers(S.Ctx, S.Generated, S.File, S.RW); }},
     {"emit-manifest", "append the table of loops the runtime checks hooks against", Scope::EachFile,
      [](PassState &S) {
        const bool Main = S.File == S.Ctx.getSourceManager().getMainFileID();

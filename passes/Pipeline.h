@@ -72,6 +72,8 @@ struct PassState {
   bool NeedsSerializers = false; ///< some point in File declares state saved by pl/serialize.h
   bool EmittedManifest = false;  ///< emit-manifest appended a table (loops or call graph) to File
   std::vector<CallRow> CallRows; ///< call-graph: the functions of the TU the runtime needs
+  /// state-types: the classes generate-serializers writes serializers for.
+  std::vector<const clang::CXXRecordDecl *> Generated;
 };
 
 enum class PassScope {

@@ -158,13 +158,65 @@ private:
               " is not in the namespace of " + quoted(T) + ", where pl/serialize.h looks for it",
           "move that pl_serialize into the namespace of " + quoted(T));
     }
-    std::string Problem = aggregateProblem(RD);
-    if (Problem.empty()) return saveable();
+    if (aggregateProblem(RD).empty()) return saveable();
+    std::string Problem = generatedProblem(RD);
+    if (Problem.empty()) {
+      if (GeneratedSeen.insert(RD->getCanonicalDecl()).second)
+        Generated.push_back(RD->getDefinition());
+      return saveable();
+    }
     std::string Name = T.getAsString(Policy);
-    return unsaveable(quoted(T) + " has no pl_serialize and is not an aggregate pl saves field " +
-                          "by field: " + Problem,
+    return unsaveable(quoted(T) + " has no pl_serialize and pl cannot write one: " + Problem,
                       "give " + quoted(T) + " a serializer: template <class Ar> void " +
                           "pl_serialize(Ar& ar, " + Name + "& x) { ar(...); }");
+  }
+
+  /// Whether code at namespace scope can name `RD` (public all the way out,
+  /// not local to a function).
+  static bool nameable(const CXXRecordDecl *RD) {
+    const Decl *D = RD;
+    for (const DeclContext *DC = D->getDeclContext(); !DC->isFileContext();
+         DC = D->getDeclContext()) {
+      if (!isa<CXXRecordDecl>(DC) || D->getAccess() != AS_public) return false;
+      D = cast<CXXRecordDecl>(DC);
+    }
+    return true;
+  }
+  bool nameable(QualType T) const {
+    const CXXRecordDecl *RD = Ctx.getBaseElementType(T)->getAsCXXRecordDecl();
+    return !RD || nameable(RD);
+  }
+
+  /// Why pass generate-serializers cannot write a serializer for `RD`, or
+  /// "": its public bases and its fields, const ones (and references to
+  /// const) left to the replay, private ones reached by member pointers.
+  std::string generatedProblem(const CXXRecordDecl *RD) {
+    RD = RD->getDefinition();
+    if (!RD) return "its definition is not visible here";
+    if (RD->isUnion()) return "it is a union";
+    if (!nameable(RD)) return "it is local to a function, or a private or protected nested class";
+    for (const CXXBaseSpecifier &B : RD->bases()) {
+      std::string Base = "its base class " + quoted(B.getType());
+      if (B.isVirtual()) return Base + " is virtual";
+      if (B.getAccessSpecifier() != AS_public) return Base + " is not public";
+      if (Verdict V = check(B.getType().getUnqualifiedType()); !V.Ok)
+        return Base + " cannot be saved (" + V.Why + ")";
+    }
+    for (const FieldDecl *F : RD->fields()) {
+      std::string Field = "its field '" + F->getNameAsString() + "'";
+      QualType FT = F->getType();
+      if (!F->getIdentifier()) return "it has an anonymous member";
+      if (FT->isReferenceType()) {
+        if (FT->getPointeeType().isConstQualified()) continue; // a view: not its data
+        return Field + " is a reference to data the object does not hold";
+      }
+      if (Ctx.getBaseElementType(FT).isConstQualified()) continue; // never written
+      if (F->isBitField()) return Field + " is a bit-field";
+      if (!nameable(FT)) return Field + " has a private or protected nested type";
+      if (Verdict V = check(FT.getUnqualifiedType()); !V.Ok)
+        return Field + " has type " + quoted(FT) + ", which pl cannot save (" + V.Why + ")";
+    }
+    return "";
   }
 
   /// A template argument or element: a reference or cv-qualified one cannot
@@ -300,6 +352,13 @@ private:
     return "";
   }
 
+public:
+  /// The classes pass generate-serializers writes serializers for, in the
+  /// order they were found.
+  std::vector<const CXXRecordDecl *> Generated;
+
+private:
+  std::set<const CXXRecordDecl *> GeneratedSeen;
   ASTContext &Ctx;
   const SourceManager &SM;
   PrintingPolicy Policy{LangOptions()};
@@ -353,8 +412,50 @@ bool dependent(QualType T) { return T->isDependentType() || T->isInstantiationDe
 
 } // namespace
 
+/// At most kMaxPointVars locals reach one boundary (the emitted code's
+/// preprocessor for-each has that many slots): state first, then the other
+/// locals in scope order. A loop with more state than that refuses
+/// checkpoints; one with more locals shows hooks the first ones, with a note.
+static void capPointVars(LoopRecord &R, ASTContext &Ctx, std::vector<ToolNote> &Notes) {
+  std::set<const ValueDecl *> State;
+  for (const StateVar &S : R.State)
+    State.insert(S.Decl);
+  bool Dropped = false;
+  auto Cap = [&](std::vector<VisibleVar> &Vs) {
+    if (Vs.size() <= kMaxPointVars) return;
+    size_t Room = kMaxPointVars;
+    for (const VisibleVar &V : Vs)
+      Room -= Room && State.count(V.Decl);
+    std::vector<VisibleVar> Kept;
+    size_t StateKept = 0;
+    for (VisibleVar &V : Vs) {
+      if (State.count(V.Decl) ? StateKept++ < kMaxPointVars : Room && Room--)
+        Kept.push_back(std::move(V));
+    }
+    Vs = std::move(Kept);
+    Dropped = true;
+  };
+  Cap(R.EnterVars);
+  Cap(R.BeginVars);
+  Cap(R.EndVars);
+  for (ContinuePoint &C : R.Continues)
+    Cap(C.Vars);
+  if (!Dropped) return;
+  std::string Msg = "loop '" + R.FullName + "' has more than " + std::to_string(kMaxPointVars) +
+                    " locals in scope: hooks see the first " + std::to_string(kMaxPointVars) +
+                    ", state first";
+  if (State.size() > kMaxPointVars) {
+    R.Unsaveable.push_back("more than " + std::to_string(kMaxPointVars) +
+                           " state variables at one boundary");
+    Msg += "; its " + std::to_string(State.size()) +
+           " state variables are too many to "
+           "checkpoint (split the function)";
+  }
+  Notes.push_back(makeNote(Ctx.getSourceManager(), R.Loop->getBeginLoc(), "note", Msg));
+}
+
 void runStateTypes(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<ToolNote> &Notes,
-                   bool RequireResumable) {
+                   std::vector<const CXXRecordDecl *> &Generated, bool RequireResumable) {
   TypeChecker Types(Ctx);
   std::vector<Finding> Findings;
   // One message per variable and function: where a marker would go.
@@ -363,6 +464,7 @@ void runStateTypes(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<
   std::map<std::string, Unnamed> UnnamedIn;
   for (LoopRecord &R : Loops) {
     if (!R.Instrumentable) continue;
+    capPointVars(R, Ctx, Notes);
     // Unlabeled loops are mostly not meant to be checkpointed (library code,
     // argument parsing): one note per file instead of a warning each.
     bool Warn = RequireResumable || R.Source != LabelSource::Automatic;
@@ -394,6 +496,7 @@ void runStateTypes(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<
                              RequireResumable ? "error" : "warning", message(F)));
   for (const std::string &File : Files)
     Notes.push_back(unnamedNote(UnnamedIn[File]));
+  Generated = std::move(Types.Generated);
 }
 
 } // namespace pl

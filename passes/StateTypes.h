@@ -37,7 +37,12 @@
 /// other expressions); the standard random engines and distributions; a
 /// class with a `pl_serialize(ar, x)` in its namespace; an aggregate of 1 to
 /// 16 public fields, all saveable, without bases, bit-fields, references,
-/// const or C-array fields. Everything else is not: pointers, closures,
+/// const or C-array fields; and any other class whose definition the
+/// translation unit sees, nameable at namespace scope, whose public
+/// non-virtual bases and non-const fields (of any access) are saveable and
+/// not bit-fields or references to non-const data: pass
+/// generate-serializers writes its serializer (these classes are returned
+/// in `Generated`). Everything else is not: pointers, closures,
 /// `std::function`, `shared_ptr`, streams, mutexes, iterators, views.
 //
 //===----------------------------------------------------------------------===//
@@ -52,9 +57,12 @@ namespace pl {
 
 /// Sets StateVar::Saveable and ::Why and LoopRecord::Unsaveable; a warning
 /// per unsaveable variable of labeled loops and a note per file for the
-/// others (an error per variable of any loop with RequireResumable).
+/// others (an error per variable of any loop with RequireResumable). Sets
+/// `Generated` to the classes whose serializers pl writes.
 void runStateTypes(clang::ASTContext &Ctx, std::vector<LoopRecord> &Loops,
-                   std::vector<ToolNote> &Notes, bool RequireResumable = false);
+                   std::vector<ToolNote> &Notes,
+                   std::vector<const clang::CXXRecordDecl *> &Generated,
+                   bool RequireResumable = false);
 
 } // namespace pl
 

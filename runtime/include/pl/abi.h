@@ -32,6 +32,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "abi_foreach.h"
+
 #if defined(__GNUC__) || defined(__clang__)
 #define PL_ABI_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define PL_ABI_INLINE inline __attribute__((always_inline))
@@ -406,40 +408,6 @@ struct Cell<T, true> {
 #pragma GCC diagnostic pop
 #endif
 
-// The cells of one point, as indexed bases rather than a std::tuple: the
-// same layout, but one light class per point instead of tuple's machinery
-// (which multiplied compile time per site and raised -Wmaybe-uninitialized
-// inside <tuple>).
-template <std::size_t I, class T>
-struct IndexedCell : Cell<T> {
-  PL_ABI_INLINE explicit IndexedCell(T& ref) : Cell<T>(ref) {}
-};
-template <class Seq, class... T>
-struct Cells;
-template <std::size_t... I, class... T>
-struct Cells<std::index_sequence<I...>, T...> : IndexedCell<I, T>... {
-  PL_ABI_INLINE explicit Cells(T&... vars) : IndexedCell<I, T>(vars)... {}
-};
-
-// Builds the address table (copies first), calls the runtime, writes the
-// copies back. Cold: only reached when the site's mask says so.
-template <std::size_t... I, class... T>
-PL_ABI_INLINE std::uint32_t fire_cells(std::index_sequence<I...>, Loop& loop, Event ev,
-                                       const PointDesc& point, T&... vars) {
-  Cells<std::index_sequence<I...>, T...> cells(vars...);
-  void* const addrs[sizeof...(T) + 1] = {static_cast<IndexedCell<I, T>&>(cells).ptr(vars)...,
-                                         nullptr};
-  const std::uint32_t actions = dispatch(loop, ev, point, addrs);
-  (static_cast<const IndexedCell<I, T>&>(cells).store(vars), ...);
-  (void)cells;  // a point without locals has no cells
-  return actions;
-}
-
-template <class... T>
-PL_ABI_INLINE std::uint32_t fire(Loop& loop, Event ev, const PointDesc& point, T&... vars) {
-  return fire_cells(std::index_sequence_for<T...>{}, loop, ev, point, vars...);
-}
-
 // True when nothing listens to this loop at all (registered, no hook, no
 // tracking): the emitted code then runs an uninstrumented copy of an
 // innermost loop, so idle loops keep their vectorization.
@@ -448,52 +416,58 @@ PL_ABI_INLINE bool idle(const Site& site) noexcept {
 }
 
 template <class T>
-PL_ABI_INLINE bool as_double(const T& v, double& out) noexcept {
-  if constexpr (std::is_arithmetic_v<T>) {
-    out = static_cast<double>(v);
-    return true;
-  } else if constexpr (std::is_enum_v<T>) {
-    out = static_cast<double>(static_cast<std::underlying_type_t<T>>(v));
-    return true;
-  } else {
-    return false;
-  }
+double as_double(const void* v) noexcept {
+  return double(*static_cast<const T*>(v));
 }
-
-template <std::size_t... I, class... T>
-PL_ABI_INLINE bool when_ok(const WhenGate& g, const PointDesc& point, std::index_sequence<I...>,
-                           const T&... vars) noexcept {
-  const std::uint64_t key = std::uint64_t(reinterpret_cast<std::uintptr_t>(&point)) << 16;
-  const std::uint64_t c = g.cache.load(std::memory_order_relaxed);
-  const std::uint32_t slot =
-      (c & ~std::uint64_t(0xffff)) == key ? std::uint32_t(c & 0xffff) : when_lookup(g, point);
-  double x = 0;
-  bool numeric = false;
-  (void)((I + 1 == slot ? (numeric = as_double(vars, x), true) : false) || ...);
-  if (!numeric) return true;  // not in scope, or not a number: the runtime decides
-  switch (g.op) {
-    case 0:
-      return x < g.value;
-    case 1:
-      return x <= g.value;
-    case 2:
-      return x > g.value;
-    case 3:
-      return x >= g.value;
-    case 4:
-      return x == g.value;
-    default:
-      return x != g.value;
-  }
-}
+// The value of a scalar of each arithmetic ScalarKind, as a double.
+static constexpr double (*kAsDouble[])(const void*) noexcept = {nullptr,
+                                                                &as_double<bool>,
+                                                                &as_double<char>,
+                                                                &as_double<std::int8_t>,
+                                                                &as_double<std::int16_t>,
+                                                                &as_double<std::int32_t>,
+                                                                &as_double<std::int64_t>,
+                                                                &as_double<std::uint8_t>,
+                                                                &as_double<std::uint16_t>,
+                                                                &as_double<std::uint32_t>,
+                                                                &as_double<std::uint64_t>,
+                                                                &as_double<float>,
+                                                                &as_double<double>,
+                                                                &as_double<long double>};
+static_assert(sizeof(kAsDouble) / sizeof(kAsDouble[0]) == kEnum, "one reader per arithmetic kind");
 
 // Whether an armed begin/end boundary passes the site's comparison gate
-// (evaluated on the locals themselves, before anything is copied).
-template <Event ev, class... T>
-PL_ABI_INLINE bool when_ok_at(const Loop& loop, const PointDesc& point, const T&... vars) noexcept {
+// (Site::when_begin/when_end), read from the point's address table — the
+// copies, already made. Not a template and not forced inline: one copy per
+// translation unit, called from the cold side of armed boundaries only.
+inline bool when_ok(const Loop& loop, Event ev, const PointDesc& point,
+                    void* const* addrs) noexcept {
   const WhenGate* g =
       (ev == kBegin ? loop.site.when_begin : loop.site.when_end).load(std::memory_order_acquire);
-  return !g || when_ok(*g, point, std::index_sequence_for<T...>{}, vars...);
+  if (!g) return true;
+  const std::uint64_t key = std::uint64_t(reinterpret_cast<std::uintptr_t>(&point)) << 16;
+  const std::uint64_t c = g->cache.load(std::memory_order_relaxed);
+  const std::uint32_t slot =
+      (c & ~std::uint64_t(0xffff)) == key ? std::uint32_t(c & 0xffff) : when_lookup(*g, point);
+  if (slot == 0) return true;  // not in scope here: the runtime decides
+  const ScalarKind kind = point.vars[slot - 1].type->kind;
+  // Not a number (or an enum, whose size varies): the runtime decides.
+  if (kind == kNotScalar || kind >= kEnum) return true;
+  const double x = kAsDouble[kind](addrs[slot - 1]);
+  switch (g->op) {
+    case 0:
+      return x < g->value;
+    case 1:
+      return x <= g->value;
+    case 2:
+      return x > g->value;
+    case 3:
+      return x >= g->value;
+    case 4:
+      return x == g->value;
+    default:
+      return x != g->value;
+  }
 }
 
 // Whether an armed begin/end boundary can interest any hook: see
@@ -553,43 +527,67 @@ constexpr std::int64_t trip_count(long double start, long double bound, long dou
 #define PL_NOVARS_(p, line) \
   static constexpr ::pl::abi::PointDesc p { nullptr, 0, line }
 
+// The cold side of an armed boundary, spelled out by the preprocessor for
+// each local (pl/abi_foreach.h) so that no template is instantiated per
+// point: a cell per local (a copy, or nothing for a local passed by
+// address), the address table, the comparison gate, the runtime call, and
+// the copies written back. Sets `a` to the runtime's action bits.
+#define PL_CELL_(k, x) ::pl::abi::Cell<::std::remove_reference_t<decltype((x))>> pl_c##k(x);
+#define PL_ADDR_(k, x) pl_c##k.ptr(x),
+#define PL_BACK_(k, x) pl_c##k.store(x);
+#define PL_CALL_(a, l, ev, p, ...)                                    \
+  {                                                                   \
+    PL_FE_(PL_CELL_, ##__VA_ARGS__)                                   \
+    void* const pl_ad_[] = {PL_FE_(PL_ADDR_, ##__VA_ARGS__) nullptr}; \
+    if (::pl::abi::when_ok((l), (ev), (p), pl_ad_)) {                 \
+      (a) = ::pl::abi::dispatch((l), (ev), (p), pl_ad_);              \
+      PL_FE_(PL_BACK_, ##__VA_ARGS__)                                 \
+    }                                                                 \
+  }
+
 // Fires event `ev` of loop `l` at point `p`, passing the listed locals; a
 // hook's break request jumps to `brk`, the label right after the loop.
-#define PL_AT_(l, ev, p, brk, ...)                                                                 \
-  do {                                                                                             \
-    if (PL_ABI_UNLIKELY((l).armed() & (::pl::abi::ev | ::pl::abi::kUnseen)))                       \
-      if (::pl::abi::due<::pl::abi::ev>(l) &&                                                      \
-          ::pl::abi::when_ok_at<::pl::abi::ev>((l), (p), ##__VA_ARGS__))                           \
-        if (::pl::abi::fire((l), ::pl::abi::ev, (p), ##__VA_ARGS__) & ::pl::abi::kBreak) goto brk; \
+#define PL_AT_(l, ev, p, brk, ...)                                           \
+  do {                                                                       \
+    if (PL_ABI_UNLIKELY((l).armed() & (::pl::abi::ev | ::pl::abi::kUnseen))) \
+      if (::pl::abi::due<::pl::abi::ev>(l)) {                                \
+        std::uint32_t pl_a_ = 0;                                             \
+        PL_CALL_(pl_a_, l, ::pl::abi::ev, p, ##__VA_ARGS__)                  \
+        if (pl_a_ & ::pl::abi::kBreak) goto brk;                             \
+      }                                                                      \
   } while (0)
 // Not wrapped in do/while: a kSkip action must `continue` the loop itself.
-#define PL_BEGIN_(l, p, brk, ...)                                                              \
-  ++(l).iterations;                                                                            \
-  if (PL_ABI_UNLIKELY((l).armed() & (::pl::abi::kBegin | ::pl::abi::kUnseen)))                 \
-    if (::pl::abi::due<::pl::abi::kBegin>(l) &&                                                \
-        ::pl::abi::when_ok_at<::pl::abi::kBegin>((l), (p), ##__VA_ARGS__))                     \
-      if (const std::uint32_t pl_a_ = ::pl::abi::fire((l), ::pl::abi::kBegin, (p), ##__VA_ARGS__)) { \
-        if (pl_a_ & ::pl::abi::kBreak) goto brk;                                               \
-        if (pl_a_ & ::pl::abi::kSkip) continue;                                                \
-      }                                                                                        \
-  static_assert(true)
+#define PL_BEGIN_(l, p, brk, ...)                                              \
+  ++(l).iterations;                                                            \
+  if (PL_ABI_UNLIKELY((l).armed() & (::pl::abi::kBegin | ::pl::abi::kUnseen))) \
+    if (::pl::abi::due<::pl::abi::kBegin>(l)) {                                \
+      std::uint32_t pl_a_ = 0;                                                 \
+      PL_CALL_(pl_a_, l, ::pl::abi::kBegin, p, ##__VA_ARGS__)                  \
+      if (pl_a_ & ::pl::abi::kBreak) goto brk;                                 \
+      if (pl_a_ & ::pl::abi::kSkip) continue;                                  \
+    }                                                                          \
+  static_assert(true, "")
 #define PL_END_(l, p, brk, ...) PL_AT_(l, kEnd, p, brk, ##__VA_ARGS__)
 // `trip` is evaluated only on the cold path.
-#define PL_ENTER_(l, p, brk, trip_expr, ...)                                               \
-  do {                                                                                     \
-    if (PL_ABI_UNLIKELY((l).armed() &                                                      \
-                        (::pl::abi::kEnter | ::pl::abi::kTrack | ::pl::abi::kUnseen))) {   \
-      (l).trip = (trip_expr);                                                              \
-      if (::pl::abi::fire((l), ::pl::abi::kEnter, (p), ##__VA_ARGS__) & ::pl::abi::kBreak) \
-        goto brk;                                                                          \
-    }                                                                                      \
+#define PL_ENTER_(l, p, brk, trip_expr, ...)                                             \
+  do {                                                                                   \
+    if (PL_ABI_UNLIKELY((l).armed() &                                                    \
+                        (::pl::abi::kEnter | ::pl::abi::kTrack | ::pl::abi::kUnseen))) { \
+      (l).trip = (trip_expr);                                                            \
+      std::uint32_t pl_a_ = 0;                                                           \
+      PL_CALL_(pl_a_, l, ::pl::abi::kEnter, p, ##__VA_ARGS__)                            \
+      if (pl_a_ & ::pl::abi::kBreak) goto brk;                                           \
+    }                                                                                    \
   } while (0)
 // The normal way out (condition false, break, or a hook's break request).
 // Other exits (return, throw, goto) fire kExit from ~Loop, without locals.
-#define PL_EXIT_(l, p, ...)                                       \
-  do {                                                            \
-    if (PL_ABI_UNLIKELY((l).armed() & ::pl::abi::kExit))          \
-      ::pl::abi::fire((l), ::pl::abi::kExit, (p), ##__VA_ARGS__); \
+#define PL_EXIT_(l, p, ...)                                  \
+  do {                                                       \
+    if (PL_ABI_UNLIKELY((l).armed() & ::pl::abi::kExit)) {   \
+      std::uint32_t pl_a_ = 0;                               \
+      PL_CALL_(pl_a_, l, ::pl::abi::kExit, p, ##__VA_ARGS__) \
+      (void)pl_a_;                                           \
+    }                                                        \
   } while (0)
 
 #endif  // PL_ABI_H
