@@ -7,6 +7,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/xxhash.h"
 
+#include <map>
+
 using namespace clang;
 
 namespace pl {
@@ -21,36 +23,65 @@ public:
     Policy.FullyQualifiedName = true;
   }
 
+  /// Numbers the classes first: a class's fields function calls its
+  /// generated bases' ones, which may come later in the list.
+  void number(const std::vector<const CXXRecordDecl *> &Classes) {
+    for (const CXXRecordDecl *RD : Classes)
+      Index.emplace(RD->getCanonicalDecl(), unsigned(Index.size()));
+  }
+
   void add(const CXXRecordDecl *RD) {
-    std::string Class = spelled(Ctx.getRecordType(RD));
-    std::vector<std::string> Parts;
-    for (const CXXBaseSpecifier &B : RD->bases())
-      Parts.push_back("static_cast<" + spelled(B.getType().getUnqualifiedType()) + "&>(x)");
+    const std::string Class = spelled(Ctx.getRecordType(RD));
+    const std::string Fn = "pl_fields_" + std::to_string(Index.at(RD->getCanonicalDecl()));
+    std::string Body;
+    // Bases: a generated one through its fields function (its pl_serialize
+    // would see an object of another class), any other through its own.
+    for (const CXXBaseSpecifier &B : RD->bases()) {
+      const CXXRecordDecl *Base = B.getType()->getAsCXXRecordDecl();
+      auto It = Base ? Index.find(Base->getCanonicalDecl()) : Index.end();
+      Body += It != Index.end()
+                  ? "  pl_fields_" + std::to_string(It->second) + "(ar, x);\n"
+                  : "  ar(static_cast<" + spelled(B.getType().getUnqualifiedType()) + "&>(x));\n";
+    }
+    std::vector<std::string> Fields;
     for (const FieldDecl *F : RD->fields()) {
       QualType FT = F->getType();
       if (FT->isReferenceType() || Ctx.getBaseElementType(FT).isConstQualified()) continue;
-      std::string Tag = "pl_f" + std::to_string(Fields++);
+      std::string Tag = "pl_f" + std::to_string(NextTag++);
       Tags += "struct " + Tag + " {\n  friend auto pl_field(" + Tag +
               ");\n};\ntemplate struct pl_field_of<" + Tag + ", &" + Class +
               "::" + F->getNameAsString() + ">;\n";
-      Parts.push_back("x.*pl_field(" + Tag + "{})");
+      Fields.push_back("x.*pl_field(" + Tag + "{})");
     }
-    std::string Body = Parts.empty() ? "  (void)ar;\n  (void)x;\n"
-                                     : "  ar(" + llvm::join(Parts, ",\n     ") + ");\n";
+    if (!Fields.empty()) Body += "  ar(" + llvm::join(Fields, ",\n     ") + ");\n";
+    Declarations += "template <class Ar>\nvoid " + Fn + "(Ar& ar, " + Class + "& x);\n";
+    Definitions += "template <class Ar>\nvoid " + Fn + "(Ar& ar, " + Class + "& x) {\n" +
+                   (Body.empty() ? "  (void)ar;\n  (void)x;\n" : Body) + "}\n";
+    // The object must be of exactly this class: pl-instrument refuses
+    // references and owning pointers to polymorphic classes, and checks
+    // what a template instantiation reaches when it is saved.
+    std::string Check =
+        RD->isPolymorphic()
+            ? "  if (typeid(x) != typeid(T))\n    throw ::std::logic_error(::std::string(\"pl: "
+              "an object of class \") + typeid(x).name() +\n                           \" is "
+              "reached through its base " +
+                  Class + ", which pl would save as the base\");\n"
+            : "";
     Functions +=
         openNamespaces(RD) +
         "template <class Ar, class T,\n          ::std::enable_if_t<::std::is_same<T, " + Class +
-        ">::value, int> = 0>\n[[maybe_unused]] static void pl_serialize(Ar& ar, T& x) {\n" + Body +
-        "}\n" + Closing + "\n";
+        ">::value, int> = 0>\n[[maybe_unused]] static void pl_serialize(Ar& ar, T& x) {\n" + Check +
+        "  " + Fn + "(ar, x);\n}\n" + Closing + "\n";
   }
 
   std::string text(const std::string &Id) const {
     return "\n// pl-instrument: serializers of the classes in checkpoint state "
            "(pass generate-serializers).\n#ifndef PL_GENERATED_" +
            Id + "\n#define PL_GENERATED_" + Id +
-           "\nnamespace {\ntemplate <class Tag, auto M>\nstruct pl_field_of {\n"
+           "\n#include <stdexcept>\n#include <string>\n#include <type_traits>\n#include "
+           "<typeinfo>\nnamespace {\ntemplate <class Tag, auto M>\nstruct pl_field_of {\n"
            "  friend auto pl_field(Tag) { return M; }\n};\n" +
-           Tags + "}  // namespace\n" + Functions + "#endif\n";
+           Tags + Declarations + Definitions + "}  // namespace\n" + Functions + "#endif\n";
   }
 
 private:
@@ -79,8 +110,9 @@ private:
 
   ASTContext &Ctx;
   PrintingPolicy Policy;
-  unsigned Fields = 0;
-  std::string Tags, Functions, Closing;
+  std::map<const CXXRecordDecl *, unsigned> Index;
+  unsigned NextTag = 0;
+  std::string Tags, Declarations, Definitions, Functions, Closing;
 };
 
 } // namespace
@@ -89,6 +121,7 @@ unsigned runGenerateSerializers(ASTContext &Ctx, const std::vector<const CXXReco
                                 FileID File, Rewriter &RW) {
   if (Classes.empty()) return 0;
   Writer W(Ctx);
+  W.number(Classes);
   for (const CXXRecordDecl *RD : Classes)
     W.add(RD);
   const SourceManager &SM = RW.getSourceMgr();

@@ -140,6 +140,13 @@ std::string rewrittenText(PassState &S, FileID File) {
                                                            : "";
   S.RW.InsertText(SM.getLocForStartOfFile(File),
                   Head + "#line 1 " + cxxStringLiteral(absolutePath(SM, File)) + "\n", false);
+  // The standard containers' serializers, for the headers the file included
+  // (pl/abi_state.h): at the end, where all of them are known.
+  const bool Main = File == SM.getMainFileID();
+  if (S.NeedsSerializers || (Main && !S.Generated.empty()))
+    S.RW.InsertTextAfter(SM.getLocForEndOfFile(File),
+                         "\n// pl-instrument: serializers of the standard types this file uses.\n"
+                         "#include <pl/detail/serialize_std.h>\n");
   return S.RW.getRewrittenText(
       SourceRange(SM.getLocForStartOfFile(File), SM.getLocForEndOfFile(File)));
 }

@@ -109,7 +109,27 @@ public:
   }
 
   /// A state variable's type: references and top-level cv do not matter.
-  Verdict variable(QualType T) { return check(T.getNonReferenceType().getUnqualifiedType()); }
+  Verdict variable(QualType T) {
+    Verdict V = check(T.getNonReferenceType().getUnqualifiedType());
+    // A reference to a polymorphic class may be bound to a derived object,
+    // which a serializer pl wrote for the class would save as its base.
+    const CXXRecordDecl *RD =
+        T->isReferenceType() ? T.getNonReferenceType()->getAsCXXRecordDecl() : nullptr;
+    if (V.Ok && RD && mayBeDerived(RD) && GeneratedSeen.count(RD->getCanonicalDecl()))
+      return unsaveable(quoted(T) + " may refer to an object of a class derived from " +
+                            quoted(T.getNonReferenceType().getUnqualifiedType()) +
+                            ", which pl would save as its base",
+                        "checkpoint where the object itself is in scope, or give the class a "
+                        "pl_serialize that saves the derived class");
+    return V;
+  }
+
+  /// A polymorphic class something may derive from: an object reached
+  /// through a reference or an owning pointer may be of another class.
+  static bool mayBeDerived(const CXXRecordDecl *RD) {
+    RD = RD->getDefinition();
+    return RD && RD->isPolymorphic() && !RD->hasAttr<FinalAttr>();
+  }
 
 private:
   std::string quoted(QualType T) const { return "'" + T.getAsString(Policy) + "'"; }
@@ -207,16 +227,32 @@ private:
       QualType FT = F->getType();
       if (!F->getIdentifier()) return "it has an anonymous member";
       if (FT->isReferenceType()) {
-        if (FT->getPointeeType().isConstQualified()) continue; // a view: not its data
-        return Field + " is a reference to data the object does not hold";
+        if (!FT->getPointeeType().isConstQualified())
+          return Field + " is a reference to data the object does not hold";
+        Rebuilt.emplace(RD->getCanonicalDecl(), "a reference field '" + F->getNameAsString() + "'");
+        continue; // a view: not its data
       }
-      if (Ctx.getBaseElementType(FT).isConstQualified()) continue; // never written
+      if (Ctx.getBaseElementType(FT).isConstQualified()) { // never written
+        Rebuilt.emplace(RD->getCanonicalDecl(), "a const field '" + F->getNameAsString() + "'");
+        continue;
+      }
       if (F->isBitField()) return Field + " is a bit-field";
       if (!nameable(FT)) return Field + " has a private or protected nested type";
       if (Verdict V = check(FT.getUnqualifiedType()); !V.Ok)
         return Field + " has type " + quoted(FT) + ", which pl cannot save (" + V.Why + ")";
+      inheritRebuilt(RD, FT);
     }
+    for (const CXXBaseSpecifier &B : RD->bases())
+      inheritRebuilt(RD, B.getType());
     return "";
+  }
+
+  /// A class holding (by value) a class with fields left to the replay
+  /// has them too.
+  void inheritRebuilt(const CXXRecordDecl *RD, QualType Part) {
+    const CXXRecordDecl *P = Ctx.getBaseElementType(Part)->getAsCXXRecordDecl();
+    if (auto It = Rebuilt.find(P ? P->getCanonicalDecl() : nullptr); It != Rebuilt.end())
+      Rebuilt.emplace(RD->getCanonicalDecl(), It->second);
   }
 
   /// A template argument or element: a reference or cv-qualified one cannot
@@ -226,10 +262,21 @@ private:
     Verdict V = check(A);
     if (!V.Ok || !Created) return V;
     const CXXRecordDecl *RD = Ctx.getCanonicalType(A)->getAsCXXRecordDecl();
-    if (RD && RD->hasDefinition() && (!RD->hasDefaultConstructor() || RD->isAbstract()))
+    if (RD && RD->hasDefinition() && RD->isAbstract())
+      return unsaveable(quoted(A) + " is abstract: the objects of a " + quoted(Whole) +
+                            " are of derived classes, which pl cannot re-create",
+                        "hold the objects by value, or give the class that holds them a "
+                        "pl_serialize");
+    if (RD && RD->hasDefinition() && !RD->hasDefaultConstructor())
       return unsaveable(quoted(A) + " has no default constructor, which loading a " +
                             quoted(Whole) + " needs",
                         "give " + quoted(A) + " a default constructor");
+    // Loading creates these objects: no replay rebuilds what pl leaves to it.
+    if (auto It = Rebuilt.find(RD ? RD->getCanonicalDecl() : nullptr); It != Rebuilt.end())
+      return unsaveable(quoted(A) + " has " + It->second + ", which loading a " + quoted(Whole) +
+                            " cannot restore (loading creates its objects; only objects the "
+                            "replay rebuilds get their const fields back)",
+                        "make the field non-const, or give " + quoted(A) + " a pl_serialize");
     return V;
   }
 
@@ -276,6 +323,13 @@ private:
         if (Args[0].getAsType()->isArrayType() || !Deleter ||
             Deleter->getName() != "default_delete")
           return library(T);
+        const CXXRecordDecl *Owned = Args[0].getAsType()->getAsCXXRecordDecl();
+        if (Owned && mayBeDerived(Owned))
+          return unsaveable(quoted(T) + " owns a polymorphic " + quoted(Args[0].getAsType()) +
+                                ", which may be an object of a derived class; pl saves data by "
+                                "its declared type",
+                            "hold the object by value, or give the class that holds the pointer "
+                            "a pl_serialize that re-creates the derived class");
       }
       return elements(Checked, T, E.Rule != "Elements");
     }
@@ -359,6 +413,9 @@ public:
 
 private:
   std::set<const CXXRecordDecl *> GeneratedSeen;
+  /// Generated classes with fields left to the replay (const, references to
+  /// const), directly or in a part: "a const field 'epoch_'".
+  std::map<const CXXRecordDecl *, std::string> Rebuilt;
   ASTContext &Ctx;
   const SourceManager &SM;
   PrintingPolicy Policy{LangOptions()};

@@ -11,7 +11,11 @@
 #include "checkpoint.h"
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <mutex>
+#include <set>
+#include <string>
 
 #include "ckpt_begin_states.h"
 #include "ckpt_capture.h"
@@ -207,7 +211,22 @@ bool inside_checkpoint_machinery() { return t_machinery_depth > 0; }
 std::uint32_t checkpoint_event(SiteRt& rt, abi::Loop& loop, abi::Event ev,
                                const abi::PointDesc* point, void* const* addrs) {
   CheckpointMachineryScope machinery;
-  return Engine::get().event(rt, loop, ev, point, addrs);
+  try {
+    return Engine::get().event(rt, loop, ev, point, addrs);
+  } catch (const std::exception& e) {
+    // A serializer refused the state (an object of a derived class reached
+    // through its base, a user's pl_serialize that throws): no checkpoint
+    // can hold this loop's state; say so once per loop, and go on running.
+    static std::mutex mu;
+    static std::set<std::string> reported;
+    std::lock_guard lock(mu);
+    if (reported.insert(rt.site->desc->name).second)
+      std::fprintf(stderr,
+                   "pl: the state of loop '%s' cannot be saved: %s; checkpoints through it are "
+                   "refused\n",
+                   rt.site->desc->name, e.what());
+    return abi::kNone;
+  }
 }
 
 void checkpoint_pop(abi::Loop& loop) { Engine::get().pop(loop); }

@@ -78,9 +78,14 @@ TEST(GenerateSerializers, OrdinaryClassesAreSavedWithoutUserCode) {
   EXPECT_THAT(L->Saved, ElementsAre("opt", "loss", "layer", "e"));
   EXPECT_THAT(L->Unsaveable, IsEmpty());
   // The base first, then the non-const fields in declaration order.
+  // A polymorphic class checks that the object is of exactly its class.
   EXPECT_THAT(R.Output, HasSubstr("::std::enable_if_t<::std::is_same<T, ::model::Momentum>::value, "
                                   "int> = 0>\n[[maybe_unused]] static void pl_serialize(Ar& ar, "
-                                  "T& x) {\n  ar(static_cast<::model::Base&>(x),\n"));
+                                  "T& x) {\n  if (typeid(x) != typeid(T))\n"));
+  // The base's fields through its fields function (its pl_serialize would
+  // see an object of another class), then the class's own.
+  EXPECT_THAT(R.Output, HasSubstr("void pl_fields_1(Ar& ar, ::model::Momentum& x) {\n"
+                                  "  pl_fields_0(ar, x);\n  ar(x.*pl_field(pl_f2{}));\n}"));
   EXPECT_THAT(R.Output, HasSubstr("template struct pl_field_of<pl_f1, &::model::Base::steps_>;"));
   EXPECT_THAT(R.Output, Not(HasSubstr("::beta_>"))); // const: the replay rebuilds it
   EXPECT_THAT(R.Output, Not(HasSubstr("::view_>"))); // a reference to const: a view
@@ -143,6 +148,74 @@ void f(int n, int &k) {
   EXPECT_TRUE(Has("its base class 'Plain' is virtual"));
   EXPECT_THAT(R.Output, Not(HasSubstr("pl_field_of")));
   EXPECT_THAT(compileErrors(R.Output, {"-std=c++20"}), IsEmpty()) << R.Output;
+}
+
+// Three ways a serializer pl writes would save the wrong thing (found by a
+// new user's trial; each resumed with a different result): refused instead.
+TEST(GenerateSerializersNegatives, DerivedObjectsAndObjectsLoadingCreatesAreRefused) {
+  PassRun R = runPassOnCode("emit-manifest", R"cpp(#include <memory>
+#include <vector>
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+  virtual double step(double g) { ++n_; return g; }
+ private:
+  long n_ = 0;
+};
+class Momentum : public Optimizer {
+ public:
+  double step(double g) override { v_ = 0.9 * v_ + g; return Optimizer::step(v_); }
+ private:
+  double v_ = 0;
+};
+class Model {
+ public:
+  void fit() { opt_->step(1); }
+ private:
+  std::unique_ptr<Optimizer> opt_ = std::make_unique<Momentum>();
+};
+class Record {
+ public:
+  Record() : epoch_(-1) {}
+  explicit Record(int e) : epoch_(e) {}
+ private:
+  const int epoch_;
+  double loss_ = 0;
+};
+void by_reference(Optimizer &opt, int n) {
+  byref: for (int i = 0; i < n; ++i) opt.step(i);
+}
+void owned(int n) {
+  Model m;
+  owns: for (int i = 0; i < n; ++i) m.fit();
+}
+void created(int n) {
+  std::vector<Record> history;
+  made: for (int i = 0; i < n; ++i) history.emplace_back(i);
+}
+void by_value(int n) {
+  Momentum opt;  // the object itself: its class is known
+  value: for (int i = 0; i < n; ++i) opt.step(i);
+}
+)cpp");
+  EXPECT_THAT(R.loop("by_reference/byref")->Saved, ElementsAre("i"));
+  EXPECT_THAT(R.loop("owned/owns")->Saved, ElementsAre("i"));
+  EXPECT_THAT(R.loop("created/made")->Saved, ElementsAre("i"));
+  EXPECT_THAT(R.loop("by_value/value")->Saved, ElementsAre("opt", "i"));
+  std::vector<std::string> W = R.notes("warning");
+  auto Has = [&](const std::string &Text) {
+    return std::any_of(W.begin(), W.end(),
+                       [&](const std::string &X) { return X.find(Text) != std::string::npos; });
+  };
+  EXPECT_TRUE(Has("'Optimizer &' may refer to an object of a class derived from 'Optimizer', "
+                  "which pl would save as its base"));
+  EXPECT_TRUE(Has("'std::unique_ptr<Optimizer>' owns a polymorphic 'Optimizer', which may be an "
+                  "object of a derived class"));
+  EXPECT_TRUE(Has("'Record' has a const field 'epoch_', which loading a 'std::vector<Record>' "
+                  "cannot restore"));
+  // What a template reaches anyway is checked when it is saved.
+  EXPECT_THAT(R.Output, HasSubstr("if (typeid(x) != typeid(T))"));
+  EXPECT_THAT(compileErrors(R.Output), IsEmpty()) << R.Output;
 }
 
 } // namespace

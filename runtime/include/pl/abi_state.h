@@ -3,13 +3,16 @@
 // pl-instrument includes this header instead of pl/abi.h in a file where some
 // loop has checkpoint state other than numbers and enums: PL_S_(x) then
 // instantiates x's save, load and size (pl/serialize.h), which costs compile
-// time a file with only counters and scalars should not pay (the standard
-// containers, <random>, <sstream>).
+// time a file with only counters and scalars should not pay. Only the core of
+// pl/serialize.h is included here, at the top of the file; the serializers of
+// the standard containers (pl/detail/serialize_std.h) are included at its
+// end, for the headers the file included — save and load are instantiated
+// at the end of the translation unit, where lookup finds them.
 #ifndef PL_ABI_STATE_H
 #define PL_ABI_STATE_H
 
 #include <pl/abi.h>
-#include <pl/serialize.h>
+#include <pl/detail/serialize_core.h>
 
 namespace pl::abi {
 inline namespace PL_ABI_VERSION_NS {
