@@ -22,9 +22,8 @@
 
 // Everything: every standard header pl saves types of, then their
 // serializers (pl/detail/serialize_std.h adds those of the headers included
-// before it, so all of them here).
-#include <pl/detail/serialize_std.h>
-
+// before it, so all of them here). The order matters: no include sorting.
+// clang-format off
 #include <array>
 #include <deque>
 #include <list>
@@ -38,5 +37,8 @@
 #include <unordered_set>
 #include <variant>
 #include <vector>
+
+#include <pl/detail/serialize_std.h>
+// clang-format on
 
 #endif  // PL_SERIALIZE_H
