@@ -187,8 +187,8 @@ private:
     }
     std::string Name = T.getAsString(Policy);
     return unsaveable(quoted(T) + " has no pl_serialize and pl cannot write one: " + Problem,
-                      "give " + quoted(T) + " a serializer: template <class Ar> void " +
-                          "pl_serialize(Ar& ar, " + Name + "& x) { ar(...); }");
+                      "give " + quoted(T) + " a serializer in its class: template <class Ar> " +
+                          "friend void pl_serialize(Ar& ar, " + Name + "& x) { ar(...); }");
   }
 
   /// Whether code at namespace scope can name `RD` (public all the way out,

@@ -362,8 +362,8 @@ void f(int n, int &r) {
                         "field 'log' has type 'std::FILE *', which pl cannot save ('std::FILE "
                         "*' is a pointer, and pl saves data, not addresses)); if 'm' is "
                         "recomputed on resume, mark it PL_TRANSIENT(m), otherwise give "
-                        "'app::Model' a serializer: template <class Ar> void "
-                        "pl_serialize(Ar& ar, app::Model& x) { ar(...); }"));
+                        "'app::Model' a serializer in its class: template <class Ar> friend "
+                        "void pl_serialize(Ar& ar, app::Model& x) { ar(...); }"));
   EXPECT_THAT(W[1], HasSubstr("its field 'b' is a reference to data the object does not hold"));
   EXPECT_THAT(W[2], HasSubstr("('app::Keyed' has no default constructor, which loading a "
                               "'std::vector<app::Keyed>' needs)"));
