@@ -67,8 +67,16 @@ public:
               "reached through its base " +
                   Class + ", which pl would save as the base\");\n"
             : "";
+    // Objects that loading creates cannot get these fields back: the
+    // marker tells pl/serialize.h (serial::HasRebuiltFields).
+    std::string Marker =
+        rebuilt(RD)
+            ? "template <class T,\n          ::std::enable_if_t<::std::is_same<T, " + Class +
+                  ">::value, int> = 0>\n[[maybe_unused]] static void "
+                  "pl_rebuilt_fields(T&);\n"
+            : "";
     Functions +=
-        openNamespaces(RD) +
+        openNamespaces(RD) + Marker +
         "template <class Ar, class T,\n          ::std::enable_if_t<::std::is_same<T, " + Class +
         ">::value, int> = 0>\n[[maybe_unused]] static void pl_serialize(Ar& ar, T& x) {\n" + Check +
         "  " + Fn + "(ar, x);\n}\n" + Closing + "\n";
@@ -85,6 +93,23 @@ public:
   }
 
 private:
+  /// Whether `RD` leaves fields to the replay: const ones, references to
+  /// const, or a part (base, field by value) of a generated class that does.
+  bool rebuilt(const CXXRecordDecl *RD) const {
+    for (const FieldDecl *F : RD->fields()) {
+      QualType FT = F->getType();
+      if (FT->isReferenceType() || Ctx.getBaseElementType(FT).isConstQualified()) return true;
+      if (generatedPart(Ctx.getBaseElementType(FT))) return true;
+    }
+    for (const CXXBaseSpecifier &B : RD->bases())
+      if (generatedPart(B.getType())) return true;
+    return false;
+  }
+  bool generatedPart(QualType T) const {
+    const CXXRecordDecl *P = T->getAsCXXRecordDecl();
+    return P && Index.count(P->getCanonicalDecl()) && rebuilt(P->getDefinition());
+  }
+
   /// A class as code at namespace scope names it.
   std::string spelled(QualType T) const {
     return TypeName::getFullyQualifiedName(T, Ctx, Policy, /*WithGlobalNsPrefix=*/true);

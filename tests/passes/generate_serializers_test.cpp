@@ -94,8 +94,13 @@ TEST(GenerateSerializers, OrdinaryClassesAreSavedWithoutUserCode) {
   EXPECT_THAT(R.Output,
               HasSubstr("template struct pl_field_of<pl_f3, &::model::Mean<float>::total_>;"));
   EXPECT_THAT(R.Output, HasSubstr("template struct pl_field_of<pl_f6, &Layer::cells_>;"));
-  EXPECT_THAT(R.Output, HasSubstr("namespace {\ntemplate <class Ar, class T,\n"
+  EXPECT_THAT(R.Output, HasSubstr("namespace {\ntemplate <class T,\n"
                                   "          ::std::enable_if_t<::std::is_same<T, Layer>::value"));
+  // Layer leaves a field (the view) to the replay: objects loading creates
+  // could not get it back (serial::HasRebuiltFields).
+  EXPECT_THAT(R.Output,
+              HasSubstr("static void pl_rebuilt_fields(T&);\ntemplate <class Ar, class T,\n"
+                        "          ::std::enable_if_t<::std::is_same<T, Layer>::value"));
   EXPECT_THAT(compileErrors(R.Output), IsEmpty()) << R.Output;
 }
 
@@ -216,6 +221,48 @@ void by_value(int n) {
   // What a template reaches anyway is checked when it is saved.
   EXPECT_THAT(R.Output, HasSubstr("if (typeid(x) != typeid(T))"));
   EXPECT_THAT(compileErrors(R.Output), IsEmpty()) << R.Output;
+}
+
+// A template decides at instantiation (PL_SD_): a container of a generated
+// class with a const field is not saveable there either (loading creates its
+// elements, and no replay gives them their const fields back).
+TEST(GenerateSerializersNegatives, TemplatesSeeWhichGeneratedClassesLoadingCannotCreate) {
+  PassRun R = runPassOnCode("emit-manifest", R"cpp(#include <vector>
+class Record {
+ public:
+  Record() : epoch_(-1) {}
+  explicit Record(int e) : epoch_(e) {}
+  double loss() const { return loss_ + epoch_; }
+ private:
+  const int epoch_;
+  double loss_ = 0;
+};
+class Counter {
+ public:
+  void bump() { ++n_; }
+ private:
+  int n_ = 0;
+};
+class Run {
+ public:
+  void step() { ++n_; }
+ private:
+  Record first_;
+  int n_ = 0;
+};
+void use(int n) {
+  Counter c;
+  Run run;
+  for (int i = 0; i < n; ++i) { c.bump(); run.step(); }
+}
+)cpp");
+  EXPECT_THAT(R.Output, HasSubstr("static void pl_rebuilt_fields(T&);"));
+  const std::string Check = R.Output +
+                            "static_assert(!pl::serial::kSaveable<std::vector<Record>>);\n"
+                            "static_assert(pl::serial::kSaveable<std::vector<Counter>>);\n"
+                            "static_assert(!pl::serial::kSaveable<std::vector<Run>>);\n"
+                            "static_assert(pl::serial::kSaveable<Record>);\n";
+  EXPECT_THAT(compileErrors(Check), IsEmpty()) << Check;
 }
 
 } // namespace

@@ -239,8 +239,18 @@ inline constexpr bool kSaveable = Saveable<T>::value;
 template <class E>
 inline constexpr bool kSaveableElement =
     !std::is_const_v<E> && !std::is_volatile_v<E> && !std::is_reference_v<E> && kSaveable<E>;
+// A class whose serializer pl-instrument wrote leaves its const fields (and
+// references to const) to the replay that rebuilds the object; the
+// generated code declares pl_rebuilt_fields(x) for such a class. Objects
+// that loading creates get no replay: such elements cannot be loaded.
+template <class T, class = void>
+struct HasRebuiltFields : std::false_type {};
+template <class T>
+struct HasRebuiltFields<T, std::void_t<decltype(pl_rebuilt_fields(std::declval<T&>()))>>
+    : std::true_type {};
 template <class E>
-inline constexpr bool kCreatable = kSaveableElement<E>&& std::is_default_constructible_v<E>;
+inline constexpr bool kCreatable =
+    kSaveableElement<E>&& std::is_default_constructible_v<E> && !HasRebuiltFields<E>::value;
 
 // Eigen's plain matrices and arrays (and classes deriving from them), not
 // Map, Ref, Block or other expressions, which have a PlainObject but are not one.
