@@ -4,7 +4,7 @@
 // The engine (checkpoint.cpp) follows this thread's activation stack
 // (activation_stack.h) at every event of a tracked loop; policies
 // (ckpt_policy.h) ask it for checkpoints at the ends of iterations, which are
-// taken (ckpt_capture.h) from that stack and written on a oneTBB task
+// taken (ckpt_capture.h) from that stack and written on the writer thread
 // (ckpt_writer.h) as records (ckpt_records.h) in a checkpoint file
 // (checkpoint_file.h). On resume (ckpt_resume.h) the saved position is
 // walked: loops on it restore their state at their first iteration and skip
