@@ -213,6 +213,9 @@ private:
   std::string generatedProblem(const CXXRecordDecl *RD) {
     RD = RD->getDefinition();
     if (!RD) return "its definition is not visible here";
+    if (!Ctx.getLangOpts().CPlusPlus17) // the generated code uses `auto` template parameters
+      return "pl writes serializers for C++17 and later, and this file is compiled as an older "
+             "standard";
     if (RD->isUnion()) return "it is a union";
     if (!nameable(RD)) return "it is local to a function, or a private or protected nested class";
     for (const CXXBaseSpecifier &B : RD->bases()) {

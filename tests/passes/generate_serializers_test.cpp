@@ -265,4 +265,27 @@ void use(int n) {
   EXPECT_THAT(compileErrors(Check), IsEmpty()) << Check;
 }
 
+// The generated code needs C++17: an older standard gets a refusal, never
+// output that does not compile.
+TEST(GenerateSerializersNegatives, OlderStandardsAreRefusedNotBroken) {
+  const std::string Code = R"cpp(
+class Counter {
+ public:
+  void bump() { ++n_; }
+ private:
+  int n_ = 0;
+};
+void use(int n) {
+  Counter c;
+  lab: for (int i = 0; i < n; ++i) c.bump();
+}
+)cpp";
+  PassRun R = runPassOnCode("emit-manifest", Code, {"-std=c++14"});
+  EXPECT_THAT(R.loop("use/lab")->Saved, ElementsAre("i"));
+  EXPECT_THAT(R.notes("warning"), ElementsAre(HasSubstr("pl writes serializers for C++17 and "
+                                                        "later, and this file is compiled as an "
+                                                        "older standard")));
+  EXPECT_THAT(R.Output, Not(HasSubstr("pl_field_of")));
+}
+
 } // namespace
