@@ -29,6 +29,23 @@ std::string callTable(const std::vector<CallRow> &Rows, const std::string &Id) {
          ");\n";
 }
 
+/// What the runtime prints when it refuses a checkpoint through the loop:
+/// each unsaveable variable with the reason and the fixes pl-instrument
+/// gave (state-types), not only its name and type.
+std::vector<std::string> unsaveableWithReasons(const LoopRecord &R) {
+  std::vector<std::string> Out;
+  for (const std::string &U : R.Unsaveable) {
+    std::string Text = U;
+    for (const StateVar &S : R.State)
+      if (S.Saveable == Saving::No && !S.Why.empty() && U == S.Name + ": " + S.Type) {
+        Text += " " + S.Why;
+        break;
+      }
+    Out.push_back(Text);
+  }
+  return Out;
+}
+
 } // namespace
 
 bool runEmitManifest(const std::vector<LoopRecord> &Loops, const std::vector<CallRow> &Calls,
@@ -58,7 +75,7 @@ bool runEmitManifest(const std::vector<LoopRecord> &Loops, const std::vector<Cal
     Rows += "\n  {" + cxxStringLiteral(R.FullName) + ", " + cxxStringLiteral(R.File) + ", " +
             std::to_string(R.Line) + ", " + cxxStringLiteral(Vars) + ",\n   " +
             cxxStringLiteral(llvm::join(State, ",")) + ", " +
-            cxxStringLiteral(llvm::join(R.Unsaveable, "; ")) + ", " +
+            cxxStringLiteral(llvm::join(unsaveableWithReasons(R), "; ")) + ", " +
             cxxStringLiteral(llvm::join(R.Uncaptured, "; ")) + ", \"" + Id + "\", " +
             cxxStringLiteral(R.RestoredBy) + ", \"" + R.CodeHash + "\",\n   " +
             cxxStringLiteral(R.FunctionKey) + ", " + joined(R.Calls) + "},";

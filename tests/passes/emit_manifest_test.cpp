@@ -71,8 +71,12 @@ void f(int n) {
   for (int i = 0; i < n; ++i) { ++cursor; w.push_back(float(std::rand())); }
 }
 )");
+  // The runtime's refusal gives the reason and the fixes, as pl-instrument did.
   EXPECT_THAT(R.Output, HasSubstr("   \"cursor:int *,w:std::vector<float>,i:int\", "
-                                  "\"cursor: int *\", \"calls std::rand\", \""));
+                                  "\"cursor: int * ('int *' is a pointer, and pl saves data, not "
+                                  "addresses); if 'cursor' is recomputed on resume, mark it "
+                                  "PL_TRANSIENT(cursor), otherwise hold the data itself rather "
+                                  "than a pointer to it\", \"calls std::rand\", \""));
   EXPECT_THAT(R.Output, HasSubstr("PL_V_(cursor), PL_S_(w), PL_S_(i)"));
   EXPECT_THAT(compileErrors(R.Output), IsEmpty());
 }

@@ -292,7 +292,7 @@ int main(int argc, char **argv) {
               ElementsAre("6:3: 2 loops without a label cannot be checkpointed (state of types pl "
                           "cannot save); pl-instrument --list shows which and why"));
   // The runtime still learns that they cannot be checkpointed.
-  EXPECT_THAT(R.Output, HasSubstr("\"argv: char **\""));
+  EXPECT_THAT(R.Output, HasSubstr("\"argv: char ** ('char **' is a pointer"));
 }
 
 TEST(StateTypes, OneLoopWithoutALabelIsOneLoop) {
