@@ -129,6 +129,8 @@ void CheckpointWriter::write_one(const CheckpointData& data, const std::string& 
   if (seconds > 0 && bytes > (1u << 20)) bandwidth_.store(double(bytes) / seconds);
   std::lock_guard lock(mu_);
   last_good_ = path;
+  written_ += 1;
+  write_seconds_ += seconds;
   prune(dir);
 }
 
@@ -197,11 +199,18 @@ void CheckpointWriter::finish() {
                    last_good_.c_str());
   }
   const std::uint64_t skipped = skipped_.load();
-  if (skipped > 0)
+  if (skipped == 0) return;
+  std::fprintf(stderr,
+               "pl: %llu checkpoint(s) were skipped because the previous one was still "
+               "being written\n",
+               (unsigned long long)skipped);
+  std::lock_guard lock(mu_);
+  if (written_ > 0)  // what would have written each one it asked for
     std::fprintf(stderr,
-                 "pl: %llu checkpoint(s) were skipped because the previous one was still "
-                 "being written\n",
-                 (unsigned long long)skipped);
+                 "pl: a checkpoint took %.3g s to write on average (%llu written): a policy with "
+                 "every=%.2gs, or a larger every=N, asks only for checkpoints it writes\n",
+                 write_seconds_ / double(written_), (unsigned long long)written_,
+                 std::max(0.01, 2 * write_seconds_ / double(written_)));
 }
 
 }  // namespace pl::detail

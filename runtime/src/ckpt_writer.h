@@ -74,6 +74,8 @@ class CheckpointWriter {
   std::string last_good_;
   std::set<std::string> write_errors_;
   std::uint64_t failed_writes_ = 0;
+  std::uint64_t written_ = 0;  // and their total time, for the advice at exit
+  double write_seconds_ = 0;
   // The writer thread's one job (the write in flight), under jobs_mu_.
   std::mutex jobs_mu_;
   std::condition_variable job_ready_, job_done_;
