@@ -25,12 +25,13 @@ public:
 
   /// Numbers the classes first: a class's fields function calls its
   /// generated bases' ones, which may come later in the list.
-  void number(const std::vector<const CXXRecordDecl *> &Classes) {
-    for (const CXXRecordDecl *RD : Classes)
-      Index.emplace(RD->getCanonicalDecl(), unsigned(Index.size()));
+  void number(const std::vector<GeneratedClass> &Classes) {
+    for (const GeneratedClass &G : Classes)
+      Index.emplace(G.Class->getCanonicalDecl(), unsigned(Index.size()));
   }
 
-  void add(const CXXRecordDecl *RD) {
+  void add(const GeneratedClass &G) {
+    const CXXRecordDecl *RD = G.Class;
     const std::string Class = spelled(Ctx.getRecordType(RD));
     const std::string Fn = "pl_fields_" + std::to_string(Index.at(RD->getCanonicalDecl()));
     std::string Body;
@@ -70,11 +71,10 @@ public:
     // Objects that loading creates cannot get these fields back: the
     // marker tells pl/serialize.h (serial::HasRebuiltFields).
     std::string Marker =
-        rebuilt(RD)
-            ? "template <class T,\n          ::std::enable_if_t<::std::is_same<T, " + Class +
-                  ">::value, int> = 0>\n[[maybe_unused]] static void "
-                  "pl_rebuilt_fields(T&);\n"
-            : "";
+        G.Rebuilt ? "template <class T,\n          ::std::enable_if_t<::std::is_same<T, " + Class +
+                        ">::value, int> = 0>\n[[maybe_unused]] static void "
+                        "pl_rebuilt_fields(T&);\n"
+                  : "";
     Functions +=
         openNamespaces(RD) + Marker +
         "template <class Ar, class T,\n          ::std::enable_if_t<::std::is_same<T, " + Class +
@@ -93,23 +93,6 @@ public:
   }
 
 private:
-  /// Whether `RD` leaves fields to the replay: const ones, references to
-  /// const, or a part (base, field by value) of a generated class that does.
-  bool rebuilt(const CXXRecordDecl *RD) const {
-    for (const FieldDecl *F : RD->fields()) {
-      QualType FT = F->getType();
-      if (FT->isReferenceType() || Ctx.getBaseElementType(FT).isConstQualified()) return true;
-      if (generatedPart(Ctx.getBaseElementType(FT))) return true;
-    }
-    for (const CXXBaseSpecifier &B : RD->bases())
-      if (generatedPart(B.getType())) return true;
-    return false;
-  }
-  bool generatedPart(QualType T) const {
-    const CXXRecordDecl *P = T->getAsCXXRecordDecl();
-    return P && Index.count(P->getCanonicalDecl()) && rebuilt(P->getDefinition());
-  }
-
   /// A class as code at namespace scope names it.
   std::string spelled(QualType T) const {
     return TypeName::getFullyQualifiedName(T, Ctx, Policy, /*WithGlobalNsPrefix=*/true);
@@ -142,13 +125,13 @@ private:
 
 } // namespace
 
-unsigned runGenerateSerializers(ASTContext &Ctx, const std::vector<const CXXRecordDecl *> &Classes,
+unsigned runGenerateSerializers(ASTContext &Ctx, const std::vector<GeneratedClass> &Classes,
                                 FileID File, Rewriter &RW) {
   if (Classes.empty()) return 0;
   Writer W(Ctx);
   W.number(Classes);
-  for (const CXXRecordDecl *RD : Classes)
-    W.add(RD);
+  for (const GeneratedClass &G : Classes)
+    W.add(G);
   const SourceManager &SM = RW.getSourceMgr();
   // Named after the file's contents, as the manifest is.
   std::string Id = llvm::utohexstr(llvm::xxh3_64bits(SM.getBufferData(File)));

@@ -45,6 +45,8 @@
 #ifndef PL_PASSES_GENERATESERIALIZERS_H
 #define PL_PASSES_GENERATESERIALIZERS_H
 
+#include "LoopModel.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/Rewrite/Core/Rewriter.h"
 
@@ -53,8 +55,7 @@
 namespace pl {
 
 /// Appends the serializers of `Classes` to `File`; returns how many.
-unsigned runGenerateSerializers(clang::ASTContext &Ctx,
-                                const std::vector<const clang::CXXRecordDecl *> &Classes,
+unsigned runGenerateSerializers(clang::ASTContext &Ctx, const std::vector<GeneratedClass> &Classes,
                                 clang::FileID File, clang::Rewriter &RW);
 
 } // namespace pl

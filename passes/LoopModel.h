@@ -14,6 +14,7 @@
 #define PL_PASSES_LOOPMODEL_H
 
 #include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/AST/Stmt.h"
 #include "clang/Basic/SourceLocation.h"
 
@@ -28,6 +29,14 @@ namespace pl {
 /// preprocessor for-each in runtime/include/pl/abi_foreach.h (state-types
 /// keeps state first when a loop has more).
 constexpr size_t kMaxPointVars = 128;
+
+/// A class whose serializer pl writes: pass state-types decides which, and
+/// whether it leaves fields to the replay (const fields, references to
+/// const, itself or in a generated part); generate-serializers writes it.
+struct GeneratedClass {
+  const clang::CXXRecordDecl *Class = nullptr;
+  bool Rebuilt = false; ///< objects loading creates cannot get those fields back
+};
 
 struct VisibleVar {
   const clang::ValueDecl *Decl = nullptr; ///< VarDecl, BindingDecl or FieldDecl

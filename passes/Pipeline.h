@@ -73,7 +73,7 @@ struct PassState {
   bool EmittedManifest = false;  ///< emit-manifest appended a table (loops or call graph) to File
   std::vector<CallRow> CallRows; ///< call-graph: the functions of the TU the runtime needs
   /// state-types: the classes generate-serializers writes serializers for.
-  std::vector<const clang::CXXRecordDecl *> Generated;
+  std::vector<GeneratedClass> Generated;
 };
 
 enum class PassScope {

@@ -414,6 +414,10 @@ public:
   /// order they were found.
   std::vector<const CXXRecordDecl *> Generated;
 
+  bool leavesFieldsToReplay(const CXXRecordDecl *RD) const {
+    return Rebuilt.count(RD->getCanonicalDecl()) != 0;
+  }
+
 private:
   std::set<const CXXRecordDecl *> GeneratedSeen;
   /// Generated classes with fields left to the replay (const, references to
@@ -515,7 +519,7 @@ static void capPointVars(LoopRecord &R, ASTContext &Ctx, std::vector<ToolNote> &
 }
 
 void runStateTypes(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<ToolNote> &Notes,
-                   std::vector<const CXXRecordDecl *> &Generated, bool RequireResumable) {
+                   std::vector<GeneratedClass> &Generated, bool RequireResumable) {
   TypeChecker Types(Ctx);
   std::vector<Finding> Findings;
   // One message per variable and function: where a marker would go.
@@ -556,7 +560,9 @@ void runStateTypes(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<
                              RequireResumable ? "error" : "warning", message(F)));
   for (const std::string &File : Files)
     Notes.push_back(unnamedNote(UnnamedIn[File]));
-  Generated = std::move(Types.Generated);
+  Generated.clear();
+  for (const CXXRecordDecl *RD : Types.Generated)
+    Generated.push_back({RD, Types.leavesFieldsToReplay(RD)});
 }
 
 } // namespace pl

@@ -60,8 +60,7 @@ namespace pl {
 /// others (an error per variable of any loop with RequireResumable). Sets
 /// `Generated` to the classes whose serializers pl writes.
 void runStateTypes(clang::ASTContext &Ctx, std::vector<LoopRecord> &Loops,
-                   std::vector<ToolNote> &Notes,
-                   std::vector<const clang::CXXRecordDecl *> &Generated,
+                   std::vector<ToolNote> &Notes, std::vector<GeneratedClass> &Generated,
                    bool RequireResumable = false);
 
 } // namespace pl
