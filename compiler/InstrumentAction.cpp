@@ -55,6 +55,8 @@ ListedLoop listedLoop(const LoopRecord &R, const std::vector<LoopRecord> &Loops)
     L.UnsaveableWhy.push_back(It == R.State.end() ? "" : It->Why);
   }
   for (const StateVar &S : R.State)
+    if (!S.How.empty()) L.SavedAs.push_back({S.Name, S.How});
+  for (const StateVar &S : R.State)
     if (S.Saveable == Saving::AtInstantiation || S.Saveable == Saving::AssertAtInstantiation)
       L.AtInstantiation.push_back(S.Name + ": " + S.Type);
   L.Uncaptured = R.Uncaptured;

@@ -33,6 +33,7 @@ struct ListedLoop {
   bool Counted = false;
   std::vector<ListedVar> EnterVars, BeginVars, EndVars;
   std::vector<ListedVar> State;             // what a checkpoint at the loop holds
+  std::vector<ListedVar> SavedAs;           // {name, how}: how each saveable one is saved
   std::vector<std::string> Unsaveable;      // "fp: FILE *": why it cannot be checkpointed
   std::vector<std::string> UnsaveableWhy;   // per Unsaveable entry: why pl cannot save it
   std::vector<std::string> AtInstantiation; // "acc: T": saved if the instantiation's type can be

@@ -47,6 +47,8 @@ void printLoopList(llvm::raw_ostream &OS, const std::vector<TuResult> &Results) 
       OS << "  end       + " << newVars(L.EndVars, L.BeginVars) << "\n";
       OS << "  state       " << (L.State.empty() ? "(none)" : newVars(L.State, {}))
          << "   (what the nest may modify; a checkpoint here holds these)\n";
+      for (const ListedVar &V : L.SavedAs)
+        OS << "    " << V.Name << ": saved as " << V.Type << "\n";
       if (!L.Unsaveable.empty()) {
         OS << "  not resumable: " << llvm::join(L.Unsaveable, "; ") << "\n";
         for (size_t I = 0; I < L.Unsaveable.size() && I < L.UnsaveableWhy.size(); ++I)
@@ -85,6 +87,13 @@ llvm::json::Value manifestJson(const std::vector<TuResult> &Results) {
           {"trip_count_known", L.Counted},
           {"state", varsJson(L.State)},
           {"unsaveable", llvm::json::Array(L.Unsaveable)},
+          {"saved_as",
+           [&] {
+             llvm::json::Object How;
+             for (const ListedVar &V : L.SavedAs)
+               How[V.Name] = V.Type;
+             return How;
+           }()},
           {"decided_at_instantiation", llvm::json::Array(L.AtInstantiation)},
           {"uncaptured", llvm::json::Array(L.Uncaptured)},
           {"restored_by", L.RestoredBy},

@@ -58,16 +58,47 @@ public:
     Declarations += "template <class Ar>\nvoid " + Fn + "(Ar& ar, " + Class + "& x);\n";
     Definitions += "template <class Ar>\nvoid " + Fn + "(Ar& ar, " + Class + "& x) {\n" +
                    (Body.empty() ? "  (void)ar;\n  (void)x;\n" : Body) + "}\n";
-    // The object must be of exactly this class: pl-instrument refuses
-    // references and owning pointers to polymorphic classes, and checks
-    // what a template instantiation reaches when it is saved.
-    std::string Check =
-        RD->isPolymorphic()
-            ? "  if (typeid(x) != typeid(T))\n    throw ::std::logic_error(::std::string(\"pl: "
-              "an object of class \") + typeid(x).name() +\n                           \" is "
-              "reached through its base " +
-                  Class + ", which pl would save as the base\");\n"
-            : "";
+    // A polymorphic class: the object may be of a derived class (reached
+    // through a reference or an owning pointer). Its class is saved by name
+    // first, then its fields; loading checks the name (or re-creates the
+    // object by it, pl_new_dynamic).
+    std::string Save = "  " + Fn + "(ar, x);\n";
+    std::string Factory;
+    if (RD->isPolymorphic()) {
+      Save = "  const ::std::type_info& t = typeid(x);\n";
+      std::string Else = "  ";
+      auto Branch = [&](const std::string &Name, const std::string &Type, const std::string &Then) {
+        Save += Else + "if (t == typeid(" + Type + ")) {\n    ::pl::serial::dynamic_class(ar, \"" +
+                Name + "\");\n" + Then + "  }";
+        Else = " else ";
+      };
+      if (!RD->isAbstract()) {
+        Branch(name(RD), Class, "    " + Fn + "(ar, x);\n");
+        if (!G.Rebuilt)
+          Factory += "  if (n == \"" + name(RD) + "\") return ::pl::serial::make_dynamic<" + Class +
+                     ">();\n";
+      }
+      for (const DerivedClass &D : G.Derived) {
+        std::string Type = spelled(Ctx.getRecordType(D.Class));
+        if (!D.Problem.empty()) {
+          Save += Else + "if (t == typeid(" + Type +
+                  "))\n    throw ::std::logic_error(\"pl: " + "cannot save an object of class " +
+                  name(D.Class) + " reached through " + name(RD) + ": " + escaped(D.Problem) +
+                  "\");";
+          Else = " else ";
+          continue;
+        }
+        auto It = Index.find(D.Class->getCanonicalDecl());
+        Branch(name(D.Class), Type,
+               It != Index.end() ? "    pl_fields_" + std::to_string(It->second) +
+                                       "(ar, static_cast<" + Type + "&>(x));\n"
+                                 : "    ar(static_cast<" + Type + "&>(x));\n");
+        if (D.Creatable)
+          Factory += "  if (n == \"" + name(D.Class) + "\") return ::pl::serial::make_dynamic<" +
+                     Type + ">();\n";
+      }
+      Save += Else + "::pl::serial::unknown_class(t, \"" + name(RD) + "\");\n";
+    }
     // Objects that loading creates cannot get these fields back: the
     // marker tells pl/serialize.h (serial::HasRebuiltFields).
     std::string Marker =
@@ -78,8 +109,15 @@ public:
     Functions +=
         openNamespaces(RD) + Marker +
         "template <class Ar, class T,\n          ::std::enable_if_t<::std::is_same<T, " + Class +
-        ">::value, int> = 0>\n[[maybe_unused]] static void pl_serialize(Ar& ar, T& x) {\n" + Check +
-        "  " + Fn + "(ar, x);\n}\n" + Closing + "\n";
+        ">::value, int> = 0>\n[[maybe_unused]] static void pl_serialize(Ar& ar, T& x) {\n" + Save +
+        "}\n" +
+        (RD->isPolymorphic()
+             ? "template <class T,\n          ::std::enable_if_t<::std::is_same<T, " + Class +
+                   ">::value, int> = 0>\n[[maybe_unused]] static T* pl_new_dynamic(T*, const "
+                   "::std::string& n) {\n" +
+                   Factory + "  (void)n;\n  return nullptr;\n}\n"
+             : "") +
+        Closing + "\n";
   }
 
   std::string text(const std::string &Id) const {
@@ -93,6 +131,23 @@ public:
   }
 
 private:
+  /// A class's name in a checkpoint: as code names it, without the
+  /// leading "::".
+  std::string name(const CXXRecordDecl *RD) const {
+    std::string N = escaped(spelled(Ctx.getRecordType(RD)));
+    return N.rfind("::", 0) == 0 ? N.substr(2) : N;
+  }
+
+  /// Text inside a string literal.
+  static std::string escaped(StringRef Text) {
+    std::string Out;
+    for (char C : Text) {
+      if (C == '"' || C == '\\') Out += '\\';
+      Out += C;
+    }
+    return Out;
+  }
+
   /// A class as code at namespace scope names it.
   std::string spelled(QualType T) const {
     return TypeName::getFullyQualifiedName(T, Ctx, Policy, /*WithGlobalNsPrefix=*/true);

@@ -85,7 +85,9 @@ public:
     Macro.clear();
     for (const StateVar &S : R.State) {
       Macro[S.Decl] = stateMacro(S.Saveable);
-      if (S.Saveable != Saving::No && !savedAsBytes(S.Decl->getType())) Serialized.insert(S.Decl);
+      QualType T = S.Decl->getType().getNonReferenceType();
+      if (S.Saveable == Saving::Array) T = T->getPointeeType(); // its elements
+      if (S.Saveable != Saving::No && !savedAsBytes(T)) Serialized.insert(S.Decl);
     }
     const Stmt *Body = loopBody(R.Loop);
     std::string Enter = "pl_p" + Id + "e";
@@ -182,6 +184,7 @@ private:
     case Saving::No: return "PL_V_";
     case Saving::AtInstantiation: return "PL_SD_";
     case Saving::AssertAtInstantiation: return "PL_SR_";
+    case Saving::Array: return "PL_SA_";
     }
     return "PL_V_";
   }

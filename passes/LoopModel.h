@@ -33,9 +33,20 @@ constexpr size_t kMaxPointVars = 128;
 /// A class whose serializer pl writes: pass state-types decides which, and
 /// whether it leaves fields to the replay (const fields, references to
 /// const, itself or in a generated part); generate-serializers writes it.
+/// A class of the translation unit deriving from a polymorphic generated
+/// class: the serializer of the base dispatches on the object's dynamic type.
+struct DerivedClass {
+  const clang::CXXRecordDecl *Class = nullptr;
+  std::string Problem;    ///< why pl cannot save it, or "" (generated or user-serialized)
+  bool Creatable = false; ///< loading may create it (no fields left to the replay)
+};
+
 struct GeneratedClass {
   const clang::CXXRecordDecl *Class = nullptr;
   bool Rebuilt = false; ///< objects loading creates cannot get those fields back
+  /// Polymorphic classes: the concrete classes deriving from it that the
+  /// translation unit defines (objects of others are refused when saved).
+  std::vector<DerivedClass> Derived;
 };
 
 struct VisibleVar {
@@ -54,12 +65,19 @@ enum class Saving {
   /// PL_SR_: the same, but an instantiation pl cannot save does not compile
   /// (--require-resumable).
   AssertAtInstantiation,
+  /// PL_SA_: a pointer the nest writes through (not the pointer itself): saved
+  /// as the whole array it points into, whose length the runtime recorded
+  /// when it was allocated (LoopRecord::Arrays).
+  Array,
 };
 
 /// A variable a checkpoint at the loop holds.
 struct StateVar : VisibleVar {
   Saving Saveable = Saving::Yes;
   std::string Why{}; ///< when not saveable: why, and what to do about it
+  /// How a checkpoint saves it (pass state-types; --list): "its bytes",
+  /// "a serializer pl generates (fields lr_, steps_)", "the array it points into ...".
+  std::string How{};
 };
 
 /// A `continue` that belongs to the loop: iteration_end fires before it.
@@ -101,6 +119,13 @@ struct LoopRecord {
   /// writes, locals written through their address, fields of `*this` and
   /// this file's globals written by callees.
   std::vector<const clang::ValueDecl *> WrittenThrough;
+  /// Pointers (locals, parameters, fields of `*this`) whose pointee the nest
+  /// writes and whose elements have no pointers: state saved as the array
+  /// each points into (pass pointee-effects; Saving::Array).
+  std::vector<const clang::ValueDecl *> Arrays;
+  /// For each of Arrays: the first write through it, "writes through 'G'
+  /// (double *) in f() at x.c:3".
+  std::vector<std::string> ArrayWrites;
   /// Visible containers the nest only reads through a non-const accessor
   /// (`x = v[i]` on a non-const vector): not state (pointee-effects).
   std::vector<const clang::ValueDecl *> ReadOnly;

@@ -112,6 +112,7 @@ struct NestRefs : RecursiveASTVisitor<NestRefs> {
 struct OuterVar {
   VisibleVar Var;
   std::string Qualified; ///< "this->f", "::ns::g"
+  bool ArrayOnly = false; ///< a pointer the nest only writes through (Saving::Array)
 };
 
 /// One outermost loop with everything inside it.
@@ -124,7 +125,7 @@ struct Nest {
 /// Whether the nest may modify what `D` names or points to, given the
 /// expressions that name it (`Uses`; for a variable, the analyzer finds them).
 bool mayModify(const ValueDecl *D, Nest &N, Aliases &A,
-               const std::vector<const Expr *> *Uses = nullptr) {
+               const std::vector<const Expr *> *Uses = nullptr, bool Pointee = true) {
   // A const object (or what a reference-to-const names) cannot be modified
   // through this name; only its `mutable` members could, which the analyzer
   // would not see either. Skipping it saves a query.
@@ -135,7 +136,9 @@ bool mayModify(const ValueDecl *D, Nest &N, Aliases &A,
       return true;
   }
   // A pointer whose pointee the nest writes (`*p += 1`, `p[i] = 0`): the
-  // pointee is state, and it is reached through the pointer.
+  // pointee is state, and it is reached through the pointer (unless the
+  // pointer is array state: LoopRecord::Arrays, saved as its pointee).
+  if (!Pointee) return false;
   auto Derefs = A.Derefs.equal_range(D);
   for (auto It = Derefs.first; It != Derefs.second; ++It)
     if (N.Mutations->isMutated(It->second)) return true;
@@ -209,7 +212,7 @@ std::vector<OuterVar> outerState(const LoopRecord &Top, Nest &N, Aliases &A, AST
       Chosen.push_back(D);
   };
   for (const FieldDecl *F : N.Refs.Fields)
-    if (mayModify(F, N, A, &N.Refs.FieldUses[F])) Choose(F);
+    if (mayModify(F, N, A, &N.Refs.FieldUses[F], !llvm::is_contained(Top.Arrays, F))) Choose(F);
   if (N.Refs.This)
     for (const FieldDecl *F : fieldsWrittenByClosures(N, A, Ctx))
       Choose(F);
@@ -220,9 +223,14 @@ std::vector<OuterVar> outerState(const LoopRecord &Top, Nest &N, Aliases &A, AST
   for (const auto *Named : {&Top.Persist, &Top.WrittenThrough})
     for (const ValueDecl *D : *Named)
       if ((isa<FieldDecl>(D) && N.Refs.This) || (isa<VarDecl>(D) && globalVar(D))) Choose(D);
+  size_t Itself = Chosen.size(); // the pointer fields after these are only written through
+  for (const ValueDecl *D : Top.Arrays)
+    if (isa<FieldDecl>(D) && N.Refs.This) Choose(D);
   std::vector<OuterVar> Out;
-  for (const ValueDecl *D : Chosen)
+  for (const ValueDecl *D : Chosen) {
     Out.push_back(outerVar(D, Top, N.Refs.This, Ctx));
+    Out.back().ArrayOnly = Out.size() > Itself;
+  }
   return Out;
 }
 
@@ -237,9 +245,13 @@ void selectVisibleState(LoopRecord &R, const LoopRecord &Top, Nest &N, Aliases &
     bool State = llvm::is_contained(R.Persist, V.Decl) ||
                  llvm::is_contained(R.WrittenThrough, V.Decl) ||
                  declaredInside(V.Decl, Top.Loop, Ctx.getSourceManager()) ||
-                 (N.Refs.Decls.count(V.Decl) && mayModify(V.Decl, N, A)) ||
+                 (N.Refs.Decls.count(V.Decl) &&
+                  mayModify(V.Decl, N, A, nullptr, !llvm::is_contained(R.Arrays, V.Decl))) ||
                  closureMayModify(V.Decl, N, A, Ctx);
-    if (State) R.State.push_back({V});
+    if (State)
+      R.State.push_back({V});
+    else if (llvm::is_contained(R.Arrays, V.Decl)) // only written through
+      R.State.push_back({V, Saving::Array});
   }
 }
 
@@ -265,8 +277,8 @@ void addOuterState(LoopRecord &R, const std::vector<OuterVar> &Outer) {
   for (ContinuePoint &C : R.Continues)
     AddTo(C.Vars);
   std::vector<StateVar> Outers;
-  for (const VisibleVar &V : AtBegin)
-    Outers.push_back({V});
+  for (size_t I = 0; I < AtBegin.size(); ++I)
+    Outers.push_back({AtBegin[I], Outer[I].ArrayOnly ? Saving::Array : Saving::Yes});
   R.State.insert(R.State.begin(), Outers.begin(), Outers.end());
 }
 

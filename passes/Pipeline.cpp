@@ -14,6 +14,7 @@
 #include "RewriteSafety.h"
 #include "StateMarkers.h"
 #include "StateTypes.h"
+#include "TrackArrays.h"
 #include "TripCount.h"
 #include "UncapturedEffects.h"
 #include "VisibleVars.h"
@@ -72,6 +73,8 @@ const PassInfo Pipeline[] = {
        S.Instrumented = runInstrumentLoops(S.Ctx, S.Loops, S.File, S.RW, S.Options.Versioning,
                                            &S.NeedsSerializers);
      }},
+    {"track-arrays", "new T[n] and delete[] record the array's length (array state's extent)",
+     Scope::EachFile, [](PassState &S) { S.TrackedArrays = runTrackArrays(S.Ctx, S.File, S.RW); }},
     {"include-paths", "keep quoted includes resolving from the output directory", Scope::MainFile,
      [](PassState &S) {
        runIncludePaths(S.Ctx.getSourceManager(), S.Records.Includes, S.File, S.RW);
@@ -115,6 +118,7 @@ void runPipeline(PassState &S, llvm::StringRef StopAfter) {
   S.Instrumented = 0;
   S.NeedsSerializers = false;
   S.EmittedManifest = false;
+  S.TrackedArrays = 0;
   for (const PassInfo &P : Pipeline) {
     P.Run(S);
     if (StopAfter == P.Id) return;
@@ -126,6 +130,7 @@ void runHeaderTransforms(PassState &S, FileID Header) {
   S.Instrumented = 0;
   S.NeedsSerializers = false;
   S.EmittedManifest = false;
+  S.TrackedArrays = 0;
   for (const PassInfo &P : Pipeline)
     if (P.Scope == PassScope::EachFile) P.Run(S);
 }
@@ -135,9 +140,10 @@ std::string rewrittenText(PassState &S, FileID File) {
   // The contract header only where a loop was instrumented or a table
   // emitted, and its state half only where some point declares state saved
   // by pl/serialize.h: each costs compile time.
-  std::string Head = S.NeedsSerializers                    ? "#include <pl/abi_state.h>\n"
-                     : S.Instrumented || S.EmittedManifest ? "#include <pl/abi.h>\n"
-                                                           : "";
+  std::string Head = S.NeedsSerializers ? "#include <pl/abi_state.h>\n"
+                     : S.Instrumented || S.EmittedManifest || S.TrackedArrays
+                         ? "#include <pl/abi.h>\n"
+                         : "";
   S.RW.InsertText(SM.getLocForStartOfFile(File),
                   Head + "#line 1 " + cxxStringLiteral(absolutePath(SM, File)) + "\n", false);
   // The standard containers' serializers, for the headers the file included

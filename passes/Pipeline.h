@@ -71,6 +71,7 @@ struct PassState {
   unsigned Instrumented = 0; ///< loops instrument-loops instrumented in File
   bool NeedsSerializers = false; ///< some point in File declares state saved by pl/serialize.h
   bool EmittedManifest = false;  ///< emit-manifest appended a table (loops or call graph) to File
+  unsigned TrackedArrays = 0;    ///< track-arrays rewrote array new/delete in File
   std::vector<CallRow> CallRows; ///< call-graph: the functions of the TU the runtime needs
   /// state-types: the classes generate-serializers writes serializers for.
   std::vector<GeneratedClass> Generated;

@@ -20,6 +20,8 @@ namespace {
 /// What one loop's nest writes, sorted out for that loop.
 struct Findings {
   std::vector<const ValueDecl *> State;
+  std::vector<const ValueDecl *> Arrays; ///< pointers saved as the arrays they point into
+  std::vector<std::string> ArrayWrites; ///< for each: "writes through 'p' (double *) in f() at ..."
   std::vector<std::pair<const ValueDecl *, std::string>> Refused; ///< variable, reason
   std::vector<std::string> Uncaptured;
 };
@@ -69,6 +71,22 @@ private:
   void state(const ValueDecl *D) {
     if (!llvm::is_contained(F.State, D)) F.State.push_back(D);
   }
+  /// A pointer written through is state as the array it points into when
+  /// its elements hold no pointers of their own (every write rooted at it
+  /// then stays inside that array); state-types checks the element type.
+  static bool arrayPointer(const ValueDecl *D) {
+    QualType T = D->getType();
+    if (!T->isPointerType()) return false;
+    QualType E = T->getPointeeType();
+    return !E.isConstQualified() && !E->isVoidType() && !E->isFunctionType() &&
+           !E->isAnyPointerType() && !E->isMemberPointerType() && !E->isReferenceType() &&
+           !E->isIncompleteType();
+  }
+  void array(const ValueDecl *D, const std::string &Name, const RootWrite &W) {
+    if (llvm::is_contained(F.Arrays, D)) return;
+    F.Arrays.push_back(D);
+    F.ArrayWrites.push_back("writes through '" + Name + "' (" + typeOf(D) + ") " + W.Witness.Where);
+  }
   void refuse(const ValueDecl *D, std::string Why) {
     for (const auto &[V, Old] : F.Refused)
       if (V == D) return;
@@ -82,6 +100,7 @@ private:
       if (!Of || Of->getCanonicalDecl() != This || llvm::is_contained(R.Transient, W.Field))
         return; // a field of another class's `this` (a local class)
       if (!W.Indirect) return state(W.Field);
+      if (arrayPointer(W.Field)) return array(W.Field, "this->" + W.Field->getNameAsString(), W);
       return refuse(W.Field,
                     refusal("this->" + W.Field->getNameAsString(), W.Field, typeOf(W.Field), W));
     }
@@ -138,7 +157,9 @@ private:
       if (W.NotNamed) state(V); // the nest's own writes are modified-vars' to find
       return;
     }
-    if (!pointsIntoLocals(V)) refuse(V, refusal(V->getNameAsString(), V, typeOf(V), W));
+    if (pointsIntoLocals(V)) return;
+    if (arrayPointer(V)) return array(V, V->getNameAsString(), W);
+    refuse(V, refusal(V->getNameAsString(), V, typeOf(V), W));
   }
 };
 
@@ -222,6 +243,11 @@ void runPointeeEffects(ASTContext &Ctx, std::vector<LoopRecord> &Loops,
     Findings F = Sorter(Ctx, Effects, R, *Top).sort(It->second);
     for (const ValueDecl *D : F.State)
       if (!llvm::is_contained(R.WrittenThrough, D)) R.WrittenThrough.push_back(D);
+    for (size_t I = 0; I < F.Arrays.size(); ++I)
+      if (!llvm::is_contained(R.Arrays, F.Arrays[I])) {
+        R.Arrays.push_back(F.Arrays[I]);
+        R.ArrayWrites.push_back(F.ArrayWrites[I]);
+      }
     for (const auto &[V, Why] : F.Refused)
       R.Unsaveable.push_back(Why);
     for (std::string &U : F.Uncaptured)

@@ -96,7 +96,7 @@ void runRestoredLater(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
     SourceLocation End = SM.getFileLoc(R.Loop->getEndLoc());
     std::set<const ValueDecl *> Restored;
     for (const StateVar &V : M->second->State)
-      if (V.Saveable == Saving::Yes) Restored.insert(V.Decl);
+      if (V.Saveable == Saving::Yes || V.Saveable == Saving::Array) Restored.insert(V.Decl);
     const std::set<const ValueDecl *> ReadFirst = readBeforeFirstIteration(NextLoop);
     bool Covered = true;
     for (const StateVar &V : R.State) {

@@ -2,12 +2,14 @@
 #include "StateTypes.h"
 #include "utils/PassUtils.h"
 
+#include "clang/AST/CXXInheritance.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
 using namespace clang;
@@ -109,19 +111,72 @@ public:
   }
 
   /// A state variable's type: references and top-level cv do not matter.
-  Verdict variable(QualType T) {
-    Verdict V = check(T.getNonReferenceType().getUnqualifiedType());
-    // A reference to a polymorphic class may be bound to a derived object,
-    // which a serializer pl wrote for the class would save as its base.
-    const CXXRecordDecl *RD =
-        T->isReferenceType() ? T.getNonReferenceType()->getAsCXXRecordDecl() : nullptr;
-    if (V.Ok && RD && mayBeDerived(RD) && GeneratedSeen.count(RD->getCanonicalDecl()))
-      return unsaveable(quoted(T) + " may refer to an object of a class derived from " +
-                            quoted(T.getNonReferenceType().getUnqualifiedType()) +
-                            ", which pl would save as its base",
-                        "checkpoint where the object itself is in scope, or give the class a "
-                        "pl_serialize that saves the derived class");
-    return V;
+  /// (A reference to a polymorphic class may be bound to an object of a
+  /// derived class: the serializer pl writes for it saves the object's
+  /// dynamic class.)
+  Verdict variable(QualType T) { return check(T.getNonReferenceType().getUnqualifiedType()); }
+
+  /// How pl saves a saveable state variable's type, for --list.
+  std::string how(QualType T) {
+    QualType C = Ctx.getCanonicalType(T.getNonReferenceType().getUnqualifiedType());
+    if (C->isArithmeticType() || C->isEnumeralType()) return "its bytes";
+    if (Ctx.getAsConstantArrayType(C)) return "element by element";
+    const CXXRecordDecl *RD = C->getAsCXXRecordDecl();
+    if (!RD) return "pl/serialize.h";
+    if (RD->isInStdNamespace()) return "pl/serialize.h (standard library)";
+    if (eigenPlainObject(RD)) return "pl/serialize.h (Eigen matrix)";
+    if (serializerFor(RD)) return "its pl_serialize";
+    if (aggregateProblem(RD).empty()) return "field by field (an aggregate)";
+    if (!GeneratedSeen.count(RD->getCanonicalDecl())) return "pl/serialize.h";
+    std::vector<std::string> Saved, Left;
+    for (const CXXBaseSpecifier &B : RD->getDefinition()->bases())
+      Saved.push_back("base " + B.getType().getAsString(Policy));
+    for (const FieldDecl *F : RD->getDefinition()->fields()) {
+      QualType FT = F->getType();
+      bool Replay = FT->isReferenceType() || Ctx.getBaseElementType(FT).isConstQualified();
+      (Replay ? Left : Saved).push_back(F->getNameAsString());
+    }
+    std::string Out = "a serializer pl generates (" +
+                      (Saved.empty() ? std::string("no fields") : llvm::join(Saved, ", "));
+    if (!Left.empty()) Out += "; left to the replay: " + llvm::join(Left, ", ");
+    if (RD->isPolymorphic()) Out += "; the object's class saved by name";
+    return Out + ")";
+  }
+
+  /// Completes Generated: the classes deriving from each polymorphic
+  /// generated class (which may add more classes) and whether each can be
+  /// saved, and loading may create it.
+  void addDerivedClasses() {
+    for (size_t I = 0; I < Generated.size(); ++I) {
+      const CXXRecordDecl *B = Generated[I];
+      if (!B->isPolymorphic()) continue;
+      std::vector<DerivedClass> Found;
+      for (const CXXRecordDecl *D : definitions()) {
+        CXXBasePaths Paths(/*FindAmbiguities=*/true, /*RecordPaths=*/false,
+                           /*DetectVirtual=*/true);
+        if (D == B || !D->isDerivedFrom(B, Paths)) continue;
+        DerivedClass DC{D, "", false};
+        QualType DT = Ctx.getRecordType(D);
+        if (Paths.isAmbiguous(Ctx.getCanonicalType(Ctx.getRecordType(B))))
+          DC.Problem = "it derives from " + quoted(Ctx.getRecordType(B)) + " more than once";
+        else if (Paths.getDetectedVirtual())
+          DC.Problem =
+              "it derives from " + quoted(Ctx.getRecordType(B)) + " through a virtual base";
+        else if (!nameable(D))
+          DC.Problem = "it is local to a function, or a private or protected nested class";
+        else if (Verdict V = check(DT); !V.Ok)
+          DC.Problem = V.Why;
+        DC.Creatable = DC.Problem.empty() && !D->isAbstract() && !leavesFieldsToReplay(D);
+        if (!D->isAbstract()) Found.push_back(std::move(DC));
+      }
+      DerivedOf[B] = std::move(Found);
+    }
+  }
+
+  const std::vector<DerivedClass> &derivedOf(const CXXRecordDecl *B) const {
+    static const std::vector<DerivedClass> None;
+    auto It = DerivedOf.find(B);
+    return It == DerivedOf.end() ? None : It->second;
   }
 
   /// A polymorphic class something may derive from: an object reached
@@ -327,12 +382,19 @@ private:
             Deleter->getName() != "default_delete")
           return library(T);
         const CXXRecordDecl *Owned = Args[0].getAsType()->getAsCXXRecordDecl();
-        if (Owned && mayBeDerived(Owned))
-          return unsaveable(quoted(T) + " owns a polymorphic " + quoted(Args[0].getAsType()) +
-                                ", which may be an object of a derived class; pl saves data by "
-                                "its declared type",
-                            "hold the object by value, or give the class that holds the pointer "
-                            "a pl_serialize that re-creates the derived class");
+        if (Owned && mayBeDerived(Owned)) {
+          // A generated serializer saves the dynamic class, and loading
+          // re-creates it by name (or refuses, naming it, at run time).
+          QualType O = Args[0].getAsType();
+          if (O.hasQualifiers()) return library(T);
+          if (Verdict V = check(O); !V.Ok) return V;
+          if (GeneratedSeen.count(Owned->getCanonicalDecl())) return saveable();
+          return unsaveable(quoted(T) + " owns a polymorphic " + quoted(O) +
+                                ", which may be an object of a derived class, and its "
+                                "pl_serialize saves data by the declared type",
+                            "hold the object by value, or let pl write the serializers (remove "
+                            "the class's pl_serialize)");
+        }
       }
       return elements(Checked, T, E.Rule != "Elements");
     }
@@ -419,6 +481,37 @@ public:
   }
 
 private:
+  /// Every class definition of the translation unit outside system headers
+  /// (template instantiations included, patterns not).
+  const std::vector<const CXXRecordDecl *> &definitions() {
+    if (!Definitions) {
+      struct Finder : RecursiveASTVisitor<Finder> {
+        const SourceManager &SM;
+        std::vector<const CXXRecordDecl *> Found;
+        explicit Finder(const SourceManager &SM) : SM(SM) {}
+        bool shouldVisitTemplateInstantiations() const { return true; }
+        bool TraverseStmt(Stmt *, DataRecursionQueue * = nullptr) { return true; }
+        bool TraverseDecl(Decl *D) {
+          if (D && !isa<TranslationUnitDecl>(D) && SM.isInSystemHeader(D->getLocation()))
+            return true;
+          return RecursiveASTVisitor::TraverseDecl(D);
+        }
+        bool VisitCXXRecordDecl(CXXRecordDecl *RD) {
+          if (RD->isThisDeclarationADefinition() && !RD->isDependentContext() && !RD->isLambda() &&
+              !isa<ClassTemplatePartialSpecializationDecl>(RD) &&
+              RD->getDescribedClassTemplate() == nullptr)
+            Found.push_back(RD);
+          return true;
+        }
+      } F(SM);
+      F.TraverseDecl(Ctx.getTranslationUnitDecl());
+      Definitions = std::move(F.Found);
+    }
+    return *Definitions;
+  }
+
+  std::optional<std::vector<const CXXRecordDecl *>> Definitions;
+  std::map<const CXXRecordDecl *, std::vector<DerivedClass>> DerivedOf;
   std::set<const CXXRecordDecl *> GeneratedSeen;
   /// Generated classes with fields left to the replay (const, references to
   /// const), directly or in a part: "a const field 'epoch_'".
@@ -534,12 +627,49 @@ void runStateTypes(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<
     bool Warn = RequireResumable || R.Source != LabelSource::Automatic;
     for (StateVar &S : R.State) {
       QualType T = S.Decl->getType();
+      if (S.Saveable == Saving::Array) { // the elements of the array it points into
+        QualType E = T.getNonReferenceType()->getPointeeType().getUnqualifiedType();
+        if (dependent(E)) {
+          // PL_SA_ instantiates the elements' serializer: decide now or refuse.
+          S.Saveable = Saving::No;
+          S.Why = "(the elements of the array it points to have a type that depends on a "
+                  "template parameter, which pl does not save as an array yet)";
+          R.Unsaveable.push_back(S.Name + ": " + S.Type);
+          continue;
+        }
+        Verdict V = Types.variable(E);
+        if (V.Ok) {
+          S.How = "the array it points into, elements by " + Types.how(E) +
+                  " (length: from `new T[n]` in instrumented code or PL_EXTENT, else refused "
+                  "at run time)";
+          continue;
+        }
+        V.Why = "its elements' type " + V.Why;
+        S.Saveable = Saving::No;
+        S.Why = advice(S, R, V);
+        // The reason names the write, as pointee-effects' refusals do.
+        size_t At = llvm::find(R.Arrays, S.Decl) - R.Arrays.begin();
+        R.Unsaveable.push_back(
+            (At < R.ArrayWrites.size() ? R.ArrayWrites[At] : "writes through '" + S.Name + "'") +
+            "; pl saves what such a pointer points to as the array it points into, but cannot "
+            "save the elements " +
+            S.Why);
+        if (!Warn) continue;
+        auto [It, Fresh] = FindingOf.emplace(std::make_pair(S.Decl, R.Context), Findings.size());
+        if (Fresh) Findings.push_back({&S, {}});
+        Findings[It->second].Loops.push_back(R.FullName);
+        continue;
+      }
       if (dependent(T)) {
         S.Saveable = RequireResumable ? Saving::AssertAtInstantiation : Saving::AtInstantiation;
+        S.How = "decided when the template is instantiated";
         continue;
       }
       Verdict V = Types.variable(T);
-      if (V.Ok) continue;
+      if (V.Ok) {
+        S.How = Types.how(T);
+        continue;
+      }
       S.Saveable = Saving::No;
       S.Why = advice(S, R, V);
       R.Unsaveable.push_back(S.Name + ": " + S.Type);
@@ -560,9 +690,10 @@ void runStateTypes(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<
                              RequireResumable ? "error" : "warning", message(F)));
   for (const std::string &File : Files)
     Notes.push_back(unnamedNote(UnnamedIn[File]));
+  Types.addDerivedClasses();
   Generated.clear();
   for (const CXXRecordDecl *RD : Types.Generated)
-    Generated.push_back({RD, Types.leavesFieldsToReplay(RD)});
+    Generated.push_back({RD, Types.leavesFieldsToReplay(RD), Types.derivedOf(RD)});
 }
 
 } // namespace pl

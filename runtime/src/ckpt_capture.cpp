@@ -7,6 +7,7 @@
 #include <ctime>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 
 #include "checkpoint_file.h"
 #include "ckpt_begin_states.h"
@@ -183,7 +184,16 @@ bool take_checkpoint(const CheckpointRequest& q) {
   for (const Activation& r : st) trips.push_back(r.loop->trip);
   data.records.push_back({kTripsRecord, kTripsType, encode_trips(trips)});
   add_completed(data, stack);
-  add_state(data, pos, st, q);
+  try {
+    add_state(data, pos, st, q);
+  } catch (const std::exception& e) {
+    // A serializer refused the state: this checkpoint cannot be written,
+    // and no later one of the loop either (said once, the run goes on).
+    say_once("refused:" + pos.back().site, "pl: checkpoint: loop '" + pos.back().site +
+                                               "' cannot be checkpointed: " + e.what() +
+                                               "; no checkpoint is written through it");
+    return false;
+  }
   CheckpointWriter& writer = CheckpointWriter::get();
   Meta meta{program_name(), std::uint64_t(unix_now_ns()), writer.next_sequence(), q.reason,
             (q.event == abi::kExit ? "after the loop, " : "") + position_summary_line(pos)};
@@ -208,7 +218,12 @@ std::vector<SavedVar> save_point(const abi::PointDesc& point, void* const* addrs
     const abi::VarDesc& v = point.vars[i];
     if (!v.state) continue;
     Writer w;
-    v.state->save(addrs[i], w);
+    try {
+      v.state->save(addrs[i], w);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("its state variable '" + std::string(v.name) + "' (" +
+                               std::string(trimmed_type_name(*v.type)) + "): " + e.what());
+    }
     out.push_back({v.name, std::string(trimmed_type_name(*v.type)), w.take()});
   }
   return out;

@@ -101,6 +101,7 @@ Loop copied(const LoopRecord &R, const std::vector<LoopRecord> &All, const Sourc
     L.State.push_back(S.Name);
     L.StateVars.push_back({S.Name, S.Type});
     if (S.Saveable == Saving::Yes) L.Saved.push_back(S.Name);
+    if (S.Saveable == Saving::Array) L.Arrays.push_back(S.Name);
     if (S.Saveable == Saving::AtInstantiation || S.Saveable == Saving::AssertAtInstantiation)
       L.AtInstantiation.push_back(S.Name);
   }
@@ -109,6 +110,7 @@ Loop copied(const LoopRecord &R, const std::vector<LoopRecord> &All, const Sourc
   L.RestoredBy = R.RestoredBy;
   for (const clang::ValueDecl *D : R.WrittenThrough)
     L.WrittenThrough.push_back(D->getNameAsString());
+  L.ArrayWrites = R.ArrayWrites;
   L.CodeHash = R.CodeHash;
   L.FunctionKey = R.FunctionKey;
   L.Calls = R.Calls;

@@ -51,10 +51,12 @@ struct Loop {
   std::vector<Var> StateVars;               ///< with their types
   std::vector<std::string> Saved;           ///< the state declared PL_S_ (state-types and later)
   std::vector<std::string> AtInstantiation; ///< the state declared PL_SD_ or PL_SR_
+  std::vector<std::string> Arrays;          ///< the state declared PL_SA_ (saved as arrays)
   std::vector<std::string> Unsaveable;      ///< "fp: FILE *"
   std::vector<std::string> Uncaptured;      ///< "calls std::rand"
   std::string RestoredBy;                   ///< restored-later: the next loop, or ""
   std::vector<std::string> WrittenThrough;  ///< pointee-effects: state it adds, by name
+  std::vector<std::string> ArrayWrites;     ///< pointee-effects: pointers saved as arrays, why
   std::string CodeHash;                     ///< code-fingerprint
   std::string FunctionKey;                  ///< call-graph: the loop's function
   std::vector<std::string> Calls;           ///< call-graph: what its body can call

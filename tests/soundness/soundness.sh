@@ -9,6 +9,11 @@
 # EXPECTED: exact          checkpoints are written, the resume is exact
 #           refused        no checkpoint is written; the checkpointing run says
 #                          "loop LOOP cannot be checkpointed: ...REGEX"
+#           refused-at-run-time
+#                          as refused, but pl-instrument accepts the loop
+#                          (a pointer written through, saved as the array it
+#                          points into): the runtime finds no length for that
+#                          memory; --list shows how the pointer is saved
 #           resume-refused checkpoints are written; RESUMED_PROGRAM refuses
 #                          them (status 2) with a message matching REGEX
 # With PL_LIST="pl-instrument --list command", a refused case also checks
@@ -38,13 +43,17 @@ case $expected in
     [[ $status == 0 ]] || fail "resume exited $status: $(cat "$work/res.err")"
     expect "$work/res.err" "pl: resumed .*$loop at iteration" "resumed at the checkpoint"
     ;;
-  refused)
+  refused | refused-at-run-time)
     (( written == 0 )) || fail "$written checkpoint(s) written for a loop pl must refuse"
     expect "$work/ckpt.err" "loop '[^']*$loop' cannot be checkpointed: .*$regex" "refusal"
     same || fail "after a refused checkpoint the run must start over and match"
     if [[ -n ${PL_LIST:-} ]]; then
       $PL_LIST > "$work/list.txt" 2>&1 || fail "pl-instrument --list failed"
-      expect "$work/list.txt" "not resumable: .*$regex" "--list shows the reason"
+      if [[ $expected == refused ]]; then
+        expect "$work/list.txt" "not resumable: .*$regex" "--list shows the reason"
+      else
+        expect "$work/list.txt" ": saved as the array it points into" "--list shows how"
+      fi
     fi
     ;;
   resume-refused)

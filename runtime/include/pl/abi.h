@@ -238,6 +238,34 @@ constexpr VarDesc state_var(const char* name) {
   }
 }
 
+// A pointer whose pointee the loop nest writes (pass pointee-effects;
+// PL_SA_): saved as the whole array it points into (array_locate), with its
+// length and the pointer's position in it. Loading needs the array the
+// replay rebuilt to have the same length and the pointer the same position,
+// or refuses naming both — never a partial restore. The pointer itself is
+// not saved (the replay set it). Elements other than numbers and enums go
+// through pl/serialize.h (ArrayOpsOf, pl/abi_state.h).
+extern const StateOps kRawArrayOps[5];  // elements of 1, 2, 4, 8, 16 bytes
+template <class E>
+struct ArrayOpsOf;
+template <class Ref>
+constexpr VarDesc array_state_var(const char* name) {
+  using P = std::remove_cv_t<std::remove_reference_t<Ref>>;
+  static_assert(std::is_pointer_v<P>, "pl: PL_SA_ names a pointer");
+  using E = std::remove_cv_t<std::remove_pointer_t<P>>;
+  if constexpr (std::is_arithmetic_v<E> || std::is_enum_v<E>) {
+    constexpr int k = sizeof(E) == 1   ? 0
+                      : sizeof(E) == 2 ? 1
+                      : sizeof(E) == 4 ? 2
+                      : sizeof(E) == 8 ? 3
+                                       : 4;
+    static_assert(sizeof(E) == std::size_t(1) << k, "pl: an element size libpl does not know");
+    return VarDesc{name, &TypeOf<P>::info, kState, &kRawArrayOps[k]};
+  } else {
+    return VarDesc{name, &TypeOf<P>::info, kState, &ArrayOpsOf<E>::ops};
+  }
+}
+
 // A place in the code where one event fires, with the locals visible there.
 struct PointDesc {
   const VarDesc* vars;
@@ -308,6 +336,47 @@ struct ManifestLoop {
   const char* calls;
 };
 bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept;
+
+// Arrays whose extent a checkpoint needs: pl-instrument rewrites `new T[n]`
+// and `delete[] p` in instrumented code to new_array / delete_array, which
+// record each array's bytes; `PL_EXTENT(p, n)` (pl/marker.h) records one
+// allocated elsewhere. A pointer whose pointee is checkpoint state (PL_SA_,
+// pl/abi_state.h) is saved as the whole array it points into, found here.
+void array_track(const void* begin, std::size_t bytes) noexcept;
+void array_untrack(const void* begin) noexcept;
+// The array `p` points into: its first byte and size; false when none is
+// recorded (the checkpoint is then refused).
+bool array_find(const void* p, const void** begin, std::size_t* bytes) noexcept;
+
+// A state pointer's array: its first byte, its length in elements of
+// `elem` bytes, and the pointer's position in it; throws (naming PL_EXTENT)
+// when no array is recorded there.
+void array_locate(const void* p, std::size_t elem, const void** begin, std::size_t* n,
+                  std::size_t* at);
+// Throws unless the saved length and position match the rebuilt array's.
+void array_check_load(std::uint64_t saved_n, std::uint64_t saved_at, std::size_t n, std::size_t at);
+
+template <class T>
+T* new_array(std::size_t n) {
+  T* p = new T[n];
+  array_track(p, n * sizeof(T));
+  return p;
+}
+template <class T>
+T* new_array_value(std::size_t n) {  // new T[n]()
+  T* p = new T[n]();
+  array_track(p, n * sizeof(T));
+  return p;
+}
+template <class T>
+void delete_array(T* p) {
+  array_untrack(p);
+  delete[] p;
+}
+template <class T>
+void array_extent(T* p, std::size_t n) {  // PL_EXTENT
+  if (p) array_track(p, n * sizeof(T));
+}
 
 // One function of a translation unit and what it can call, in the terms of
 // ManifestLoop::calls: the call graph the runtime resolves across units.
@@ -520,6 +589,7 @@ constexpr std::int64_t trip_count(long double start, long double bound, long dou
 // Declares the variable table `p` for a point: PL_VARS_(p, line, PL_V_(x), ...).
 #define PL_V_(x) ::pl::abi::var<decltype((x))>(#x)
 #define PL_S_(x) ::pl::abi::state_var<decltype((x))>(#x)
+#define PL_SA_(x) ::pl::abi::array_state_var<decltype((x))>(#x)
 // PL_SD_, PL_SR_ (state whose type a template decides): pl/abi_state.h.
 #define PL_VARS_(p, line, ...)                                 \
   static constexpr ::pl::abi::VarDesc p##_v[] = {__VA_ARGS__}; \

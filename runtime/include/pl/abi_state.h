@@ -57,6 +57,36 @@ constexpr VarDesc required_state_var(const char* name) {
   return maybe_state_var<Ref>(name);
 }
 
+// Arrays of elements other than numbers and enums (pl/abi.h: array_state_var).
+template <class E>
+struct ArrayOpsOf {
+  static void save(const void* o, ::pl::Writer& w) {
+    const E* p = *static_cast<E* const*>(o);
+    const void* begin = nullptr;
+    std::size_t n = 0, at = 0;
+    array_locate(p, sizeof(E), &begin, &n, &at);
+    w.u64(n);
+    w.u64(at);
+    for (std::size_t i = 0; i < n; ++i) ::pl::save(w, static_cast<const E*>(begin)[i]);
+  }
+  static void load(void* o, ::pl::Reader& r) {
+    E* p = *static_cast<E* const*>(o);
+    const void* begin = nullptr;
+    std::size_t n = 0, at = 0;
+    array_locate(p, sizeof(E), &begin, &n, &at);
+    std::uint64_t saved_n = r.u64(), saved_at = r.u64();
+    array_check_load(saved_n, saved_at, n, at);
+    E* elements = static_cast<E*>(const_cast<void*>(begin));
+    for (std::size_t i = 0; i < n; ++i) ::pl::load(r, elements[i]);
+  }
+  static std::uint64_t bytes(const void* o) {
+    ::pl::Writer w(::pl::Writer::kCountOnly);
+    save(o, w);
+    return w.size();
+  }
+  static constexpr StateOps ops{&save, &load, &bytes};
+};
+
 }  // namespace PL_ABI_VERSION_NS
 }  // namespace pl::abi
 

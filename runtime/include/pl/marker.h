@@ -35,4 +35,17 @@
 #define PL_TRANSIENT(x) static_cast<void>(sizeof(x))
 #define PL_PERSIST(x) static_cast<void>(sizeof(x))
 
+// PL_EXTENT(p, n): p points to an array of n elements, allocated where
+// pl-instrument cannot see it (another library, malloc, a custom allocator).
+// A pointer whose pointee a loop writes is saved as the array it points
+// into; pl learns the length of arrays instrumented code allocates with
+// `new T[n]` by itself, and of others from this statement, placed after the
+// allocation. In an instrumented file it records the extent at run time;
+// elsewhere it is an unevaluated use of p and n.
+#if defined(PL_ABI_H)
+#define PL_EXTENT(p, n) ::pl::abi::array_extent((p), static_cast<::std::size_t>(n))
+#else
+#define PL_EXTENT(p, n) static_cast<void>(sizeof((p), (n)))
+#endif
+
 #endif  // PL_MARKER_H

@@ -9,13 +9,18 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <iosfwd>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 #include <vector>
+#if __has_include(<cxxabi.h>)
+#include <cxxabi.h>
+#endif
 
 namespace pl {
 
@@ -271,9 +276,20 @@ template <class... E>
 inline constexpr bool kRuleCreated = (kCreatable<E> && ...);
 template <class... E>
 inline constexpr bool kRuleElements = (kSaveableElement<E> && ...);
+// A polymorphic class whose serializer pl-instrument wrote saves the class
+// of the object by name and re-creates it by name (pl_new_dynamic).
+template <class T, class = void>
+struct HasDynamicClass : std::false_type {};
+template <class T>
+struct HasDynamicClass<T, std::void_t<decltype(pl_new_dynamic(static_cast<T*>(nullptr),
+                                                              std::declval<const std::string&>()))>>
+    : std::true_type {};
 template <class E>
 inline constexpr bool kRuleOwned =
-    !std::is_array_v<E> && kCreatable<E> && (!std::is_polymorphic_v<E> || std::is_final_v<E>);
+    !std::is_array_v<E> &&
+    (HasDynamicClass<E>::value
+         ? kSaveableElement<E>
+         : kCreatable<E> && (!std::is_polymorphic_v<E> || std::is_final_v<E>));
 
 template <class T>
 constexpr bool saveable() {
@@ -356,6 +372,14 @@ void emplace_variant(Reader& r, std::size_t index, T& v, std::index_sequence<I..
 template <class C>
 void load_sequence(Reader& r, C& c) {
   std::size_t n = r.count(1);
+  // As many elements as the replay rebuilt: loaded in place (objects a
+  // unique_ptr holds keep their class; fields left to the replay stay).
+  if constexpr (!std::is_same_v<typename C::value_type, bool>) {
+    if (n == c.size()) {
+      for (auto& e : c) load(r, e);
+      return;
+    }
+  }
   c.clear();
   for (std::size_t i = 0; i < n; ++i) {
     typename C::value_type e{};
@@ -421,6 +445,49 @@ inline void load_builtin(Reader& r, std::string& s) {
   s.resize(n);
   r.bytes(s.data(), n);
 }
+namespace serial {
+
+// The generated serializer of a polymorphic class: the object's class
+// first, by name. Loading into an object of another class refuses, naming
+// both (never a partial restore).
+inline void dynamic_class(Writer& w, const char* name) { save_builtin(w, std::string(name)); }
+inline void dynamic_class(Reader& r, const char* name) {
+  std::string saved;
+  load_builtin(r, saved);
+  if (saved != name)
+    throw FormatError("pl: the checkpoint holds an object of class " + saved +
+                      " where the resumed program has one of class " + name);
+}
+// The class a generated serializer of a polymorphic class saves next, or "".
+inline std::string peek_dynamic_class(const Reader& r) {
+  Reader probe = r;
+  std::string name;
+  load_builtin(probe, name);
+  return name;
+}
+[[noreturn]] inline void unknown_class(const std::type_info& t, const char* base) {
+  std::string name = t.name();
+#if __has_include(<cxxabi.h>)
+  int status = 0;
+  if (char* readable = ::abi::__cxa_demangle(t.name(), nullptr, nullptr, &status)) {
+    name = readable;
+    std::free(readable);
+  }
+#endif
+  throw std::logic_error("pl: cannot save an object of class " + name + " reached through " + base +
+                         ": its definition is not in this translation unit, so pl wrote no "
+                         "serializer for it");
+}
+template <class T>
+T* make_dynamic() {
+  if constexpr (std::is_default_constructible_v<T>)
+    return new T();
+  else
+    return nullptr;
+}
+
+}  // namespace serial
+
 template <class... T>
 void Writer::operator()(const T&... values) {
   (save(*this, values), ...);

@@ -367,7 +367,9 @@ void load_builtin(Reader& r, std::variant<T...>& v) {
 namespace pl {
 template <class T, class D>
 void save_builtin(Writer& w, const std::unique_ptr<T, D>& p) {
-  if constexpr (std::is_polymorphic_v<T>)  // (pl-instrument refuses these; templates may not)
+  // (a generated serializer saves the dynamic class; pl-instrument refuses
+  // the others, templates may not)
+  if constexpr (std::is_polymorphic_v<T> && !serial::HasDynamicClass<T>::value)
     if (p && typeid(*p) != typeid(T))
       throw FormatError(std::string("pl: a unique_ptr holds an object of a class derived from "
                                     "its element type (") +
@@ -384,7 +386,21 @@ void load_builtin(Reader& r, std::unique_ptr<T, D>& p) {
     p.reset();
     return;
   }
-  if (!p) p = std::make_unique<T>();
+  if (!p) {
+    if constexpr (serial::HasDynamicClass<T>::value) {
+      // Re-created by the class the checkpoint names.
+      std::string name = serial::peek_dynamic_class(r);
+      p.reset(pl_new_dynamic(static_cast<T*>(nullptr), name));
+      if (!p)
+        throw FormatError("pl: cannot re-create the object of class " + name +
+                          " a std::unique_ptr held: pl calls only default constructors, and " +
+                          name +
+                          " has none (or is not defined in this translation unit); let the "
+                          "replay create it before the loop, or give it a default constructor");
+    } else {
+      p = std::make_unique<T>();
+    }
+  }
   load(r, *p);
 }
 #endif
