@@ -47,14 +47,38 @@ public:
     std::vector<std::string> Fields;
     for (const FieldDecl *F : RD->fields()) {
       QualType FT = F->getType();
-      if (FT->isReferenceType() || Ctx.getBaseElementType(FT).isConstQualified()) continue;
+      if (FT->isReferenceType()) continue; // a view: the replay rebuilds it
+      // A const number or enum is left to the replay too, but saved so that
+      // loading can check the replay rebuilt the same value.
+      bool Const = Ctx.getBaseElementType(FT).isConstQualified();
+      if (Const && !FT->isArithmeticType() && !FT->isEnumeralType()) continue;
       std::string Tag = "pl_f" + std::to_string(NextTag++);
       Tags += "struct " + Tag + " {\n  friend auto pl_field(" + Tag +
               ");\n};\ntemplate struct pl_field_of<" + Tag + ", &" + Class +
               "::" + F->getNameAsString() + ">;\n";
+      if (Const) {
+        Fields.push_back("::pl::serial::const_field(ar, x.*pl_field(" + Tag + "{}), \"" + name(RD) +
+                         "::" + F->getNameAsString() + "\")");
+        continue;
+      }
       Fields.push_back("x.*pl_field(" + Tag + "{})");
     }
-    if (!Fields.empty()) Body += "  ar(" + llvm::join(Fields, ",\n     ") + ");\n";
+    // In declaration order: runs of plain fields in one ar(...), const ones
+    // checked on their own.
+    std::vector<std::string> Run;
+    auto Flush = [&] {
+      if (!Run.empty()) Body += "  ar(" + llvm::join(Run, ",\n     ") + ");\n";
+      Run.clear();
+    };
+    for (const std::string &F : Fields) {
+      if (F.rfind("::pl::serial::const_field", 0) == 0) {
+        Flush();
+        Body += "  " + F + ";\n";
+      } else {
+        Run.push_back(F);
+      }
+    }
+    Flush();
     Declarations += "template <class Ar>\nvoid " + Fn + "(Ar& ar, " + Class + "& x);\n";
     Definitions += "template <class Ar>\nvoid " + Fn + "(Ar& ar, " + Class + "& x) {\n" +
                    (Body.empty() ? "  (void)ar;\n  (void)x;\n" : Body) + "}\n";

@@ -134,7 +134,9 @@ public:
     for (const FieldDecl *F : RD->getDefinition()->fields()) {
       QualType FT = F->getType();
       bool Replay = FT->isReferenceType() || Ctx.getBaseElementType(FT).isConstQualified();
-      (Replay ? Left : Saved).push_back(F->getNameAsString());
+      bool Checked =
+          Replay && !FT->isReferenceType() && (FT->isArithmeticType() || FT->isEnumeralType());
+      (Replay ? Left : Saved).push_back(F->getNameAsString() + (Checked ? " (checked)" : ""));
     }
     std::string Out = "a serializer pl generates (" +
                       (Saved.empty() ? std::string("no fields") : llvm::join(Saved, ", "));

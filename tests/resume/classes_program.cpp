@@ -1,14 +1,19 @@
 // A training loop written the ordinary way, with no line for pl: classes with
 // private and protected state and constructors, a class hierarchy with
-// virtual functions, a class template, a nested class, a C array member, a
-// const member, and classes in an anonymous namespace. pl-instrument writes
-// their serializers (pass generate-serializers); killed and resumed, the run
-// must print exactly what an uninterrupted one prints (at the end).
+// virtual functions used through a reference to the base, a polymorphic
+// layer list (std::vector<std::unique_ptr<Unit>>, one class without a
+// default constructor), a class template, a nested class, a C array member,
+// a const member, classes in an anonymous namespace, and a raw `new
+// double[n]` buffer the loop writes. pl-instrument writes the serializers
+// (pass generate-serializers) and records the buffer's length (pass
+// track-arrays); killed and resumed, the run must print exactly what an
+// uninterrupted one prints (at the end).
 //
 // usage: classes_program [spin rounds per step]
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -75,6 +80,36 @@ class Momentum : public Optimizer {
   double velocity_ = 0;
 };
 
+// Polymorphic units held through unique_ptrs to the abstract base.
+class Unit {
+ public:
+  virtual ~Unit() = default;
+  virtual double apply(double x) = 0;
+};
+
+class Scale : public Unit {
+ public:
+  explicit Scale(double s) : s_(s) {}  // no default constructor
+  double apply(double x) override {
+    s_ = 0.999 * s_ + 0.001;
+    return x * s_;
+  }
+
+ private:
+  double s_;
+};
+
+class Shift : public Unit {
+ public:
+  double apply(double x) override {
+    shift_ += 1e-4 * x;
+    return x + shift_;
+  }
+
+ private:
+  double shift_ = 0;
+};
+
 template <class T>
 class RunningMean {
  public:
@@ -117,6 +152,11 @@ int main(int argc, char** argv) {
   const int rounds = argc > 1 ? std::atoi(argv[1]) : 2000;
   model::Layer layer(32, 7);
   model::Momentum opt(0.05, 0.9);
+  model::Optimizer& optimizer = opt;  // used through its base
+  std::vector<std::unique_ptr<model::Unit>> units;
+  units.push_back(std::make_unique<model::Scale>(1.5));
+  units.push_back(std::make_unique<model::Shift>());
+  double* history = new double[8]();  // a raw buffer the loop writes
   model::RunningMean<double> loss;
   Schedule schedule(1.0);
   std::mt19937 data(42);
@@ -125,17 +165,21 @@ int main(int argc, char** argv) {
   std::string report;
   for (int epoch = 0; epoch < 12; ++epoch) {
     for (int step = 0; step < 60; ++step) {
-      const double x = input(data);
+      const double x = units[std::size_t(step) % 2]->apply(input(data));
       const double error = layer.forward(x) - 0.25 * std::sin(3 * x);
-      layer.update(opt.step(error) * schedule.next());
+      layer.update(optimizer.step(error) * schedule.next());
+      history[step % 8] += error;
       loss.add(error * error);
       drift = spin(drift + error, rounds);
     }
     char line[160];
-    std::snprintf(line, sizeof line, "epoch %d loss %.17g weights %.17g updates %ld steps %ld\n",
-                  epoch, loss.mean(), layer.checksum(), layer.updates(), opt.steps());
+    std::snprintf(line, sizeof line,
+                  "epoch %d loss %.17g weights %.17g updates %ld steps %ld history %.17g\n", epoch,
+                  loss.mean(), layer.checksum(), layer.updates(), opt.steps(),
+                  history[0] + history[3] + history[7]);
     report += line;  // printed at the end: a resumed run does not redo earlier epochs' output
   }
   std::printf("%sdrift %.17g\n", report.c_str(), drift);
+  delete[] history;
   return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iosfwd>
@@ -478,6 +479,36 @@ inline std::string peek_dynamic_class(const Reader& r) {
                          ": its definition is not in this translation unit, so pl wrote no "
                          "serializer for it");
 }
+// A const number or enum field of a class whose serializer pl-instrument
+// wrote: the replay rebuilds it; its saved value is checked on load, and a
+// different one refuses the resume naming the field and both values.
+template <class T>
+void const_field(Writer& w, const T& v, const char*) {
+  save(w, v);
+}
+template <class T>
+void const_field(Reader& r, const T& v, const char* field) {
+  std::remove_cv_t<T> saved{};
+  load(r, saved);
+  if (std::memcmp(&saved, &v, sizeof(T)) != 0) {
+    auto text = [](const T& x) {
+      if constexpr (std::is_enum_v<T>)
+        return std::to_string(static_cast<std::underlying_type_t<T>>(x));
+      else if constexpr (std::is_same_v<std::remove_cv_t<T>, bool>)
+        return std::string(x ? "true" : "false");
+      else if constexpr (std::is_floating_point_v<T>) {
+        char b[40];
+        std::snprintf(b, sizeof b, "%.17Lg", static_cast<long double>(x));
+        return std::string(b);
+      } else
+        return std::to_string(x);
+    };
+    throw FormatError(std::string("the const field ") + field + " was " + text(saved) +
+                      " when the checkpoint was written and is " + text(v) +
+                      " in the resumed program (the replay rebuilds it; its inputs changed)");
+  }
+}
+
 template <class T>
 T* make_dynamic() {
   if constexpr (std::is_default_constructible_v<T>)
