@@ -4,7 +4,9 @@
 # the two K&R-flavoured C programs compiled as C++), and checks that
 #   - models and predictions are byte-identical on libsvm's heart_scale and
 #     on two Fashion-MNIST classes in libsvm format;
-#   - a hook attached by label inside the SMO solver loop sees its locals.
+#   - a hook attached by label inside the SMO solver loop sees its locals;
+#   - a checkpoint policy there is refused with the reason (its state is not
+#     all saveable yet), no checkpoint is written, the model is unchanged.
 # When the source cannot be had, it says why and exits 77 (CTest: skipped),
 # never reporting a pass.
 # usage: libsvm.sh <pl-instrument> <runtime include dir> <libpl dir> <work dir> [samples]
@@ -69,6 +71,20 @@ PL_HOOKS="log Solver::Solve/loop6 vars=iter,i,j,delta_alpha_i file=hook.jsonl" \
 # (the enclosing loops of the caller, svm_train's one-vs-one loops, come first in a row, by full name)
 ok grep -q '"loop": "Solver::Solve/loop6", "event": "iteration_end", "svm_train/[a-z0-9/]*": 0, .*"loop6": 0, "t": [0-9.]*, "iter": 1, "i": [0-9]*, "j": [0-9]*, "delta_alpha_i": ' hook.jsonl
 ok cmp hook.model "heart_scale.plain.model"
+
+# Exact or refused on code nobody here wrote: a checkpoint policy inside the
+# SMO solver loop. Its own state (the Solver's raw arrays G, alpha, ...) is
+# saved as arrays, but the state around it is not saveable: the kernel matrix
+# behind `this->Q`, which virtual calls permute, and svm_train's malloc'd
+# arrays (`nonzero`, `decision_function` with pointer fields) whose length pl
+# does not know. pl must refuse with the reason, write no checkpoint, and the
+# model must be the uninterrupted run's.
+rm -rf smo_ckpt
+PL_HOOKS="checkpoint Solver::Solve/loop6 every=1 dir=$work/smo_ckpt" \
+  inst/svm-train -q "$src/heart_scale" smo.model 2>smo.err
+ok grep -q "cannot be checkpointed: .*\(PL_EXTENT\|cannot save\)" smo.err
+ok test -z "$(ls smo_ckpt 2>/dev/null)"
+ok cmp smo.model "heart_scale.plain.model"
 
 echo "libsvm corpus: $pass passed, $fail failed"
 [ "$fail" = 0 ]
