@@ -158,6 +158,30 @@ TEST(InstrumentLoopsCompiles, ConstantsArraysAndSpecialLocals) {
   )cpp");
 }
 
+// A class with data() and size() whose data() is not a pointer (a buffer
+// class returning its vector) is not a "range of numbers" to the runtime;
+// found by serialize_bench, whose pl::Writer is such a local.
+TEST(InstrumentLoopsCompiles, LocalsWhoseDataIsNotAPointer) {
+  expectOutputCompiles(R"cpp(
+    #include <vector>
+    class Buffer {
+     public:
+      const std::vector<unsigned char> &data() const { return bytes_; }
+      std::size_t size() const { return bytes_.size(); }
+      void put(unsigned char b) { bytes_.push_back(b); }
+     private:
+      std::vector<unsigned char> bytes_;
+    };
+    struct Odd { int *data() const { return nullptr; } const char *size() const { return ""; } };
+    std::size_t f(int n) {
+      Buffer out;
+      Odd odd;
+      for (int i = 0; i < n; ++i) out.put((unsigned char)i);
+      return out.size() + (odd.data() == nullptr);
+    }
+  )cpp");
+}
+
 TEST(InstrumentLoopsCompiles, PragmasAndOpenMP) {
   const std::string Code = R"cpp(
     void scale(int n, double *x) {

@@ -147,9 +147,12 @@ struct ElementsOf {
   static constexpr ScalarKind kind = kNotScalar;
   static constexpr std::size_t (*get)(const void*, const void**) = nullptr;
 };
+// (Only where data() returns a pointer: a class whose data() returns a
+// container, `const std::vector<T>& data() const`, has no elements here.)
 template <class T>
-struct ElementsOf<T, std::void_t<decltype(std::declval<const T&>().data()),
-                                 decltype(std::declval<const T&>().size())>> {
+struct ElementsOf<T,
+                  std::enable_if_t<std::is_pointer_v<decltype(std::declval<const T&>().data())> &&
+                                   std::is_integral_v<decltype(std::declval<const T&>().size())>>> {
   using E = std::remove_cv_t<std::remove_pointer_t<decltype(std::declval<const T&>().data())>>;
   static constexpr ScalarKind kind =
       std::is_arithmetic_v<E> && !std::is_same_v<E, char> ? scalar_kind_of<E>() : kNotScalar;
