@@ -81,6 +81,11 @@ static cl::opt<bool> RequireResumable(
              "error, also in loops without a label; in a template, an instantiation that gives "
              "one a type pl cannot save does not compile"),
     cl::cat(Category));
+static cl::list<std::string> Transient(
+    "transient",
+    cl::desc("Fields no checkpoint holds, by qualified name (Loader::file_): the replay "
+             "rebuilds them, as with PL_TRANSIENT_FIELD(file_) in the class (comma-separated)"),
+    cl::value_desc("Class::field,..."), cl::CommaSeparated, cl::cat(Category));
 static cl::opt<std::string>
     DepFile("depfile", cl::desc("Write a Makefile-style depfile for the output (one source only)"),
             cl::value_desc("file"), cl::cat(Category));
@@ -336,6 +341,7 @@ static bool instrument(CompilationDatabase &Db, const std::vector<std::string> &
   Opts.HeaderGlobs.assign(Headers.begin(), Headers.end());
   Opts.Versioning = !NoVersioning;
   Opts.RequireResumable = RequireResumable;
+  Opts.TransientFields.assign(Transient.begin(), Transient.end());
   return Tool.run(pl::makeInstrumentActionFactory(Results, Opts).get()) == 0;
 }
 

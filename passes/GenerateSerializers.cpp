@@ -48,6 +48,7 @@ public:
     for (const FieldDecl *F : RD->fields()) {
       QualType FT = F->getType();
       if (FT->isReferenceType()) continue; // a view: the replay rebuilds it
+      if (llvm::is_contained(G.Transient, F)) continue; // PL_TRANSIENT_FIELD, --transient
       // A const number or enum is left to the replay too, but saved so that
       // loading can check the replay rebuilt the same value.
       bool Const = Ctx.getBaseElementType(FT).isConstQualified();

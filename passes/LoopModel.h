@@ -47,6 +47,8 @@ struct GeneratedClass {
   /// Polymorphic classes: the concrete classes deriving from it that the
   /// translation unit defines (objects of others are refused when saved).
   std::vector<DerivedClass> Derived;
+  /// Fields marked transient (PL_TRANSIENT_FIELD, --transient): left out.
+  std::vector<const clang::FieldDecl *> Transient;
 };
 
 struct VisibleVar {

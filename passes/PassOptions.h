@@ -27,6 +27,10 @@ struct PassOptions {
   /// (in a labeled loop) or a note (per file, for the others); state-types,
   /// `--require-resumable`.
   bool RequireResumable = false;
+  /// Fields no checkpoint holds, by qualified name ("Loader::file_"), for
+  /// classes the user cannot edit (`--transient`; state-markers). The replay
+  /// rebuilds them, as for PL_TRANSIENT_FIELD(x) in the class.
+  std::vector<std::string> TransientFields;
 };
 
 } // namespace pl

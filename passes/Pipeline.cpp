@@ -46,7 +46,10 @@ const PassInfo Pipeline[] = {
      Scope::TranslationUnit, [](PassState &S) { runTripCount(S.Ctx, S.Loops); }},
     {"state-markers", "the variables PL_TRANSIENT(x) and PL_PERSIST(x) name",
      Scope::TranslationUnit,
-     [](PassState &S) { runStateMarkers(S.Ctx, S.Records.StateMarkers, S.Loops, S.Notes); }},
+     [](PassState &S) {
+       runStateMarkers(S.Ctx, S.Records.StateMarkers, S.Loops, S.Notes, S.Options.TransientFields,
+                       &S.TransientFields);
+     }},
     {"pointee-effects",
      "writes through pointers and references, callees included: state, or refused",
      Scope::TranslationUnit, [](PassState &S) { runPointeeEffects(S.Ctx, S.Loops, S.Notes); }},
@@ -58,7 +61,8 @@ const PassInfo Pipeline[] = {
     {"state-types", "which state pl/serialize.h can save; warn (or fail) on the rest",
      Scope::TranslationUnit,
      [](PassState &S) {
-       runStateTypes(S.Ctx, S.Loops, S.Notes, S.Generated, S.Options.RequireResumable);
+       runStateTypes(S.Ctx, S.Loops, S.Notes, S.Generated, S.Options.RequireResumable,
+                     S.TransientFields);
      }},
     {"restored-later", "completed loops the next loop's state restores: skipped on resume",
      Scope::TranslationUnit, [](PassState &S) { runRestoredLater(S.Ctx, S.Loops); }},

@@ -75,6 +75,8 @@ struct PassState {
   std::vector<CallRow> CallRows; ///< call-graph: the functions of the TU the runtime needs
   /// state-types: the classes generate-serializers writes serializers for.
   std::vector<GeneratedClass> Generated;
+  /// Fields no checkpoint holds (state-markers: PL_TRANSIENT_FIELD, --transient).
+  std::vector<const clang::FieldDecl *> TransientFields;
 };
 
 enum class PassScope {

@@ -6,6 +6,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/Token.h"
+#include "llvm/ADT/STLExtras.h"
 
 #include <map>
 #include <set>
@@ -23,7 +24,8 @@ public:
     const IdentifierInfo *II = Name.getIdentifierInfo();
     if (!II) return;
     StringRef N = II->getName();
-    if (N == "PL_TRANSIENT" || N == "PL_PERSIST") Out.push_back({Range, N == "PL_PERSIST"});
+    if (N == "PL_TRANSIENT" || N == "PL_PERSIST" || N == "PL_TRANSIENT_FIELD")
+      Out.push_back({Range, N == "PL_PERSIST", N == "PL_TRANSIENT_FIELD"});
   }
 
 private:
@@ -103,6 +105,38 @@ const ValueDecl *namedVariable(const Expr *E) {
   return nullptr;
 }
 
+/// The field a PL_TRANSIENT_FIELD operand names (in its class's scope).
+const FieldDecl *namedField(const Expr *E) {
+  if (!E) return nullptr;
+  E = E->IgnoreParens();
+  if (auto *DR = dyn_cast<DeclRefExpr>(E)) return dyn_cast<FieldDecl>(DR->getDecl());
+  if (auto *M = dyn_cast<MemberExpr>(E)) return dyn_cast<FieldDecl>(M->getMemberDecl());
+  return nullptr;
+}
+
+/// The fields `--transient` names: "ns::Class::field", a class template's
+/// fields by the template's name ("Buffer::data_" for every Buffer<T>).
+class FieldsByName : public RecursiveASTVisitor<FieldsByName> {
+public:
+  explicit FieldsByName(const std::vector<std::string> &Names) : Names(Names) {
+    Found.resize(Names.size());
+  }
+  std::vector<std::vector<const FieldDecl *>> Found;
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool TraverseStmt(Stmt *, DataRecursionQueue * = nullptr) { return true; }
+  bool VisitFieldDecl(FieldDecl *F) {
+    auto *RD = dyn_cast<CXXRecordDecl>(F->getParent());
+    if (!RD || !F->getIdentifier()) return true;
+    std::string Class = RD->getQualifiedNameAsString(); // without template arguments
+    for (size_t I = 0; I < Names.size(); ++I)
+      if (Names[I] == Class + "::" + F->getName().str()) Found[I].push_back(F);
+    return true;
+  }
+
+private:
+  const std::vector<std::string> &Names;
+};
+
 /// What to write instead of a marker that names no variable.
 std::string fixFor(const Expr *E, bool Persist) {
   const char *Macro = Persist ? "PL_PERSIST" : "PL_TRANSIENT";
@@ -133,7 +167,32 @@ std::unique_ptr<PPCallbacks> makeStateMarkerCollector(std::vector<StateMarker> &
 }
 
 void runStateMarkers(ASTContext &Ctx, const std::vector<StateMarker> &Markers,
-                     std::vector<LoopRecord> &Loops, std::vector<ToolNote> &Notes) {
+                     std::vector<LoopRecord> &Loops, std::vector<ToolNote> &Notes,
+                     const std::vector<std::string> &Named,
+                     std::vector<const FieldDecl *> *TransientFields) {
+  std::vector<const FieldDecl *> Fields;
+  auto Field = [&](const FieldDecl *D) {
+    if (llvm::is_contained(Fields, D)) return;
+    Fields.push_back(D);
+    for (LoopRecord &R : Loops)
+      R.Transient.push_back(D);
+  };
+  if (!Named.empty()) {
+    FieldsByName Finder(Named);
+    Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
+    for (size_t I = 0; I < Named.size(); ++I) {
+      for (const FieldDecl *D : Finder.Found[I])
+        Field(D);
+      if (Finder.Found[I].empty()) {
+        const SourceManager &SM = Ctx.getSourceManager();
+        Notes.push_back(makeNote(SM, SM.getLocForStartOfFile(SM.getMainFileID()), "warning",
+                                 "--transient=" + Named[I] +
+                                     " names no field of a class this file sees (write the "
+                                     "class with its namespaces: ns::Class::field)"));
+      }
+    }
+  }
+  if (TransientFields) *TransientFields = Fields;
   if (Markers.empty()) return;
   const SourceManager &SM = Ctx.getSourceManager();
   Finder F(SM, Markers);
@@ -146,6 +205,18 @@ void runStateMarkers(ASTContext &Ctx, const std::vector<StateMarker> &Markers,
                                                            SM.getFileLoc(M.Range.getEnd()));
     std::string Text = Lexer::getSourceText(Range, SM, Ctx.getLangOpts()).str();
     SourceLocation Loc = M.Range.getBegin();
+    if (M.Field) {
+      const FieldDecl *D = At.Seen ? namedField(At.Operand) : nullptr;
+      if (!D) {
+        Notes.push_back(makeNote(SM, Loc, "error",
+                                 Text + " does not name a field of the class it is in; write "
+                                        "PL_TRANSIENT_FIELD(name) in the class, after the "
+                                        "field's declaration"));
+        continue;
+      }
+      Field(D);
+      continue;
+    }
     if (!At.Seen || !At.Function) {
       Notes.push_back(makeNote(SM, Loc, "warning",
                                Text + " is not inside a function, so it marks nothing; use it as "
@@ -176,6 +247,7 @@ void runStateMarkers(ASTContext &Ctx, const std::vector<StateMarker> &Markers,
       if (within(SM, R.Loop->getBeginLoc(), At.Function))
         (M.Persist ? R.Persist : R.Transient).push_back(D);
   }
+  if (TransientFields) *TransientFields = Fields;
 }
 
 } // namespace pl

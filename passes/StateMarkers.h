@@ -21,6 +21,11 @@
 /// `sizeof` expanded there. It may be a local variable, a parameter, a
 /// structured binding, a field of `*this` or a global. A marker naming
 /// anything else (`cfg.lr`, a function, a type) is an error.
+///
+/// `PL_TRANSIENT_FIELD(x)` goes in a class, after its field `x`, and expands
+/// to `static_assert(sizeof(x) > 0, ...)`; `--transient=Class::x` names such
+/// a field of a class the user cannot edit. A name that matches no field of
+/// the translation unit is a warning (the flag is shared by every file).
 //
 //===----------------------------------------------------------------------===//
 #ifndef PL_PASSES_STATEMARKERS_H
@@ -39,13 +44,19 @@ namespace pl {
 struct StateMarker {
   clang::SourceRange Range; ///< the marker's name to its closing parenthesis
   bool Persist = false;
+  bool Field = false; ///< PL_TRANSIENT_FIELD(x), in a class
 };
 
 /// Records every expansion of PL_TRANSIENT and PL_PERSIST.
 std::unique_ptr<clang::PPCallbacks> makeStateMarkerCollector(std::vector<StateMarker> &Out);
 
+/// Also fills `TransientFields`: the fields PL_TRANSIENT_FIELD marks and
+/// those `Named` names ("ns::Class::field", --transient), which every loop
+/// treats as PL_TRANSIENT and generated serializers leave out.
 void runStateMarkers(clang::ASTContext &Ctx, const std::vector<StateMarker> &Markers,
-                     std::vector<LoopRecord> &Loops, std::vector<ToolNote> &Notes);
+                     std::vector<LoopRecord> &Loops, std::vector<ToolNote> &Notes,
+                     const std::vector<std::string> &Named = {},
+                     std::vector<const clang::FieldDecl *> *TransientFields = nullptr);
 
 } // namespace pl
 

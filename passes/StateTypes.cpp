@@ -102,7 +102,8 @@ private:
 
 class TypeChecker {
 public:
-  explicit TypeChecker(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {
+  TypeChecker(ASTContext &Ctx, const std::vector<const FieldDecl *> &TransientFields)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), TransientFields(TransientFields) {
     Policy = Ctx.getPrintingPolicy();
     if (Ctx.Idents.find("pl_serialize") == Ctx.Idents.end()) return; // never written
     SerializerFinder F(SM);
@@ -133,10 +134,15 @@ public:
       Saved.push_back("base " + B.getType().getAsString(Policy));
     for (const FieldDecl *F : RD->getDefinition()->fields()) {
       QualType FT = F->getType();
-      bool Replay = FT->isReferenceType() || Ctx.getBaseElementType(FT).isConstQualified();
-      bool Checked =
-          Replay && !FT->isReferenceType() && (FT->isArithmeticType() || FT->isEnumeralType());
-      (Replay ? Left : Saved).push_back(F->getNameAsString() + (Checked ? " (checked)" : ""));
+      bool Transient = transient(F);
+      bool Replay =
+          FT->isReferenceType() || Ctx.getBaseElementType(FT).isConstQualified() || Transient;
+      bool Checked = Replay && !Transient && !FT->isReferenceType() &&
+                     (FT->isArithmeticType() || FT->isEnumeralType());
+      (Replay ? Left : Saved)
+          .push_back(F->getNameAsString() + (Checked     ? " (checked)"
+                                             : Transient ? " (transient)"
+                                                         : ""));
     }
     std::string Out = "a serializer pl generates (" +
                       (Saved.empty() ? std::string("no fields") : llvm::join(Saved, ", "));
@@ -243,9 +249,15 @@ private:
       return saveable();
     }
     std::string Name = T.getAsString(Policy);
-    return unsaveable(quoted(T) + " has no pl_serialize and pl cannot write one: " + Problem,
-                      "give " + quoted(T) + " a serializer in its class: template <class Ar> " +
-                          "friend void pl_serialize(Ar& ar, " + Name + "& x) { ar(...); }");
+    std::string Fix = "give " + quoted(T) + " a serializer in its class: template <class Ar> " +
+                      "friend void pl_serialize(Ar& ar, " + Name + "& x) { ar(...); }";
+    if (!ProblemField.empty())
+      Fix += ", or, if the constructor rebuilds that field on resume, mark it transient: "
+             "PL_TRANSIENT_FIELD(" +
+             ProblemField +
+             ") in the class, or pl-instrument --transient=" + RD->getQualifiedNameAsString() +
+             "::" + ProblemField;
+    return unsaveable(quoted(T) + " has no pl_serialize and pl cannot write one: " + Problem, Fix);
   }
 
   /// Whether code at namespace scope can name `RD` (public all the way out,
@@ -268,6 +280,7 @@ private:
   /// "": its public bases and its fields, const ones (and references to
   /// const) left to the replay, private ones reached by member pointers.
   std::string generatedProblem(const CXXRecordDecl *RD) {
+    ProblemField.clear();
     RD = RD->getDefinition();
     if (!RD) return "its definition is not visible here";
     if (!Ctx.getLangOpts().CPlusPlus17) // the generated code uses `auto` template parameters
@@ -286,6 +299,10 @@ private:
       std::string Field = "its field '" + F->getNameAsString() + "'";
       QualType FT = F->getType();
       if (!F->getIdentifier()) return "it has an anonymous member";
+      if (transient(F)) { // the replay rebuilds it; objects loading creates would lack it
+        Rebuilt.emplace(RD->getCanonicalDecl(), "a transient field '" + F->getNameAsString() + "'");
+        continue;
+      }
       if (FT->isReferenceType()) {
         if (!FT->getPointeeType().isConstQualified())
           return Field + " is a reference to data the object does not hold";
@@ -298,8 +315,10 @@ private:
       }
       if (F->isBitField()) return Field + " is a bit-field";
       if (!nameable(FT)) return Field + " has a private or protected nested type";
-      if (Verdict V = check(FT.getUnqualifiedType()); !V.Ok)
+      if (Verdict V = check(FT.getUnqualifiedType()); !V.Ok) {
+        ProblemField = F->getNameAsString();
         return Field + " has type " + quoted(FT) + ", which pl cannot save (" + V.Why + ")";
+      }
       inheritRebuilt(RD, FT);
     }
     for (const CXXBaseSpecifier &B : RD->bases())
@@ -461,6 +480,7 @@ private:
       QualType FT = F->getType();
       if (!F->getIdentifier()) return "it has an anonymous member";
       if (F->isBitField()) return Field + " is a bit-field";
+      if (transient(F)) return Field + " is transient"; // a generated serializer leaves it out
       if (FT->isReferenceType()) return Field + " is a reference";
       if (FT.isConstQualified()) return Field + " is const";
       if (FT->isArrayType()) return Field + " is a C array";
@@ -477,6 +497,15 @@ public:
   /// The classes pass generate-serializers writes serializers for, in the
   /// order they were found.
   std::vector<const CXXRecordDecl *> Generated;
+
+  bool transient(const FieldDecl *F) const { return llvm::is_contained(TransientFields, F); }
+
+  std::vector<const FieldDecl *> transientFieldsOf(const CXXRecordDecl *RD) const {
+    std::vector<const FieldDecl *> Out;
+    for (const FieldDecl *F : RD->fields())
+      if (transient(F)) Out.push_back(F);
+    return Out;
+  }
 
   bool leavesFieldsToReplay(const CXXRecordDecl *RD) const {
     return Rebuilt.count(RD->getCanonicalDecl()) != 0;
@@ -513,6 +542,8 @@ private:
   }
 
   std::optional<std::vector<const CXXRecordDecl *>> Definitions;
+  /// The field the last generatedProblem() names, when marking it transient would do.
+  std::string ProblemField;
   std::map<const CXXRecordDecl *, std::vector<DerivedClass>> DerivedOf;
   std::set<const CXXRecordDecl *> GeneratedSeen;
   /// Generated classes with fields left to the replay (const, references to
@@ -520,6 +551,7 @@ private:
   std::map<const CXXRecordDecl *, std::string> Rebuilt;
   ASTContext &Ctx;
   const SourceManager &SM;
+  const std::vector<const FieldDecl *> &TransientFields;
   PrintingPolicy Policy{LangOptions()};
   std::vector<const FunctionDecl *> Serializers;
   std::map<const Type *, Verdict> Memo;
@@ -614,8 +646,9 @@ static void capPointVars(LoopRecord &R, ASTContext &Ctx, std::vector<ToolNote> &
 }
 
 void runStateTypes(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<ToolNote> &Notes,
-                   std::vector<GeneratedClass> &Generated, bool RequireResumable) {
-  TypeChecker Types(Ctx);
+                   std::vector<GeneratedClass> &Generated, bool RequireResumable,
+                   const std::vector<const FieldDecl *> &TransientFields) {
+  TypeChecker Types(Ctx, TransientFields);
   std::vector<Finding> Findings;
   // One message per variable and function: where a marker would go.
   std::map<std::pair<const ValueDecl *, const Decl *>, size_t> FindingOf;
@@ -695,7 +728,8 @@ void runStateTypes(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<
   Types.addDerivedClasses();
   Generated.clear();
   for (const CXXRecordDecl *RD : Types.Generated)
-    Generated.push_back({RD, Types.leavesFieldsToReplay(RD), Types.derivedOf(RD)});
+    Generated.push_back(
+        {RD, Types.leavesFieldsToReplay(RD), Types.derivedOf(RD), Types.transientFieldsOf(RD)});
 }
 
 } // namespace pl

@@ -61,7 +61,8 @@ namespace pl {
 /// `Generated` to the classes whose serializers pl writes.
 void runStateTypes(clang::ASTContext &Ctx, std::vector<LoopRecord> &Loops,
                    std::vector<ToolNote> &Notes, std::vector<GeneratedClass> &Generated,
-                   bool RequireResumable = false);
+                   bool RequireResumable = false,
+                   const std::vector<const clang::FieldDecl *> &TransientFields = {});
 
 } // namespace pl
 

@@ -1,5 +1,6 @@
 //===- UncapturedEffects.cpp - What escapes a loop's state ----------------===//
 #include "UncapturedEffects.h"
+#include "WriteEffects.h"
 #include "utils/PassUtils.h"
 
 #include "clang/AST/ExprCXX.h"
@@ -126,6 +127,20 @@ std::string callEffect(const CallExpr *C, ASTContext &Ctx) {
   return "";
 }
 
+/// The first call in a function's own body whose effects may escape the
+/// state (a loader's next() calling fread), or "".
+std::string calleeEffect(const FunctionDecl *FD, ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  const Stmt *Body = FD->getBody();
+  if (!Body || SM.isInSystemHeader(SM.getFileLoc(FD->getLocation()))) return "";
+  NestUses In(Ctx);
+  In.TraverseStmt(const_cast<Stmt *>(Body));
+  for (const CallExpr *C : In.Calls)
+    if (std::string What = callEffect(C, Ctx); !What.empty())
+      return What + " (in " + qualifiedName(FD, Ctx) + ")";
+  return "";
+}
+
 /// Everything in the nest of `Top` that may escape its state, in source order.
 std::vector<Effect> effectsOf(const LoopRecord &Top, ASTContext &Ctx) {
   NestUses Uses(Ctx);
@@ -156,6 +171,8 @@ std::vector<Effect> effectsOf(const LoopRecord &Top, ASTContext &Ctx) {
 
 void runUncapturedEffects(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
   const SourceManager &SM = Ctx.getSourceManager();
+  WriteEffects Callees(Ctx);
+  std::map<const FunctionDecl *, std::string> ByFunction;
   std::map<const Stmt *, std::vector<Effect>> ByNest;
   for (LoopRecord &R : Loops) {
     const LoopRecord *Top = &R;
@@ -170,6 +187,14 @@ void runUncapturedEffects(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
       if (SM.isPointWithin(SM.getFileLoc(E.Loc), Begin, End) &&
           !llvm::is_contained(R.Uncaptured, E.What))
         R.Uncaptured.push_back(E.What);
+    // And what the functions it calls do (a loader class whose next() calls
+    // fread moves a hidden file position the state does not hold).
+    for (const FunctionDecl *FD : Callees.calleesOf(R.Loop)) {
+      auto [At, New] = ByFunction.try_emplace(FD);
+      if (New) At->second = calleeEffect(FD, Ctx);
+      if (!At->second.empty() && !llvm::is_contained(R.Uncaptured, At->second))
+        R.Uncaptured.push_back(At->second);
+    }
   }
 }
 

@@ -9,6 +9,7 @@ using namespace pl::test;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 namespace {
 
@@ -67,6 +68,76 @@ struct Trainer {
 };)");
   ASSERT_THAT(R.notes("error"), IsEmpty());
   EXPECT_THAT(R.loop("Trainer::run/loop0")->State, ElementsAre("epoch", "lr", "i"));
+}
+
+// A field no checkpoint holds, marked in its class (PL_TRANSIENT_FIELD) or
+// named on the command line (--transient) for a class the user cannot edit:
+// the serializer pl writes leaves it out, and loops in the class's methods do
+// not count it as state.
+const char *const kTransientFields = R"(#include <cstdio>
+namespace io {
+class Loader {
+ public:
+  bool next(std::vector<float> &batch) { ++batches_; batch.assign(4, 1.0f); return batches_ < 9; }
+  void reopen() { for (int i = 0; i < 2; ++i) handle_ = nullptr; }
+ private:
+  std::FILE *handle_ = nullptr;
+  PL_TRANSIENT_FIELD(handle_);
+  long batches_ = 0;
+};
+class Stats {
+ public:
+  void add(double x) { sum_ += x; ++n_; }
+ private:
+  std::FILE *log_ = nullptr;
+  double sum_ = 0;
+  long n_ = 0;
+};
+}  // namespace io
+void run() {
+  io::Loader loader;
+  io::Stats stats;
+  std::vector<float> batch;
+  lab: while (loader.next(batch)) stats.add(batch[0]);
+})";
+
+TEST(StateMarkers, TransientFieldsInTheClassOrOnTheCommandLine) {
+  PassRun R = runPassOnCode("generate-serializers", withMarkers(kTransientFields), kIncludes);
+  ASSERT_THAT(R.notes("error"), IsEmpty());
+  const Loop *L = R.loop("run/lab");
+  // Stats has a FILE* nobody marked: refused, with both fixes named.
+  EXPECT_THAT(L->Saved, ElementsAre("loader", "batch"));
+  ASSERT_EQ(L->Unsaveable.size(), 1u);
+  std::vector<std::string> W = R.notes("warning");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_THAT(W[0], HasSubstr("PL_TRANSIENT_FIELD(log_) in the class, or pl-instrument "
+                              "--transient=io::Stats::log_"));
+  EXPECT_THAT(R.Output, Not(HasSubstr("::handle_>"))) << "left out of the serializer";
+  EXPECT_THAT(R.Output, HasSubstr("&::io::Loader::batches_>"));
+  // The method's own loop does not hold it either.
+  EXPECT_THAT(R.loop("io::Loader::reopen/loop0")->State, ElementsAre("i"));
+
+  pl::PassOptions O = testOptions();
+  O.TransientFields = {"io::Stats::log_", "io::Nope::x"};
+  PassRun C = runPassOnCode("generate-serializers", withMarkers(kTransientFields), kIncludes,
+                            kInputFile, O);
+  EXPECT_THAT(C.loop("run/lab")->Saved, ElementsAre("loader", "stats", "batch"));
+  EXPECT_THAT(C.Output, Not(HasSubstr("::log_>")));
+  EXPECT_THAT(C.notes("warning"), ElementsAre(HasSubstr("--transient=io::Nope::x names no field")));
+  EXPECT_THAT(compileErrors(C.Output, kIncludes), IsEmpty()) << C.Output;
+}
+
+TEST(StateMarkersNegatives, ATransientFieldMarkerMustNameAField) {
+  PassRun R = markersRun(R"(
+int g = 0;
+struct S {
+  static const int k = 1;
+  PL_TRANSIENT_FIELD(k);
+  int x = 0;
+};
+void f(int n) { S s; for (int i = 0; i < n; ++i) s.x += i; })");
+  EXPECT_THAT(R.notes("error"),
+              ElementsAre(HasSubstr("PL_TRANSIENT_FIELD(k) does not name a field of the class")));
 }
 
 TEST(StateMarkers, ApplyOnlyToTheLoopsOfTheirFunction) {

@@ -54,6 +54,30 @@ unsigned long read_all(std::FILE *f, unsigned char *out, unsigned long n) {
               ElementsAre("calls opaque 'fread' with pointer argument 'out + done'"));
 }
 
+// A loader class whose next() calls fread: the call is in a callee, not in
+// the nest, and still moves a hidden file position.
+TEST(UncapturedEffects, CalleesThatReadAStreamCountToo) {
+  PassRun R = runPassOnCode("uncaptured-effects", R"(#include <cstdio>
+#include <vector>
+class Loader {
+ public:
+  explicit Loader(std::FILE *f) : f_(f) {}
+  bool next(std::vector<unsigned char> &b) { return std::fread(b.data(), 1, b.size(), f_) > 0; }
+ private:
+  std::FILE *f_;
+};
+double sum(Loader &loader) {
+  std::vector<unsigned char> b(16);
+  double s = 0;
+  while (loader.next(b)) for (unsigned char c : b) s += c;
+  return s;
+})");
+  EXPECT_THAT(R.loop("sum/loop0")->Uncaptured,
+              ElementsAre("calls opaque 'fread' with pointer argument 'b.data()' (in "
+                          "Loader::next)"));
+  EXPECT_THAT(R.loop("sum/loop0/loop1")->Uncaptured, IsEmpty()) << "the inner loop calls nothing";
+}
+
 TEST(UncapturedEffects, MarkersSettleAForeignGlobal) {
   PassRun R = runPassOnCode("uncaptured-effects", R"(#include <pl/marker.h>
 extern int g_cache, g_log;

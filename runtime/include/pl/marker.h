@@ -35,6 +35,13 @@
 #define PL_TRANSIENT(x) static_cast<void>(sizeof(x))
 #define PL_PERSIST(x) static_cast<void>(sizeof(x))
 
+// PL_TRANSIENT_FIELD(x), inside a class after the declaration of its field x:
+// no checkpoint holds x (a FILE*, a mutex, a cache); the code before the
+// loops rebuilds it, as the constructor does. The serializer pl writes for
+// the class leaves it out, and loops in the class's methods do not count it
+// as state. For a class you cannot edit: pl-instrument --transient=Class::x.
+#define PL_TRANSIENT_FIELD(x) static_assert(sizeof(x) > 0, "pl: transient field")
+
 // PL_EXTENT(p, n): p points to an array of n elements, allocated where
 // pl-instrument cannot see it (another library, malloc, a custom allocator).
 // A pointer whose pointee a loop writes is saved as the array it points
