@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 
 using namespace clang;
 
@@ -93,8 +94,43 @@ std::string sourceText(const Expr *E, const ASTContext &Ctx) {
   return S.size() > 40 ? S.substr(0, 37) + "..." : S;
 }
 
-/// Why a call's effects may escape the state, or "".
-std::string callEffect(const CallExpr *C, ASTContext &Ctx) {
+/// The state a checkpoint of some loop of a nest holds, by declaration:
+/// a pointer argument into it is written into saved memory.
+using StateDecls = std::set<const ValueDecl *>;
+
+/// Whether `E` points into memory a checkpoint holds: a pointer saved as the
+/// array it points into (`w`, `w + k`, `&w[k]`), or the address or data of a
+/// state variable (`&x`, `buf` of a C array, `v.data()`).
+bool pointsIntoState(const Expr *E, const StateDecls &State) {
+  E = E->IgnoreParenImpCasts();
+  if (auto *B = dyn_cast<BinaryOperator>(E); B && B->isAdditiveOp())
+    return B->getLHS()->getType()->isPointerType() ? pointsIntoState(B->getLHS(), State)
+                                                   : pointsIntoState(B->getRHS(), State);
+  const Expr *Object = nullptr;
+  if (auto *U = dyn_cast<UnaryOperator>(E); U && U->getOpcode() == UO_AddrOf)
+    Object = U->getSubExpr();
+  else if (auto *M = dyn_cast<CXXMemberCallExpr>(E)) {
+    const CXXMethodDecl *MD = M->getMethodDecl();
+    if (!MD || !MD->getIdentifier() || MD->getName() != "data") return false;
+    Object = M->getImplicitObjectArgument();
+  } else {
+    Object = E; // the pointer itself, or an array that decays
+  }
+  Object = Object->IgnoreParenImpCasts();
+  while (auto *A = dyn_cast<ArraySubscriptExpr>(Object))
+    Object = A->getBase()->IgnoreParenImpCasts();
+  const ValueDecl *D = nullptr;
+  if (auto *DR = dyn_cast<DeclRefExpr>(Object)) D = DR->getDecl();
+  if (auto *M = dyn_cast<MemberExpr>(Object);
+      M && isa<CXXThisExpr>(M->getBase()->IgnoreParenImpCasts()))
+    D = M->getMemberDecl();
+  return D && State.count(D);
+}
+
+/// Why a call's effects may escape the state, or "". A pointer argument
+/// into saved state (`State`) is not an escape: what the call writes there
+/// is in the checkpoint (`cblas_daxpy(n, a, x, 1, w, 1)` with `w` saved).
+std::string callEffect(const CallExpr *C, ASTContext &Ctx, const StateDecls &State = {}) {
   const FunctionDecl *FD = C->getDirectCallee();
   if (!FD || !FD->getIdentifier()) return "";
   if (readsHiddenState(FD)) {
@@ -119,7 +155,8 @@ std::string callEffect(const CallExpr *C, ASTContext &Ctx) {
     QualType T = P < FD->getNumParams() ? FD->getParamDecl(P)->getType() : Arg->getType();
     if (!T->isPointerType() || T->getPointeeType().isConstQualified() ||
         T->getPointeeType()->isFunctionType() ||
-        Arg->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+        Arg->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) ||
+        pointsIntoState(Arg, State))
       continue;
     return "calls opaque '" + qualifiedName(FD, Ctx) + "' with pointer argument '" +
            sourceText(Arg, Ctx) + "'";
@@ -142,7 +179,7 @@ std::string calleeEffect(const FunctionDecl *FD, ASTContext &Ctx) {
 }
 
 /// Everything in the nest of `Top` that may escape its state, in source order.
-std::vector<Effect> effectsOf(const LoopRecord &Top, ASTContext &Ctx) {
+std::vector<Effect> effectsOf(const LoopRecord &Top, ASTContext &Ctx, const StateDecls &State) {
   NestUses Uses(Ctx);
   Uses.TraverseStmt(const_cast<Stmt *>(Top.Loop));
   std::vector<Effect> Out;
@@ -158,7 +195,7 @@ std::vector<Effect> effectsOf(const LoopRecord &Top, ASTContext &Ctx) {
                                            "' defined in another translation unit"});
   }
   for (const CallExpr *C : Uses.Calls)
-    if (std::string What = callEffect(C, Ctx); !What.empty())
+    if (std::string What = callEffect(C, Ctx, State); !What.empty())
       Out.push_back({C->getBeginLoc(), What});
   const SourceManager &SM = Ctx.getSourceManager();
   std::stable_sort(Out.begin(), Out.end(), [&](const Effect &A, const Effect &B) {
@@ -179,7 +216,20 @@ void runUncapturedEffects(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
     while (Top->Parent >= 0)
       Top = &Loops[Top->Parent];
     auto [It, Fresh] = ByNest.try_emplace(Top->Loop);
-    if (Fresh) It->second = effectsOf(*Top, Ctx);
+    if (Fresh) {
+      // The state of every loop of the nest: arrays and saveable locals.
+      StateDecls State;
+      for (const LoopRecord &L : Loops) {
+        const LoopRecord *T = &L;
+        while (T->Parent >= 0)
+          T = &Loops[T->Parent];
+        if (T != Top) continue;
+        for (const StateVar &V : L.State)
+          if (!V.Decl->getType()->isPointerType() || V.Saveable == Saving::Array)
+            State.insert(V.Decl);
+      }
+      It->second = effectsOf(*Top, Ctx, State);
+    }
     // Each loop has the effects of its own nest.
     SourceLocation Begin = SM.getFileLoc(R.Loop->getBeginLoc());
     SourceLocation End = SM.getFileLoc(R.Loop->getEndLoc());

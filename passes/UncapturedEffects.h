@@ -21,7 +21,10 @@
 /// `time` and `clock` (their results depend on hidden state or the clock);
 /// writes to a global of another translation unit (modified-vars saves the
 /// ones defined here); calls of a function whose body this file lacks with a
-/// pointer to non-const, which it may write through or keep. Functions of
+/// pointer to non-const, which it may write through or keep — unless the
+/// pointer points into memory a checkpoint holds (a pointer saved as its
+/// array, `&x`, `v.data()` or a C array of a state variable: the call's
+/// writes are saved). Functions of
 /// system headers, `std` and `Eigen` are not opaque in that sense:
 /// `std::memcpy(dst, ...)` and `fflush(stdout)` change nothing the analysis
 /// misses. `PL_TRANSIENT(g)` and `PL_PERSIST(g)` settle a global either way.
