@@ -1,5 +1,7 @@
 //===- CallGraph.cpp - What each loop can call ----------------------------===//
 #include "CallGraph.h"
+#include "UncapturedEffects.h"
+#include "WriteEffects.h"
 #include "utils/PassUtils.h"
 
 #include "clang/AST/ExprCXX.h"
@@ -375,9 +377,17 @@ void runCallGraph(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<C
     for (const std::string &K : frontier(C.Nodes, N.Calls))
       if (K != N.Key) A.Calls.insert(K);
   }
+  // What each function does that only a loop of this file could hold.
+  std::map<std::string, std::string> Hidden;
+  WriteEffects Effects(Ctx);
+  for (const auto &[FD, N] : C.Nodes) {
+    if (!N.User || !N.Body || Hidden.count(N.Key)) continue;
+    if (std::string H = hiddenEffectOf(FD, Ctx, Effects); !H.empty()) Hidden[N.Key] = H;
+  }
   Rows.clear();
   for (auto &[Key, A] : ByKey)
-    if (A.Keep || !A.Calls.empty()) Rows.push_back({Key, {A.Calls.begin(), A.Calls.end()}});
+    if (A.Keep || !A.Calls.empty())
+      Rows.push_back({Key, {A.Calls.begin(), A.Calls.end()}, Hidden.count(Key) ? Hidden[Key] : ""});
 }
 
 } // namespace pl

@@ -2,6 +2,8 @@
 #include "EmitManifest.h"
 #include "utils/PassUtils.h"
 
+#include <algorithm>
+
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/xxhash.h"
@@ -22,8 +24,15 @@ std::string joined(const std::vector<std::string> &Calls) {
 std::string callTable(const std::vector<CallRow> &Rows, const std::string &Id) {
   if (Rows.empty()) return "";
   std::string Text = "const ::pl::abi::ManifestFunction pl_calls_" + Id + "[] = {";
-  for (const CallRow &R : Rows)
-    Text += "\n  {" + cxxStringLiteral(R.Key) + ", " + joined(R.Calls) + "},";
+  for (const CallRow &R : Rows) {
+    std::vector<std::string> Calls = R.Calls;
+    if (!R.Hidden.empty()) {
+      std::string Effect = R.Hidden;
+      std::replace(Effect.begin(), Effect.end(), ';', ',');
+      Calls.push_back("!" + Id + ":" + Effect);
+    }
+    Text += "\n  {" + cxxStringLiteral(R.Key) + ", " + joined(Calls) + "},";
+  }
   return Text + "\n};\n[[maybe_unused]] const bool pl_calls_registered_" + Id +
          " =\n    ::pl::abi::register_calls(pl_calls_" + Id + ", " + std::to_string(Rows.size()) +
          ");\n";

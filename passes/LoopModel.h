@@ -160,6 +160,12 @@ struct LoopRecord {
 struct CallRow {
   std::string Key;
   std::vector<std::string> Calls;
+  /// An effect of the function (or what it calls in this file) that only a
+  /// checkpoint of a loop of this file could hold: "writes 'total'", "calls
+  /// std::rand". Emitted as "!<file id>:<effect>" in its calls, so that a
+  /// loop of another file reaching it refuses checkpoints (the runtime's
+  /// LoopRoles::hidden_effect).
+  std::string Hidden;
 };
 
 /// A message for the user, printed clang-style as file:line:col: kind: text.

@@ -206,6 +206,29 @@ std::vector<Effect> effectsOf(const LoopRecord &Top, ASTContext &Ctx, const Stat
 
 } // namespace
 
+std::string hiddenEffectOf(const FunctionDecl *FD, ASTContext &Ctx, WriteEffects &Effects) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  const FunctionDecl *Def = Effects.followed(FD);
+  if (!Def || !Def->getBody()) return "";
+  for (const RootWrite &W : Effects.summaryOf(Def).Globals) {
+    const VarDecl *G = W.Var;
+    if (!G || !G->hasGlobalStorage() || G->getType().isConstQualified() ||
+        SM.isInSystemHeader(SM.getFileLoc(G->getLocation())))
+      continue; // (the summary also lists locals of other functions: lambdas)
+    if (auto *Fn = dyn_cast_or_null<FunctionDecl>(G->getParentFunctionOrMethod());
+        Fn && G->isStaticLocal())
+      return "writes static local '" + G->getNameAsString() + "' (in " + qualifiedName(Fn, Ctx) +
+             ")";
+    return "writes global '" + qualifiedName(G, Ctx) + "'";
+  }
+  std::vector<const FunctionDecl *> Fns = {Def};
+  for (const FunctionDecl *C : Effects.calleesOf(Def->getBody()))
+    Fns.push_back(C);
+  for (const FunctionDecl *F : Fns)
+    if (std::string E = calleeEffect(F, Ctx); !E.empty()) return E;
+  return "";
+}
+
 void runUncapturedEffects(ASTContext &Ctx, std::vector<LoopRecord> &Loops) {
   const SourceManager &SM = Ctx.getSourceManager();
   WriteEffects Callees(Ctx);

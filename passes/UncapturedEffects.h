@@ -39,7 +39,16 @@
 
 namespace pl {
 
+class WriteEffects;
+
 void runUncapturedEffects(clang::ASTContext &Ctx, std::vector<LoopRecord> &Loops);
+
+/// What `FD`, or a function it calls in this translation unit, does that a
+/// checkpoint of a loop of another file cannot hold: writes a global or a
+/// static local, calls std::rand, an opaque call with a pointer argument.
+/// "" when nothing (pass call-graph's CallRow::Hidden).
+std::string hiddenEffectOf(const clang::FunctionDecl *FD, clang::ASTContext &Ctx,
+                           WriteEffects &Effects);
 
 } // namespace pl
 

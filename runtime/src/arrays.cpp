@@ -19,9 +19,14 @@ namespace pl::abi {
 inline namespace PL_ABI_VERSION_NS {
 namespace {
 
+struct Block {
+  std::size_t bytes;
+  ArrayType type;  // what it was allocated as
+};
+
 struct Arrays {
   std::mutex mu;
-  std::map<std::uintptr_t, std::size_t> bytes_at;  // first byte -> size
+  std::map<std::uintptr_t, Block> at;  // first byte -> block
 };
 
 Arrays& arrays() {
@@ -31,12 +36,12 @@ Arrays& arrays() {
 
 }  // namespace
 
-void array_track(const void* begin, std::size_t bytes) noexcept {
+void array_track(const void* begin, std::size_t bytes, ArrayType type) noexcept {
   if (!begin) return;
   Arrays& a = arrays();
   std::lock_guard lock(a.mu);
   try {
-    a.bytes_at[reinterpret_cast<std::uintptr_t>(begin)] = bytes;
+    a.at[reinterpret_cast<std::uintptr_t>(begin)] = Block{bytes, type};
   } catch (...) {
     // Out of memory: the array is unknown, and a checkpoint through it refused.
   }
@@ -46,34 +51,45 @@ void array_untrack(const void* begin) noexcept {
   if (!begin) return;
   Arrays& a = arrays();
   std::lock_guard lock(a.mu);
-  a.bytes_at.erase(reinterpret_cast<std::uintptr_t>(begin));
+  a.at.erase(reinterpret_cast<std::uintptr_t>(begin));
 }
 
-bool array_find(const void* p, const void** begin, std::size_t* bytes) noexcept {
+bool array_find(const void* p, const void** begin, std::size_t* bytes, ArrayType* type) noexcept {
   const auto at = reinterpret_cast<std::uintptr_t>(p);
   Arrays& a = arrays();
   std::lock_guard lock(a.mu);
-  auto it = a.bytes_at.upper_bound(at);
-  if (it == a.bytes_at.begin()) return false;
+  auto it = a.at.upper_bound(at);
+  if (it == a.at.begin()) return false;
   it = std::prev(it);
-  // Inside the array, or one past its end only for an empty one.
-  if (at - it->first >= it->second && !(it->second == 0 && at == it->first)) return false;
+  // Inside the array, or at the start of an empty one.
+  const Block& b = it->second;
+  if (at - it->first >= b.bytes && !(b.bytes == 0 && at == it->first)) return false;
   *begin = reinterpret_cast<const void*>(it->first);
-  *bytes = it->second;
+  *bytes = b.bytes;
+  if (type) *type = b.type;
   return true;
 }
 
 void array_locate(const void* p, std::size_t elem, const void** begin, std::size_t* n,
-                  std::size_t* at) {
+                  std::size_t* at, const ArrayType* type) {
   std::size_t bytes = 0;
+  ArrayType allocated{nullptr, false};
   if (!p) throw FormatError("the loop writes through this pointer, which is null");
-  if (!array_find(p, begin, &bytes))
+  if (!array_find(p, begin, &bytes, &allocated))
     throw FormatError(
         "the loop writes through this pointer, and pl saves what it points to as the array it "
         "points into, but knows no length for that memory (it was not allocated by `new T[n]` "
         "in instrumented code: a single object, a local or static array, malloc, another "
         "library); say the length with PL_EXTENT(p, n) (pl/marker.h) after the allocation, or "
         "hold the data in a container");
+  if (type ? type->tag != allocated.tag : !allocated.trivial)
+    throw FormatError(
+        type ? "the array this pointer points into was allocated with elements of another "
+               "type (a pointer of another type into it); pl saves it only through a pointer "
+               "of its own element type"
+             : "the array this pointer points into holds objects that are not plain bytes (a "
+               "class with a vector, a string ...), and the pointer reads it as numbers; pl "
+               "saves it only through a pointer of its own element type");
   const std::size_t offset =
       reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(*begin);
   if (bytes % elem != 0 || offset % elem != 0)

@@ -72,6 +72,19 @@ bool takeable_here(const CheckpointRequest& q, const std::vector<Activation>& st
 // Why position entry `e` (record `r`, the innermost when `last`) cannot be
 // saved: said once, and false returned.
 bool entry_saveable(const PositionEntry& e, Activation& r, bool last, const CheckpointRequest& q) {
+  // Effects of its nest that no state holds (std::rand, a global of another
+  // file, an opaque call): a resume would skip them and differ. Refused for
+  // every loop on the position, as for state pl cannot save.
+  if (const abi::ManifestLoop* m = manifest_of(*r.rt); m && m->uncaptured && *m->uncaptured) {
+    say_once("uncaptured:" + e.site,
+             "pl: checkpoint: loop '" + e.site +
+                 "' cannot be checkpointed: its nest has effects no checkpoint holds (" +
+                 m->uncaptured +
+                 "), which a resume would not repeat; keep that state in variables (a "
+                 "std::mt19937 instead of std::rand) or out of the loop (pl-instrument --list "
+                 "shows it as 'always re-run on resume'; no checkpoint is written through it)");
+    return false;
+  }
   if (e.role != kSameFrame)
     if (const abi::ManifestLoop* m = manifest_of(*r.rt); m && m->unsaveable && *m->unsaveable) {
       say_once("unsaveable:" + e.site,
@@ -79,6 +92,19 @@ bool entry_saveable(const PositionEntry& e, Activation& r, bool last, const Chec
                    " (pl-instrument --list shows this; no checkpoint is written through it)");
       return false;
     }
+  if (const abi::ManifestLoop* m = manifest_of(*r.rt); m && m->source_hash) {
+    std::string hidden = Registry::get().hidden_effect(e.site, m->source_hash);
+    if (!hidden.empty()) {
+      say_once("hidden:" + e.site,
+               "pl: checkpoint: loop '" + e.site +
+                   "' cannot be checkpointed: a function it calls has effects no checkpoint "
+                   "holds: " +
+                   hidden +
+                   ", which a resume would not repeat; keep that state in variables the loop "
+                   "passes, or out of the loop (no checkpoint is written through it)");
+      return false;
+    }
+  }
   const char* lacking = last                      ? unsaveable_at(*q.point)
                         : e.role == kOtherFrame ? r.begin_unsaveable
                                                 : nullptr;

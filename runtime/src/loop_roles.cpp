@@ -54,10 +54,43 @@ void LoopRoles::add_calls(const abi::ManifestFunction* functions, std::uint32_t 
   }
 }
 
+std::string LoopRoles::hidden_effect(const std::string& name, std::string_view tu) const {
+  auto rows = loops_.find(name);
+  if (rows == loops_.end()) return "";
+  std::vector<std::string> work;
+  for (const LoopCalls& row : rows->second)
+    work.insert(work.end(), row.calls.begin(), row.calls.end());
+  std::set<std::string> seen;
+  while (!work.empty()) {
+    std::string c = std::move(work.back());
+    work.pop_back();
+    if (!seen.insert(c).second) continue;
+    if (c.compare(0, kVirtual.size(), kVirtual) == 0) {  // every function of that name
+      const std::string_view method = std::string_view(c).substr(kVirtual.size());
+      for (const auto& [key, calls] : functions_)
+        if (last_component(key) == method) work.push_back(key);
+      continue;
+    }
+    auto f = functions_.find(c);
+    if (f == functions_.end()) continue;  // "*", or a function no instrumented file defines
+    for (const std::string& e : f->second) {
+      if (e.empty() || e[0] != '!') {
+        work.push_back(e);
+        continue;
+      }
+      const std::size_t colon = e.find(':');
+      if (colon == std::string::npos || std::string_view(e).substr(1, colon - 1) == tu) continue;
+      return e.substr(colon + 1) + " (in " + c + ", another file)";
+    }
+  }
+  return "";
+}
+
 LoopRoles::Reach LoopRoles::reaches(const std::vector<std::string>& calls,
                                     const Reaching& r) const {
   Reach out = kNo;
   for (const std::string& c : calls) {
+    if (!c.empty() && c[0] == '!') continue;  // an effect, not a call
     if (c.compare(0, kVirtual.size(), kVirtual) == 0) {
       if (r.names.count(c.substr(kVirtual.size()))) return kYes;
     } else if (r.keys.count(c)) {

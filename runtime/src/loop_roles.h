@@ -51,6 +51,11 @@ class LoopRoles {
   // The role of loop `name` as of the last compute(). A loop no manifest
   // describes is tracked whenever anything is selected.
   std::uint8_t of(std::string_view name) const;
+  // An effect no checkpoint of loop `name` holds, found in the functions it
+  // may call in other translation units ("!<tu>:<why>" entries of their rows,
+  // pass call-graph): "writes 'total' (in bump)"; "" when none is known.
+  // `tu` is the loop's own file (its effects there are its state).
+  std::string hidden_effect(const std::string& name, std::string_view tu) const;
 
  private:
   struct LoopCalls {

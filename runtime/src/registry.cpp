@@ -174,6 +174,11 @@ void Registry::add_manifest(const abi::ManifestLoop* loops, std::uint32_t count)
   for (auto& s : sites_) publish(*s);
 }
 
+std::string Registry::hidden_effect(const std::string& name, std::string_view tu) {
+  std::lock_guard lock(mu_);
+  return roles_.hidden_effect(name, tu);
+}
+
 void Registry::add_calls(const abi::ManifestFunction* functions, std::uint32_t count) {
   std::lock_guard lock(mu_);
   roles_.add_calls(functions, count);

@@ -120,6 +120,9 @@ class Registry {
   // checkpoint began ...): recompute every site's mask and gates from the
   // hook lists they already have (no selector matching).
   void remask_all();
+  // An effect in another translation unit that no checkpoint of loop `name`
+  // (in file `tu`) holds, or "" (LoopRoles::hidden_effect).
+  std::string hidden_effect(const std::string& name, std::string_view tu);
   // Adds a contributor for the rest of the process (again: no effect).
   void add_contributor(MaskContributor& c);
   // A listener that is not a hook (a checkpoint policy) gets a pl::Hook id:

@@ -45,6 +45,30 @@ void train(int epochs, int n) {
   EXPECT_THAT(R.row("ns::leaf")->Calls, IsEmpty());
 }
 
+// What a function does that only a loop of its own file could hold — a
+// global or static written, std::rand — goes with its row ("!<file>:<why>"
+// in the emitted table), so that a loop of another file that calls it
+// refuses checkpoints (the runtime joins the rows of every file).
+TEST(CallGraph, RowsCarryEffectsALoopOfAnotherFileCannotHold) {
+  PassRun R = runPassOnCode("emit-manifest", R"(#include <cstdlib>
+static double total = 0;
+double bump(double x) { total = total * 0.5 + x; return total; }
+int noisy() { return std::rand() % 7; }
+int counted() { static int calls = 0; return ++calls; }
+int through() { return counted() + 1; }
+double pure(double x) { double s = 0; auto add = [&s](double v) { s += v; }; add(x); return s; }
+double keep(double *w, int n) { for (int i = 0; i < n; ++i) w[i] *= 0.5; return w[0]; }
+)");
+  EXPECT_EQ(R.row("bump")->Hidden, "writes global 'total'");
+  EXPECT_EQ(R.row("noisy")->Hidden, "calls std::rand (in noisy)");
+  EXPECT_EQ(R.row("counted")->Hidden, "writes static local 'calls' (in counted)");
+  EXPECT_EQ(R.row("through")->Hidden, "writes static local 'calls' (in counted)");
+  EXPECT_EQ(R.row("pure")->Hidden, "") << "a lambda's captured local is not global";
+  EXPECT_EQ(R.row("keep")->Hidden, "") << "writes only through its argument";
+  EXPECT_THAT(R.Output, ::testing::HasSubstr("{\"bump\", \"!"));
+  EXPECT_THAT(R.Output, ::testing::HasSubstr(":writes global 'total'\"}"));
+}
+
 TEST(CallGraph, LambdasAndCallbacksThroughTheStandardLibrary) {
   PassRun R = runPassOnCode("call-graph", R"(#include <algorithm>
 #include <vector>

@@ -66,6 +66,7 @@ struct Loop {
 struct CallRow {
   std::string Key;
   std::vector<std::string> Calls;
+  std::string Hidden; ///< effects a loop of another file cannot hold
 };
 
 /// A ToolNote.

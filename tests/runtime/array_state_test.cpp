@@ -11,6 +11,11 @@
 
 namespace {
 
+struct Cell {
+  int hits = 0;
+  std::vector<double> trace;
+};
+
 template <class T>
 std::vector<unsigned char> save_array(T* const& p) {
   constexpr pl::abi::VarDesc d = pl::abi::array_state_var<T* const&>("p");
@@ -91,6 +96,11 @@ TEST(ArrayState, UnknownMemoryIsRefusedNamingTheFix) {
   EXPECT_NE(why.find("PL_EXTENT(p, n)"), std::string::npos) << why;
   pl::abi::array_extent(p, 3);  // PL_EXTENT(p, 3)
   EXPECT_EQ(save_array(p).size(), 16u + 3 * sizeof(double));
+  Cell cells[2];
+  Cell* c = cells;
+  pl::abi::array_extent(c, 2);
+  EXPECT_GT(save_array(c).size(), 16u) << "saved through Cell's serializer";
+  pl::abi::array_untrack(c);
   pl::abi::array_untrack(p);
 }
 
@@ -106,11 +116,6 @@ TEST(ArrayState, DeletedArraysAreForgotten) {
   EXPECT_FALSE(pl::abi::array_find(a, &begin, &bytes));
 }
 
-struct Cell {
-  int hits = 0;
-  std::vector<double> trace;
-};
-
 TEST(ArrayState, ElementsOfOtherTypesGoThroughTheirSerializers) {
   Cell* a = pl::abi::new_array<Cell>(2);
   a[1].hits = 3;
@@ -122,6 +127,25 @@ TEST(ArrayState, ElementsOfOtherTypesGoThroughTheirSerializers) {
   EXPECT_EQ(b[1].trace, (std::vector<double>{0.5, 1.5}));
   pl::abi::delete_array(a);
   pl::abi::delete_array(b);
+}
+
+// A pointer of another type into an array of class objects would make the
+// serializer read objects that are not there: refused. Numbers are bytes.
+TEST(ArrayState, APointerOfAnotherElementSizeIntoObjectsIsRefused) {
+  struct Big {
+    double a[4];
+    std::vector<int> v;
+  };
+  Big* bigs = pl::abi::new_array<Big>(2);
+  Cell* cells = reinterpret_cast<Cell*>(bigs);
+  EXPECT_THROW(save_array(cells), pl::FormatError);
+  double* first = bigs[0].a;  // its bytes, as doubles: the vectors' pointers too
+  EXPECT_THROW(save_array(first), pl::FormatError) << "objects that are not plain bytes";
+  pl::abi::delete_array(bigs);
+  float* floats = pl::abi::new_array_value<float>(4);
+  int* same_bytes = reinterpret_cast<int*>(floats);
+  EXPECT_EQ(save_array(same_bytes).size(), 16u + 4 * sizeof(int));
+  pl::abi::delete_array(floats);
 }
 
 }  // namespace

@@ -345,30 +345,48 @@ bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept;
 // record each array's bytes; `PL_EXTENT(p, n)` (pl/marker.h) records one
 // allocated elsewhere. A pointer whose pointee is checkpoint state (PL_SA_,
 // pl/abi_state.h) is saved as the whole array it points into, found here.
-void array_track(const void* begin, std::size_t bytes) noexcept;
+// What an array was allocated as: its element type's tag (array_type<T>())
+// and whether that type is trivially copyable (its bytes are its value).
+struct ArrayType {
+  const void* tag;
+  bool trivial;
+};
+template <class T>
+struct ArrayTypeTag {
+  static constexpr char id = 0;
+};
+template <class T>
+constexpr ArrayType array_type() {
+  return {&ArrayTypeTag<std::remove_cv_t<T>>::id, std::is_trivially_copyable_v<T>};
+}
+void array_track(const void* begin, std::size_t bytes, ArrayType type) noexcept;
 void array_untrack(const void* begin) noexcept;
 // The array `p` points into: its first byte and size; false when none is
 // recorded (the checkpoint is then refused).
-bool array_find(const void* p, const void** begin, std::size_t* bytes) noexcept;
+bool array_find(const void* p, const void** begin, std::size_t* bytes,
+                ArrayType* type = nullptr) noexcept;
 
 // A state pointer's array: its first byte, its length in elements of
 // `elem` bytes, and the pointer's position in it; throws (naming PL_EXTENT)
-// when no array is recorded there.
+// when no array is recorded there, and when the pointer's type does not fit
+// what the array was allocated as: elements saved through a serializer
+// (`type` given) need exactly that type; numbers (`type` null, saved as
+// bytes) need an array of a trivially copyable type.
 void array_locate(const void* p, std::size_t elem, const void** begin, std::size_t* n,
-                  std::size_t* at);
+                  std::size_t* at, const ArrayType* type = nullptr);
 // Throws unless the saved length and position match the rebuilt array's.
 void array_check_load(std::uint64_t saved_n, std::uint64_t saved_at, std::size_t n, std::size_t at);
 
 template <class T>
 T* new_array(std::size_t n) {
   T* p = new T[n];
-  array_track(p, n * sizeof(T));
+  array_track(p, n * sizeof(T), array_type<T>());
   return p;
 }
 template <class T>
 T* new_array_value(std::size_t n) {  // new T[n]()
   T* p = new T[n]();
-  array_track(p, n * sizeof(T));
+  array_track(p, n * sizeof(T), array_type<T>());
   return p;
 }
 template <class T>
@@ -378,7 +396,7 @@ void delete_array(T* p) {
 }
 template <class T>
 void array_extent(T* p, std::size_t n) {  // PL_EXTENT
-  if (p) array_track(p, n * sizeof(T));
+  if (p) array_track(p, n * sizeof(T), array_type<T>());
 }
 
 // One function of a translation unit and what it can call, in the terms of

@@ -64,7 +64,8 @@ struct ArrayOpsOf {
     const E* p = *static_cast<E* const*>(o);
     const void* begin = nullptr;
     std::size_t n = 0, at = 0;
-    array_locate(p, sizeof(E), &begin, &n, &at);
+    constexpr ArrayType type = array_type<E>();
+    array_locate(p, sizeof(E), &begin, &n, &at, &type);
     w.u64(n);
     w.u64(at);
     for (std::size_t i = 0; i < n; ++i) ::pl::save(w, static_cast<const E*>(begin)[i]);
@@ -73,7 +74,8 @@ struct ArrayOpsOf {
     E* p = *static_cast<E* const*>(o);
     const void* begin = nullptr;
     std::size_t n = 0, at = 0;
-    array_locate(p, sizeof(E), &begin, &n, &at);
+    constexpr ArrayType type = array_type<E>();
+    array_locate(p, sizeof(E), &begin, &n, &at, &type);
     std::uint64_t saved_n = r.u64(), saved_at = r.u64();
     array_check_load(saved_n, saved_at, n, at);
     E* elements = static_cast<E*>(const_cast<void*>(begin));
