@@ -567,12 +567,29 @@ struct Finding {
 
 /// Why `S` cannot be saved and what to do about it, after "which pl cannot
 /// save ".
-std::string advice(const StateVar &S, const LoopRecord &R, const Verdict &V) {
+std::string advice(const StateVar &S, const LoopRecord &R, const Verdict &V,
+                   const SourceManager &SM) {
   // A field's or global's declaration is not where the marker goes.
   std::string Where;
   auto *Var = dyn_cast<VarDecl>(S.Decl);
   if (!Var ? isa<FieldDecl>(S.Decl) : !Var->isLocalVarDeclOrParm())
     Where = " in '" + R.Function + "'";
+  // A pointer the nest reassigns (buffers swapped each iteration): the code
+  // before the loop sets it to the first buffer again, not to the one the
+  // loop had reached, so PL_TRANSIENT would resume wrong (new-user trial).
+  QualType T = S.Decl->getType().getNonReferenceType();
+  QualType E = T->isPointerType() ? T->getPointeeType() : QualType();
+  const CXXRecordDecl *ERD = E.isNull() ? nullptr : E->getAsCXXRecordDecl();
+  bool Data = !E.isNull() && (E->isArithmeticType() || E->isEnumeralType() ||
+                              (ERD && !SM.isInSystemHeader(SM.getFileLoc(ERD->getLocation()))));
+  if (Data && S.Saveable != Saving::Array)
+    return "(" + V.Why +
+           "; the loop assigns the pointer itself, and pl restores data, not "
+           "which buffer a pointer was left at); keep the buffers in a container "
+           "and an index or a flag saying which is current, or swap the containers "
+           "themselves (std::swap of two std::vector) — marking it PL_TRANSIENT "
+           "would resume with the pointer at the buffer the code before the loop "
+           "chose";
   return "(" + V.Why + "); if '" + S.Name + "' is recomputed on resume, mark it PL_TRANSIENT(" +
          S.Name + ")" + Where + ", otherwise " + V.Fix;
 }
@@ -681,7 +698,7 @@ void runStateTypes(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<
         }
         V.Why = "its elements' type " + V.Why;
         S.Saveable = Saving::No;
-        S.Why = advice(S, R, V);
+        S.Why = advice(S, R, V, Ctx.getSourceManager());
         // The reason names the write, as pointee-effects' refusals do.
         size_t At = llvm::find(R.Arrays, S.Decl) - R.Arrays.begin();
         R.Unsaveable.push_back(
@@ -706,7 +723,7 @@ void runStateTypes(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<
         continue;
       }
       S.Saveable = Saving::No;
-      S.Why = advice(S, R, V);
+      S.Why = advice(S, R, V, Ctx.getSourceManager());
       R.Unsaveable.push_back(S.Name + ": " + S.Type);
       if (!Warn) continue;
       auto [It, Fresh] = FindingOf.emplace(std::make_pair(S.Decl, R.Context), Findings.size());

@@ -9,10 +9,12 @@
 #include <pl/abi.h>
 #include <pl/serialize.h>
 
+#include <atomic>
 #include <cstdint>
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <new>
 #include <string>
 
 namespace pl::abi {
@@ -34,14 +36,37 @@ Arrays& arrays() {
   return *a;
 }
 
+// How many arrays are recorded: every delete[] and free() of the process
+// asks, and with none recorded that is all it costs.
+std::atomic<std::size_t> g_recorded{0};
+// Set while this thread holds Arrays::mu: the map's own nodes are freed
+// through free() too, which must not take the lock again.
+thread_local bool t_locked = false;
+
+struct Locked {
+  explicit Locked(Arrays& a) : lock(a.mu) { t_locked = true; }
+  ~Locked() { t_locked = false; }
+  std::lock_guard<std::mutex> lock;
+};
+
 }  // namespace
+
+// Memory given back anywhere in the process (a std::unique_ptr<T[]> in
+// <memory>, a library, free() of a PL_EXTENT buffer) is forgotten, so that a
+// later array at the same address is never saved with the old length.
+void forget_array(void* p) noexcept {
+  if (p && !t_locked && g_recorded.load(std::memory_order_relaxed) != 0) array_untrack(p);
+}
 
 void array_track(const void* begin, std::size_t bytes, ArrayType type) noexcept {
   if (!begin) return;
   Arrays& a = arrays();
-  std::lock_guard lock(a.mu);
+  Locked lock(a);
   try {
-    a.at[reinterpret_cast<std::uintptr_t>(begin)] = Block{bytes, type};
+    auto [it, fresh] =
+        a.at.insert_or_assign(reinterpret_cast<std::uintptr_t>(begin), Block{bytes, type});
+    (void)it;
+    if (fresh) g_recorded.fetch_add(1, std::memory_order_relaxed);
   } catch (...) {
     // Out of memory: the array is unknown, and a checkpoint through it refused.
   }
@@ -50,14 +75,15 @@ void array_track(const void* begin, std::size_t bytes, ArrayType type) noexcept 
 void array_untrack(const void* begin) noexcept {
   if (!begin) return;
   Arrays& a = arrays();
-  std::lock_guard lock(a.mu);
-  a.at.erase(reinterpret_cast<std::uintptr_t>(begin));
+  Locked lock(a);
+  if (a.at.erase(reinterpret_cast<std::uintptr_t>(begin)) != 0)
+    g_recorded.fetch_sub(1, std::memory_order_relaxed);
 }
 
 bool array_find(const void* p, const void** begin, std::size_t* bytes, ArrayType* type) noexcept {
   const auto at = reinterpret_cast<std::uintptr_t>(p);
   Arrays& a = arrays();
-  std::lock_guard lock(a.mu);
+  Locked lock(a);
   auto it = a.at.upper_bound(at);
   if (it == a.at.begin()) return false;
   it = std::prev(it);
@@ -111,3 +137,51 @@ void array_check_load(std::uint64_t saved_n, std::uint64_t saved_at, std::size_t
 
 }  // namespace PL_ABI_VERSION_NS
 }  // namespace pl::abi
+
+// The replaceable array deallocation functions ([new.delete.array]): forget
+// the array, then what the default ones do — call the single-object
+// operator delete (which the program may itself have replaced). A program
+// that replaces operator delete[] itself keeps its own (its arrays are then
+// forgotten only by delete[] in instrumented code).
+void operator delete[](void* p) noexcept {
+  pl::abi::forget_array(p);
+  ::operator delete(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  pl::abi::forget_array(p);
+  ::operator delete(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  pl::abi::forget_array(p);
+  ::operator delete(p);
+}
+void operator delete[](void* p, std::align_val_t a) noexcept {
+  pl::abi::forget_array(p);
+  ::operator delete(p, a);
+}
+void operator delete[](void* p, std::size_t, std::align_val_t a) noexcept {
+  pl::abi::forget_array(p);
+  ::operator delete(p, a);
+}
+void operator delete[](void* p, std::align_val_t a, const std::nothrow_t&) noexcept {
+  pl::abi::forget_array(p);
+  ::operator delete(p, a);
+}
+
+// free() and realloc() forget a PL_EXTENT buffer the same way (glibc: the
+// real ones are __libc_free and __libc_realloc). Under a sanitizer, whose
+// allocator comes first, these are not called.
+#if defined(__GLIBC__)
+extern "C" {
+void __libc_free(void*);
+void* __libc_realloc(void*, std::size_t);
+void free(void* p) {
+  pl::abi::forget_array(p);
+  __libc_free(p);
+}
+void* realloc(void* p, std::size_t n) {
+  pl::abi::forget_array(p);
+  return __libc_realloc(p, n);
+}
+}
+#endif

@@ -6,6 +6,8 @@
 #include <pl/abi_state.h>
 #include <pl/serialize.h>
 
+#include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -127,6 +129,31 @@ TEST(ArrayState, ElementsOfOtherTypesGoThroughTheirSerializers) {
   EXPECT_EQ(b[1].trace, (std::vector<double>{0.5, 1.5}));
   pl::abi::delete_array(a);
   pl::abi::delete_array(b);
+}
+
+// Memory given back outside instrumented code — a std::unique_ptr<T[]>
+// deleting in <memory>, free() or realloc() of a PL_EXTENT buffer — is
+// forgotten too: a later array at the same address must never be saved with
+// the old length (found by a new-user trial: a silently short restore).
+TEST(ArrayState, ArraysGivenBackAnywhereAreForgotten) {
+  const void* begin = nullptr;
+  std::size_t bytes = 0;
+  double* raw = pl::abi::new_array<double>(4);
+  { std::unique_ptr<double[]> owner(raw); }  // delete[] in a system header
+  EXPECT_FALSE(pl::abi::array_find(raw, &begin, &bytes));
+
+  void* m = std::malloc(64);
+  pl::abi::array_extent(static_cast<char*>(m), 64);  // PL_EXTENT
+  EXPECT_TRUE(pl::abi::array_find(m, &begin, &bytes));
+  std::free(m);
+  EXPECT_FALSE(pl::abi::array_find(m, &begin, &bytes));
+
+  void* r = std::malloc(32);
+  pl::abi::array_extent(static_cast<char*>(r), 32);
+  void* grown = std::realloc(r, 4096);
+  EXPECT_FALSE(pl::abi::array_find(r, &begin, &bytes)) << "the old block's length is stale";
+  EXPECT_FALSE(pl::abi::array_find(grown, &begin, &bytes)) << "the new one needs its own";
+  std::free(grown);
 }
 
 // A pointer of another type into an array of class objects would make the
