@@ -620,6 +620,98 @@ bool dependent(QualType T) { return T->isDependentType() || T->isInstantiationDe
 
 } // namespace
 
+/// The state variable an expression's object is reached from (`accs` in
+/// `accs[0]`, `this->net_.layers`), or null.
+const ValueDecl *rootOf(const Expr *E) {
+  while (E) {
+    E = E->IgnoreParenImpCasts();
+    if (auto *DR = dyn_cast<DeclRefExpr>(E)) return DR->getDecl();
+    if (auto *M = dyn_cast<MemberExpr>(E)) {
+      if (isa<CXXThisExpr>(M->getBase()->IgnoreParenImpCasts())) return M->getMemberDecl();
+      E = M->getBase();
+    } else if (auto *A = dyn_cast<ArraySubscriptExpr>(E)) {
+      E = A->getBase();
+    } else if (auto *O = dyn_cast<CXXOperatorCallExpr>(E); O && O->getNumArgs() > 0) {
+      E = O->getArg(0);
+    } else if (auto *C = dyn_cast<CXXMemberCallExpr>(E)) {
+      E = C->getImplicitObjectArgument();
+    } else if (auto *U = dyn_cast<UnaryOperator>(E)) {
+      E = U->getSubExpr();
+    } else {
+      return nullptr;
+    }
+  }
+  return nullptr;
+}
+
+bool smartPointer(QualType T) {
+  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  return RD && RD->isInStdNamespace() && RD->getIdentifier() &&
+         (RD->getName() == "unique_ptr" || RD->getName() == "shared_ptr");
+}
+
+/// Where `Init` reaches its object through a pointer (`*p`, `p->x`,
+/// `*accs[0]`, `accs[0].get()`): the pointer expression, or null.
+const Expr *throughPointer(const Expr *Init) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const Expr *Found = nullptr;
+    bool VisitUnaryOperator(UnaryOperator *U) {
+      if (U->getOpcode() == UO_Deref && !Found) Found = U->getSubExpr();
+      return true;
+    }
+    bool VisitMemberExpr(MemberExpr *M) {
+      if (M->isArrow() && !isa<CXXThisExpr>(M->getBase()->IgnoreParenImpCasts()) && !Found)
+        Found = M->getBase();
+      return true;
+    }
+    bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *O) {
+      if ((O->getOperator() == OO_Star || O->getOperator() == OO_Arrow) && O->getNumArgs() > 0 &&
+          smartPointer(O->getArg(0)->getType()) && !Found)
+        Found = O->getArg(0);
+      return true;
+    }
+    bool VisitCXXMemberCallExpr(CXXMemberCallExpr *C) {
+      const CXXMethodDecl *MD = C->getMethodDecl();
+      if (MD && MD->getIdentifier() && MD->getName() == "get" &&
+          smartPointer(C->getImplicitObjectArgument()->getType()) && !Found)
+        Found = C->getImplicitObjectArgument();
+      return true;
+    }
+  } F;
+  F.TraverseStmt(const_cast<Expr *>(Init));
+  return F.Found;
+}
+
+/// A reference or pointer bound before the loop to an object that a state
+/// variable owns through a pointer (`Acc& first = *accs[0];`): the loop may
+/// change which object that is (a swap of the unique_ptrs), and a resume
+/// restores the owner by position while the replay binds the reference to
+/// the object it first found there — a silently wrong resume (new-user
+/// trial). Refused, naming both.
+void refuseBindingsIntoOwnedObjects(LoopRecord &R, const LoopRecord &Top, ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::set<const ValueDecl *> State;
+  for (const StateVar &S : R.State)
+    State.insert(S.Decl);
+  for (const VisibleVar &V : R.BeginVars) {
+    auto *Var = dyn_cast_or_null<VarDecl>(V.Decl);
+    if (!Var || isa<ParmVarDecl>(Var) || !Var->getInit() || declaredInside(Var, Top.Loop, SM) ||
+        !(Var->getType()->isReferenceType() || Var->getType()->isPointerType()))
+      continue;
+    const Expr *Through = throughPointer(Var->getInit());
+    const ValueDecl *Owner = Through ? rootOf(Through) : nullptr;
+    if (!Owner || Owner == Var || !State.count(Owner)) continue;
+    std::string Why =
+        "'" + V.Name + "' is bound before the loop to an object '" + Owner->getNameAsString() +
+        "' holds through a pointer, and the loop changes '" + Owner->getNameAsString() +
+        "' (it may hand that object to another place); "
+        "a resume restores '" +
+        Owner->getNameAsString() + "' place by place, not the object '" + V.Name +
+        "' is bound to: bind it inside the loop, or keep an index";
+    if (!llvm::is_contained(R.Unsaveable, Why)) R.Unsaveable.push_back(Why);
+  }
+}
+
 /// At most kMaxPointVars locals reach one boundary (the emitted code's
 /// preprocessor for-each has that many slots): state first, then the other
 /// locals in scope order. A loop with more state than that refuses
@@ -674,6 +766,10 @@ void runStateTypes(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<
   for (LoopRecord &R : Loops) {
     if (!R.Instrumentable) continue;
     capPointVars(R, Ctx, Notes);
+    const LoopRecord *Top = &R;
+    while (Top->Parent >= 0)
+      Top = &Loops[Top->Parent];
+    refuseBindingsIntoOwnedObjects(R, *Top, Ctx);
     // Unlabeled loops are mostly not meant to be checkpointed (library code,
     // argument parsing): one note per file instead of a warning each.
     bool Warn = RequireResumable || R.Source != LabelSource::Automatic;
