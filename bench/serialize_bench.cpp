@@ -6,6 +6,7 @@
 // (pl_instrument in bench/CMakeLists.txt): train() below makes both classes
 // checkpoint state, so pass generate-serializers writes gen::Net's.
 #include <benchmark/benchmark.h>
+#include <pl/abi.h>
 #include <pl/serialize.h>
 
 #include <Eigen/Dense>
@@ -106,11 +107,43 @@ void load_bench(benchmark::State& state) {
   state.SetBytesProcessed(std::int64_t(state.iterations()) * std::int64_t(net.state_bytes()));
 }
 
+// What recording array lengths costs (pass track-arrays): `new T[n]` and
+// `delete[]` as instrumented code does them, next to plain ones, and a plain
+// delete[] while arrays are recorded (libpl's operator delete[] looks it up).
+// (`::new` and `::delete[]`: track-arrays leaves those alone, and libpl's
+// operator delete[] still runs.)
+void array_plain(benchmark::State& state) {
+  for (auto _ : state) {
+    double* p = ::new double[16];
+    benchmark::DoNotOptimize(p);
+    ::delete[] p;
+  }
+}
+void array_tracked(benchmark::State& state) {
+  for (auto _ : state) {
+    double* p = pl::abi::new_array<double>(16);
+    benchmark::DoNotOptimize(p);
+    pl::abi::delete_array(p);
+  }
+}
+void array_plain_while_recorded(benchmark::State& state) {
+  double* recorded = pl::abi::new_array<double>(4);
+  for (auto _ : state) {
+    double* p = ::new double[16];
+    benchmark::DoNotOptimize(p);
+    ::delete[] p;
+  }
+  pl::abi::delete_array(recorded);
+}
+BENCHMARK(array_plain)->Name("array/new_delete_plain");
+BENCHMARK(array_tracked)->Name("array/new_delete_tracked");
+BENCHMARK(array_plain_while_recorded)->Name("array/new_delete_plain_while_one_recorded");
+
 BENCHMARK(save_bench<hand::Net>)->Name("save/hand_written")->Arg(64)->Arg(512);
 BENCHMARK(load_bench<hand::Net>)->Name("load/hand_written")->Arg(64)->Arg(512);
-// gen::Net has a serializer only in the instrumented file (pl/abi.h is
-// included first there); pl-instrument itself reads the file without it.
-#ifdef PL_ABI_H
+// gen::Net has a serializer only in the instrumented file (pl/abi_state.h
+// is included first there); pl-instrument itself reads the file without it.
+#ifdef PL_ABI_STATE_H
 BENCHMARK(save_bench<gen::Net>)->Name("save/generated")->Arg(64)->Arg(512);
 BENCHMARK(load_bench<gen::Net>)->Name("load/generated")->Arg(64)->Arg(512);
 #endif
