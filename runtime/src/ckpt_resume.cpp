@@ -33,6 +33,20 @@ namespace {
   std::_Exit(2);
 }
 
+// The replay reached the saved position, but what it rebuilt does not take
+// the saved state (another class, another array length, another value of a
+// const field): not a change of path, and said so.
+[[noreturn]] void restore_failed(const std::string& why) {
+  std::fprintf(stderr,
+               "pl: resume failed: %s.\nThe replayed run reached the saved position, but what it "
+               "rebuilt before the loop differs from what the checkpoint holds: the code or the "
+               "inputs that build it changed, or it depends on something the checkpoint does not "
+               "record. The run stops here.\n",
+               why.c_str());
+  std::fflush(stderr);
+  std::_Exit(2);
+}
+
 std::string site_name(const abi::Loop& l) { return l.site.desc->name; }
 
 }  // namespace
@@ -291,7 +305,7 @@ void Resumer::restore(const abi::PointDesc* point, void* const* addrs, const std
           found = false;
         }
       } catch (const std::exception& e) {
-        diverged("cannot restore '" + var + "' of loop '" + loop + "': " + e.what());
+        restore_failed("cannot restore '" + var + "' of loop '" + loop + "': " + e.what());
       }
     }
     if (!found && all) diverged("loop '" + loop + "' has no state variable '" + var + "' at this point");
