@@ -44,7 +44,13 @@ public:
                   ? "  pl_fields_" + std::to_string(It->second) + "(ar, x);\n"
                   : "  ar(static_cast<" + spelled(B.getType().getUnqualifiedType()) + "&>(x));\n";
     }
-    std::vector<std::string> Fields;
+    // In declaration order: runs of plain fields in one ar(...), const ones
+    // checked on their own.
+    std::vector<std::string> Run;
+    auto Flush = [&] {
+      if (!Run.empty()) Body += "  ar(" + llvm::join(Run, ",\n     ") + ");\n";
+      Run.clear();
+    };
     for (const FieldDecl *F : RD->fields()) {
       QualType FT = F->getType();
       if (FT->isReferenceType()) continue; // a view: the replay rebuilds it
@@ -57,27 +63,14 @@ public:
       Tags += "struct " + Tag + " {\n  friend auto pl_field(" + Tag +
               ");\n};\ntemplate struct pl_field_of<" + Tag + ", &" + Class +
               "::" + F->getNameAsString() + ">;\n";
-      if (Const) {
-        Fields.push_back("::pl::serial::const_field(ar, x.*pl_field(" + Tag + "{}), \"" + name(RD) +
-                         "::" + F->getNameAsString() + "\")");
+      std::string Member = "x.*pl_field(" + Tag + "{})";
+      if (!Const) {
+        Run.push_back(Member);
         continue;
       }
-      Fields.push_back("x.*pl_field(" + Tag + "{})");
-    }
-    // In declaration order: runs of plain fields in one ar(...), const ones
-    // checked on their own.
-    std::vector<std::string> Run;
-    auto Flush = [&] {
-      if (!Run.empty()) Body += "  ar(" + llvm::join(Run, ",\n     ") + ");\n";
-      Run.clear();
-    };
-    for (const std::string &F : Fields) {
-      if (F.rfind("::pl::serial::const_field", 0) == 0) {
-        Flush();
-        Body += "  " + F + ";\n";
-      } else {
-        Run.push_back(F);
-      }
+      Flush();
+      Body += "  ::pl::serial::const_field(ar, " + Member + ", \"" + name(RD) +
+              "::" + F->getNameAsString() + "\");\n";
     }
     Flush();
     Declarations += "template <class Ar>\nvoid " + Fn + "(Ar& ar, " + Class + "& x);\n";

@@ -23,28 +23,29 @@ std::string_view trimmed_type_name(const abi::TypeInfo& t);
 
 namespace {
 
-[[noreturn]] void diverged(const std::string& why) {
-  std::fprintf(stderr,
-               "pl: resume failed: %s.\nThe replayed run did not follow the saved position: "
-               "something the checkpoint does not record (an environment variable, the clock, "
-               "a file another process wrote) changed what the program does.\n",
-               why.c_str());
+// A resume that cannot go on: the reason, what it means, status 2.
+[[noreturn]] void resume_failed(const std::string& why, const char* meaning) {
+  std::fprintf(stderr, "pl: resume failed: %s.\n%s\n", why.c_str(), meaning);
   std::fflush(stderr);
   std::_Exit(2);
+}
+
+[[noreturn]] void diverged(const std::string& why) {
+  resume_failed(why,
+                "The replayed run did not follow the saved position: something the checkpoint "
+                "does not record (an environment variable, the clock, a file another process "
+                "wrote) changed what the program does.");
 }
 
 // The replay reached the saved position, but what it rebuilt does not take
 // the saved state (another class, another array length, another value of a
 // const field): not a change of path, and said so.
 [[noreturn]] void restore_failed(const std::string& why) {
-  std::fprintf(stderr,
-               "pl: resume failed: %s.\nThe replayed run reached the saved position, but what it "
-               "rebuilt before the loop differs from what the checkpoint holds: the code or the "
-               "inputs that build it changed, or it depends on something the checkpoint does not "
-               "record. The run stops here.\n",
-               why.c_str());
-  std::fflush(stderr);
-  std::_Exit(2);
+  resume_failed(why,
+                "The replayed run reached the saved position, but what it rebuilt before the "
+                "loop differs from what the checkpoint holds: the code or the inputs that build "
+                "it changed, or it depends on something the checkpoint does not record. The run "
+                "stops here.");
 }
 
 std::string site_name(const abi::Loop& l) { return l.site.desc->name; }
