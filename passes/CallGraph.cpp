@@ -342,7 +342,8 @@ std::string functionKey(const FunctionDecl *FD, const ASTContext &Ctx) {
   return qualifiedName(FD, Ctx);
 }
 
-void runCallGraph(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<CallRow> &Rows) {
+void runCallGraph(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<CallRow> &Rows,
+                  const MacroDefinitions &Macros) {
   Collector C(Ctx);
   C.TraverseDecl(Ctx.getTranslationUnitDecl());
   resolveVirtuals(C);
@@ -368,12 +369,14 @@ void runCallGraph(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<C
   struct Acc {
     bool Keep = false;
     std::set<std::string> Calls;
+    std::vector<const FunctionDecl *> Fns;
   };
   std::map<std::string, Acc> ByKey;
   for (const auto &[FD, N] : C.Nodes) {
     if (!N.User || !N.Body) continue;
     Acc &A = ByKey[N.Key];
     A.Keep |= N.Host || N.Exported;
+    A.Fns.push_back(FD);
     for (const std::string &K : frontier(C.Nodes, N.Calls))
       if (K != N.Key) A.Calls.insert(K);
   }
@@ -387,7 +390,10 @@ void runCallGraph(ASTContext &Ctx, std::vector<LoopRecord> &Loops, std::vector<C
   Rows.clear();
   for (auto &[Key, A] : ByKey)
     if (A.Keep || !A.Calls.empty())
-      Rows.push_back({Key, {A.Calls.begin(), A.Calls.end()}, Hidden.count(Key) ? Hidden[Key] : ""});
+      Rows.push_back({Key,
+                      {A.Calls.begin(), A.Calls.end()},
+                      Hidden.count(Key) ? Hidden[Key] : "",
+                      functionCodeHash(A.Fns, Ctx, Macros)});
 }
 
 } // namespace pl

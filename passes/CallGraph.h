@@ -35,6 +35,7 @@
 #ifndef PL_PASSES_CALLGRAPH_H
 #define PL_PASSES_CALLGRAPH_H
 
+#include "CodeFingerprint.h"
 #include "LoopModel.h"
 
 #include "clang/AST/ASTContext.h"
@@ -42,7 +43,7 @@
 namespace pl {
 
 void runCallGraph(clang::ASTContext &Ctx, std::vector<LoopRecord> &Loops,
-                  std::vector<CallRow> &Rows);
+                  std::vector<CallRow> &Rows, const MacroDefinitions &Macros = {});
 
 /// The call-graph key of a function, method or lambda call operator.
 std::string functionKey(const clang::FunctionDecl *FD, const clang::ASTContext &Ctx);

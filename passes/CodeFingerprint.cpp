@@ -88,6 +88,9 @@ std::string codeOf(const FunctionDecl *Fn, WriteEffects &Calls, ASTContext &Ctx,
   std::string Code;
   GlobalRefs Refs;
   for (const FunctionDecl *F : Fns) {
+    // The definition's tokens, not a prior declaration's (the callee or the
+    // call-graph node may be the first declaration).
+    if (const FunctionDecl *Def = F->getDefinition()) F = Def;
     Code += tokensOf(F, Ctx, &Names) + "\n";
     if (const Stmt *Body = F->getBody()) Refs.TraverseStmt(const_cast<Stmt *>(Body));
   }
@@ -141,6 +144,18 @@ private:
 
 std::unique_ptr<PPCallbacks> makeMacroRecorder(Preprocessor &PP, MacroDefinitions &Out) {
   return std::make_unique<MacroRecorder>(PP, Out);
+}
+
+std::string functionCodeHash(const std::vector<const FunctionDecl *> &Fns, ASTContext &Ctx,
+                             const MacroDefinitions &Macros) {
+  WriteEffects Calls(Ctx);
+  std::set<std::string> Codes; // instantiations of one pattern give the same text
+  for (const FunctionDecl *Fn : Fns)
+    Codes.insert(codeOf(Fn, Calls, Ctx, Macros));
+  std::string All;
+  for (const std::string &C : Codes)
+    All += C + "\n--\n";
+  return llvm::utohexstr(llvm::xxh3_64bits(All));
 }
 
 void runCodeFingerprint(ASTContext &Ctx, std::vector<LoopRecord> &Loops,

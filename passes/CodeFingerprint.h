@@ -28,8 +28,11 @@
 /// static constants those functions read (`static const float kDecay =
 /// 0.95f;`), the enums whose enumerators they name, and the definitions of
 /// the macros any of that spells (transitively; macros of system headers
-/// excepted). Not covered: functions of other translation units and
-/// libraries, callers of the loop's function.
+/// excepted). Functions of other translation units are not in the loop's
+/// hash: call-graph gives every function row its own hash
+/// (functionCodeHash), and the runtime folds those of the functions a loop
+/// can reach in other instrumented files into its fingerprint. Not covered:
+/// libraries that are not instrumented, callers of the loop's function.
 //
 //===----------------------------------------------------------------------===//
 #ifndef PL_PASSES_CODEFINGERPRINT_H
@@ -63,6 +66,12 @@ using MacroDefinitions = std::map<std::string, MacroText>;
 /// The preprocessor callback that fills `Out` while the file is parsed.
 std::unique_ptr<clang::PPCallbacks> makeMacroRecorder(clang::Preprocessor &PP,
                                                       MacroDefinitions &Out);
+
+/// xxh3 (hex) of the code of the functions `Fns` (overloads sharing one
+/// call-graph key) and of what they may call in this translation unit,
+/// hashed as a loop's function is: CallRow::CodeHash.
+std::string functionCodeHash(const std::vector<const clang::FunctionDecl *> &Fns,
+                             clang::ASTContext &Ctx, const MacroDefinitions &Macros);
 
 /// Sets LoopRecord::CodeHash of every instrumentable loop.
 void runCodeFingerprint(clang::ASTContext &Ctx, std::vector<LoopRecord> &Loops,

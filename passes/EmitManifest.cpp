@@ -31,6 +31,7 @@ std::string callTable(const std::vector<CallRow> &Rows, const std::string &Id) {
       std::replace(Effect.begin(), Effect.end(), ';', ',');
       Calls.push_back("!" + Id + ":" + Effect);
     }
+    if (!R.CodeHash.empty()) Calls.push_back("#" + R.CodeHash);
     Text += "\n  {" + cxxStringLiteral(R.Key) + ", " + joined(Calls) + "},";
   }
   return Text + "\n};\n[[maybe_unused]] const bool pl_calls_registered_" + Id +

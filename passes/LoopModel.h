@@ -166,6 +166,13 @@ struct CallRow {
   /// loop of another file reaching it refuses checkpoints (the runtime's
   /// LoopRoles::hidden_effect).
   std::string Hidden;
+  /// xxh3 (hex) of the function's code as code-fingerprint hashes a loop's
+  /// (its tokens, what it calls in this file, the globals and macros they
+  /// use; all overloads of the key). Emitted as "#<hash>" in its calls: the
+  /// runtime folds the hashes of the functions of *other* files a loop can
+  /// reach into that loop's code fingerprint, so a resume after a callee in
+  /// another instrumented file changed refuses.
+  std::string CodeHash;
 };
 
 /// A message for the user, printed clang-style as file:line:col: kind: text.

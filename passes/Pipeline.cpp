@@ -70,7 +70,8 @@ const PassInfo Pipeline[] = {
      Scope::TranslationUnit,
      [](PassState &S) { runCodeFingerprint(S.Ctx, S.Loops, S.Records.Macros); }},
     {"call-graph", "what each loop and function can call, for the runtime's tracking decisions",
-     Scope::TranslationUnit, [](PassState &S) { runCallGraph(S.Ctx, S.Loops, S.CallRows); }},
+     Scope::TranslationUnit,
+     [](PassState &S) { runCallGraph(S.Ctx, S.Loops, S.CallRows, S.Records.Macros); }},
     {"instrument-loops", "insert the loop-boundary points (same lines, #line for copies)",
      Scope::EachFile,
      [](PassState &S) {

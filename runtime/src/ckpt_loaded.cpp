@@ -40,8 +40,12 @@ void compare_fingerprints(const LoadedCheckpoint& r, std::vector<std::string>& h
       hard.push_back("the state of loop '" + name + "' changed from {" + v.state + "} to {" +
                      it->second.state + "}");
     else if (it->second.source != v.source)
-      soft.push_back("the code of loop '" + name +
-                     "' changed (its function, a function it calls, or its state layout)");
+      soft.push_back("the code of loop '" + name + "' changed (" +
+                     (it->second.source.substr(0, it->second.source.find('+')) ==
+                              v.source.substr(0, v.source.find('+'))
+                          ? "a function it calls in another file"
+                          : "its function, a function it calls, or its state layout") +
+                     ")");
   }
   for (const auto& [name, v] : now.loops) elsewhere += !saved.loops.count(name);
   if (elsewhere)
@@ -88,11 +92,18 @@ std::string program_fingerprint() {
   static std::uint64_t inputs_seen = ~std::uint64_t(0);
   static std::string loops_text, inputs_text;
   std::lock_guard lock(mu);
-  const std::size_t n = Registry::get().manifest_size();
+  const std::size_t n = Registry::get().graph_size();
   if (n != loops_seen) {
+    // A loop's code: its own hash (its function and what that calls in its
+    // file) and the hashes of the functions of other instrumented files it
+    // may call (the joined call graph).
     std::vector<std::pair<std::string, FingerprintLoop>> loops;
-    for (const abi::ManifestLoop& m : Registry::get().manifest())
-      loops.push_back({m.name, {m.state ? m.state : "", m.code_hash ? m.code_hash : ""}});
+    for (const abi::ManifestLoop& m : Registry::get().manifest()) {
+      std::string code = m.code_hash ? m.code_hash : "";
+      if (const std::string callees = Registry::get().callee_code(m.name); !callees.empty())
+        code += "+" + callees;
+      loops.push_back({m.name, {m.state ? m.state : "", std::move(code)}});
+    }
     loops_text = format_fingerprint(abi::kContractVersion, loops);
     loops_seen = n;
   }

@@ -14,6 +14,8 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <link.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -56,6 +58,8 @@ struct Table {
   std::mutex mu;
   std::vector<InputFile> inputs;
   std::set<std::string> seen, written;
+  std::vector<std::string> env;  // environment variables read, in order
+  std::set<std::string> env_seen;
 };
 
 Table& table() {
@@ -211,6 +215,112 @@ int call_unlink(Real which, int dirfd, const char* path, int flags) {
   return rc;
 }
 
+// ---- Environment variables ----
+// A variable read with getenv by the program's own code (the main program or
+// an object holding instrumented code) is an input: its value in the
+// process's initial environment (/proc/self/environ, so a later setenv by
+// the program itself changes nothing) is recorded. Reads by libraries
+// (libc, oneTBB, Open MPI, libpl) are not: their variables describe the
+// machine or the launch (a rank, a job id), not the experiment.
+
+// Objects holding instrumented code: an address inside each (its manifest).
+constexpr int kMaxObjects = 256;
+std::atomic<const void*> g_instrumented[kMaxObjects];
+std::atomic<int> g_instrumented_count{0};
+
+struct Caller {
+  std::uintptr_t addr;
+  bool own = false;  // the main program, or an object with instrumented code
+};
+
+bool in_object(const dl_phdr_info* info, std::uintptr_t addr) {
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD) continue;
+    const std::uintptr_t lo = info->dlpi_addr + ph.p_vaddr;
+    if (addr >= lo && addr < lo + ph.p_memsz) return true;
+  }
+  return false;
+}
+
+// The main program is the object whose name glibc leaves empty.
+int find_caller(dl_phdr_info* info, std::size_t, void* data) {
+  auto* c = static_cast<Caller*>(data);
+  if (!in_object(info, c->addr)) return 0;
+  c->own = true;
+  if (info->dlpi_name && info->dlpi_name[0] != '\0') {  // a shared object
+    c->own = false;
+    const int n = std::min(g_instrumented_count.load(std::memory_order_acquire), kMaxObjects);
+    for (int i = 0; i < n && !c->own; ++i)
+      c->own = in_object(info, reinterpret_cast<std::uintptr_t>(
+                                   g_instrumented[i].load(std::memory_order_relaxed)));
+  }
+  return 1;
+}
+
+bool own_code(const void* ret) {
+  Caller c{reinterpret_cast<std::uintptr_t>(ret)};
+  dl_iterate_phdr(find_caller, &c);
+  return c.own;
+}
+
+// NAME=value pairs of the initial environment.
+const std::vector<std::string>& initial_environment() {
+  static const std::vector<std::string>* env = [] {
+    auto* v = new std::vector<std::string>;  // leaked: read during exit too
+    std::ifstream in("/proc/self/environ", std::ios::binary);
+    for (std::string entry; std::getline(in, entry, '\0');) v->push_back(entry);
+    return v;
+  }();
+  return *env;
+}
+
+// The variable's value in the initial environment; false when it was not set.
+bool initial_value(const std::string& name, std::string& value) {
+  for (const std::string& e : initial_environment())
+    if (e.size() > name.size() && e[name.size()] == '=' && e.compare(0, name.size(), name) == 0) {
+      value = e.substr(name.size() + 1);
+      return true;
+    }
+  return false;
+}
+
+char* lookup_env(const char* name) {
+  if (!name || !*name || std::strchr(name, '=')) return nullptr;
+  const std::size_t n = std::strlen(name);
+  for (char** e = environ; e && *e; ++e)
+    if (std::strncmp(*e, name, n) == 0 && (*e)[n] == '=') return *e + n + 1;
+  return nullptr;
+}
+
+// PL_ENV_IGNORE=NAME,NAME...: variables the user says do not change results
+// (a log level, a test's fault injection).
+bool ignored_env(const char* name) {
+  const char* list = lookup_env("PL_ENV_IGNORE");
+  const std::size_t n = std::strlen(name);
+  for (const char* p = list; p && *p;) {
+    const char* end = std::strchr(p, ',');
+    const std::size_t len = end ? std::size_t(end - p) : std::strlen(p);
+    if (len == n && std::strncmp(p, name, n) == 0) return true;
+    p = end ? end + 1 : nullptr;
+  }
+  return false;
+}
+
+void note_env(const char* name, const void* caller) {
+  if (!name || !*name || t_recording || std::strncmp(name, "PL_", 3) == 0) return;
+  t_recording = true;
+  try {
+    if (!ignored_env(name) && own_code(caller)) {
+      Table& t = table();
+      std::lock_guard lock(t.mu);
+      if (t.env_seen.insert(name).second) t.env.push_back(name);
+    }
+  } catch (...) {
+  }
+  t_recording = false;
+}
+
 // Read before main() can reorder argv (GNU getopt permutes it in place).
 const std::vector<std::string> kArguments = [] {
   std::vector<std::string> args;
@@ -232,6 +342,19 @@ const std::vector<std::string> kArguments = [] {
 
 extern "C" {
 // The interposers: exported by libpl, found before libc's by every caller.
+// getenv reads `environ` as libc's does (no dlsym: it runs while libraries
+// start), and records the read (note_env).
+__attribute__((visibility("default"), noinline)) char* getenv(const char* name) noexcept {
+  char* value = pl::detail::lookup_env(name);
+  pl::detail::note_env(name, __builtin_return_address(0));
+  return value;
+}
+__attribute__((visibility("default"), noinline)) char* secure_getenv(const char* name) noexcept {
+  if (::getauxval(AT_SECURE)) return nullptr;
+  char* value = pl::detail::lookup_env(name);
+  pl::detail::note_env(name, __builtin_return_address(0));
+  return value;
+}
 __attribute__((visibility("default"))) int open(const char* path, int flags, ...) {
   va_list ap;
   va_start(ap, flags);
@@ -318,6 +441,17 @@ std::string seconds(std::int64_t ns) {
 
 std::vector<std::string> program_arguments() { return kArguments; }
 
+void note_instrumented_object(const void* inside) {
+  const int i = g_instrumented_count.fetch_add(1, std::memory_order_acq_rel);
+  if (i < kMaxObjects) g_instrumented[i].store(inside, std::memory_order_release);
+}
+
+std::vector<std::string> environment_read() {
+  Table& t = table();
+  std::lock_guard lock(t.mu);
+  return t.env;
+}
+
 std::vector<InputFile> input_files() {
   Table& t = table();
   std::lock_guard lock(t.mu);
@@ -330,8 +464,10 @@ std::vector<InputFile> input_files() {
 std::uint64_t inputs_generation() {
   Table& t = table();
   std::lock_guard lock(t.mu);
-  // Both only grow: a new input, or an input the run then wrote.
-  return std::uint64_t(t.inputs.size()) << 32 | t.written.size();
+  // All three only grow: a new input, an input the run then wrote, a
+  // variable read.
+  return std::uint64_t(t.inputs.size()) << 42 | std::uint64_t(t.written.size()) << 21 |
+         t.env.size();
 }
 
 std::string render_inputs() {
@@ -342,12 +478,17 @@ std::string render_inputs() {
   for (const InputFile& f : input_files())
     s += "input " + std::to_string(f.size) + " " + std::to_string(f.mtime_ns) + " " +
          escape(f.path) + "\n";
+  for (const std::string& name : environment_read()) {
+    std::string value;
+    s += "env " + escape(name) + (initial_value(name, value) ? "=" + escape(value) : "") + "\n";
+  }
   return s;
 }
 
 std::vector<std::string> input_differences(const std::string& fingerprint) {
   std::vector<std::string> saved_args, out;
   std::vector<InputFile> saved_inputs;
+  std::vector<std::pair<std::string, std::string>> saved_env;  // value "\0": not set
   std::istringstream in(fingerprint);
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("arg ", 0) == 0) {
@@ -360,6 +501,12 @@ std::vector<std::string> input_differences(const std::string& fingerprint) {
       std::getline(f >> std::ws, file.path);
       file.path = unescape(file.path);
       saved_inputs.push_back(std::move(file));
+    } else if (line.rfind("env ", 0) == 0) {
+      const std::string entry = unescape(line.substr(4));
+      const std::size_t eq = entry.find('=');
+      saved_env.push_back(eq == std::string::npos
+                              ? std::pair{entry, std::string(1, '\0')}
+                              : std::pair{entry.substr(0, eq), entry.substr(eq + 1)});
     }
   }
   const std::vector<std::string> now = program_arguments();
@@ -369,6 +516,17 @@ std::vector<std::string> input_differences(const std::string& fingerprint) {
                   (i < saved_args.size() ? "'" + saved_args[i] + "'" : "not given") + ", now " +
                   (i < now.size() ? "'" + now[i] + "'" : "not given"));
     break;  // the first difference: the others usually follow from it
+  }
+  const auto shown = [](bool set, const std::string& v) {
+    return set ? "'" + v + "'" : std::string("not set");
+  };
+  for (const auto& [name, was] : saved_env) {
+    if (ignored_env(name.c_str())) continue;
+    std::string now;
+    const bool set_now = initial_value(name, now), was_set = was != std::string(1, '\0');
+    if (set_now != was_set || (set_now && now != was))
+      out.push_back("environment variable " + name + " was " + shown(was_set, was) + ", now " +
+                    shown(set_now, now));
   }
   for (const InputFile& f : saved_inputs) {
     struct stat st {};

@@ -4,6 +4,7 @@
 #include <pl/pl.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 
 namespace pl::detail {
@@ -47,7 +48,12 @@ void LoopRoles::add_loops(const abi::ManifestLoop* loops, std::uint32_t count) {
 void LoopRoles::add_calls(const abi::ManifestFunction* functions, std::uint32_t count) {
   for (std::uint32_t i = 0; i < count; ++i) {
     std::vector<std::string>& calls = functions_[functions[i].key];
-    for (std::string& c : split_calls(functions[i].calls)) calls.push_back(std::move(c));
+    for (std::string& c : split_calls(functions[i].calls)) {
+      if (c[0] == '#')  // the function's code hash, not a call
+        code_[functions[i].key].insert(c.substr(1));
+      else
+        calls.push_back(std::move(c));
+    }
     // Inline functions come once per translation unit that uses them.
     std::sort(calls.begin(), calls.end());
     calls.erase(std::unique(calls.begin(), calls.end()), calls.end());
@@ -84,6 +90,37 @@ std::string LoopRoles::hidden_effect(const std::string& name, std::string_view t
     }
   }
   return "";
+}
+
+std::string LoopRoles::callee_code(const std::string& name) const {
+  auto rows = loops_.find(name);
+  if (rows == loops_.end()) return "";
+  std::vector<std::string> work;
+  for (const LoopCalls& row : rows->second)
+    work.insert(work.end(), row.calls.begin(), row.calls.end());
+  std::set<std::string> seen, hashes;
+  while (!work.empty()) {
+    std::string c = std::move(work.back());
+    work.pop_back();
+    if (c.empty() || c[0] == '!' || !seen.insert(c).second) continue;
+    if (c.compare(0, kVirtual.size(), kVirtual) == 0) {  // every function of that name
+      const std::string_view method = std::string_view(c).substr(kVirtual.size());
+      for (const auto& [key, calls] : functions_)
+        if (last_component(key) == method) work.push_back(key);
+      continue;
+    }
+    if (auto code = code_.find(c); code != code_.end())
+      for (const std::string& h : code->second) hashes.insert(c + "=" + h);
+    if (auto f = functions_.find(c); f != functions_.end())
+      work.insert(work.end(), f->second.begin(), f->second.end());
+  }
+  if (hashes.empty()) return "";
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a over the sorted "key=hash" list
+  for (const std::string& s : hashes)
+    for (const char ch : s + ";") h = (h ^ std::uint8_t(ch)) * 1099511628211ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
 }
 
 LoopRoles::Reach LoopRoles::reaches(const std::vector<std::string>& calls,

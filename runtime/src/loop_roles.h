@@ -56,6 +56,11 @@ class LoopRoles {
   // pass call-graph): "writes 'total' (in bump)"; "" when none is known.
   // `tu` is the loop's own file (its effects there are its state).
   std::string hidden_effect(const std::string& name, std::string_view tu) const;
+  // A hash (hex) of the code of every function loop `name` may call that an
+  // instrumented file registered ("#<hash>" entries of their rows, pass
+  // call-graph) — functions of other files included, which the loop's own
+  // code_hash cannot see; "" when it reaches none.
+  std::string callee_code(const std::string& name) const;
 
  private:
   struct LoopCalls {
@@ -78,6 +83,7 @@ class LoopRoles {
 
   std::map<std::string, std::vector<LoopCalls>> loops_;  // by full name; headers repeat
   std::map<std::string, std::vector<std::string>> functions_;
+  std::map<std::string, std::set<std::string>> code_;  // function key -> its code hashes
   std::unordered_map<std::string, std::uint8_t> roles_;
   std::uint8_t unknown_ = kRoleUnknown;
 };

@@ -13,6 +13,7 @@
 
 #include "async.h"
 #include "config.h"
+#include "inputs.h"
 
 namespace pl::detail {
 
@@ -179,9 +180,15 @@ std::string Registry::hidden_effect(const std::string& name, std::string_view tu
   return roles_.hidden_effect(name, tu);
 }
 
+std::string Registry::callee_code(const std::string& name) {
+  std::lock_guard lock(mu_);
+  return roles_.callee_code(name);
+}
+
 void Registry::add_calls(const abi::ManifestFunction* functions, std::uint32_t count) {
   std::lock_guard lock(mu_);
   roles_.add_calls(functions, count);
+  calls_registered_ += count;
   roles_dirty_ = true;
   for (auto& s : sites_) publish(*s);
 }
@@ -418,6 +425,7 @@ std::uint32_t when_lookup(const WhenGate& gate, const PointDesc& point) noexcept
 }
 
 bool register_manifest(const ManifestLoop* loops, std::uint32_t count) noexcept {
+  pl::detail::note_instrumented_object(loops);
   try {
     pl::detail::Registry::get().add_manifest(loops, count);
   } catch (...) {

@@ -123,6 +123,9 @@ class Registry {
   // An effect in another translation unit that no checkpoint of loop `name`
   // (in file `tu`) holds, or "" (LoopRoles::hidden_effect).
   std::string hidden_effect(const std::string& name, std::string_view tu);
+  // The code of the functions loop `name` may call, across instrumented
+  // files (LoopRoles::callee_code).
+  std::string callee_code(const std::string& name);
   // Adds a contributor for the rest of the process (again: no effect).
   void add_contributor(MaskContributor& c);
   // A listener that is not a hook (a checkpoint policy) gets a pl::Hook id:
@@ -144,6 +147,11 @@ class Registry {
   std::size_t manifest_size() const {
     std::lock_guard lock(mu_);
     return manifest_.size();
+  }
+  // Grows with every register_manifest and register_calls.
+  std::size_t graph_size() const {
+    std::lock_guard lock(mu_);
+    return manifest_.size() + calls_registered_;
   }
   // The row of loop `name` (rows point into static tables: stable), or null.
   const abi::ManifestLoop* manifest_entry(std::string_view name) const;
@@ -185,6 +193,7 @@ class Registry {
   std::vector<Listener> listeners_;
   std::uint64_t next_id_ = 1;
   std::vector<abi::ManifestLoop> manifest_;
+  std::size_t calls_registered_ = 0;  // rows given to add_calls
   std::vector<std::pair<const abi::ManifestLoop*, std::uint32_t>> manifest_tables_;
   struct OwnedGate {
     std::string var;  // what gate.var points into

@@ -111,8 +111,8 @@ int jumpedInto(int n) {
 // CHECK-NEXT: [[maybe_unused]] const bool pl_manifest_registered_{{[0-9A-F]+}} =
 // CHECK-NEXT: ::pl::abi::register_manifest(pl_manifest_{{[0-9A-F]+}}, 3);
 // CHECK-NEXT: const ::pl::abi::ManifestFunction pl_calls_{{[0-9A-F]+}}[] = {
-// CHECK-NEXT: {"basic", ""},
-// CHECK-NEXT: {"jumpedInto", ""},
+// CHECK-NEXT: {"basic", "#{{[0-9A-F]+}}"},
+// CHECK-NEXT: {"jumpedInto", "#{{[0-9A-F]+}}"},
 // CHECK-NEXT: };
 // CHECK-NEXT: [[maybe_unused]] const bool pl_calls_registered_{{[0-9A-F]+}} =
 // CHECK-NEXT: ::pl::abi::register_calls(pl_calls_{{[0-9A-F]+}}, 2);

@@ -99,8 +99,8 @@ void zero(int n, double *x) {
 // CHECK-NEXT: [[maybe_unused]] const bool pl_manifest_registered_{{[0-9A-F]+}} =
 // CHECK-NEXT: ::pl::abi::register_manifest(pl_manifest_{{[0-9A-F]+}}, 3);
 // CHECK-NEXT: const ::pl::abi::ManifestFunction pl_calls_{{[0-9A-F]+}}[] = {
-// CHECK-NEXT: {"train::fit", ""},
-// CHECK-NEXT: {"zero", ""},
+// CHECK-NEXT: {"train::fit", "#{{[0-9A-F]+}}"},
+// CHECK-NEXT: {"zero", "#{{[0-9A-F]+}}"},
 // CHECK-NEXT: };
 // CHECK-NEXT: [[maybe_unused]] const bool pl_calls_registered_{{[0-9A-F]+}} =
 // CHECK-NEXT: ::pl::abi::register_calls(pl_calls_{{[0-9A-F]+}}, 2);

@@ -66,7 +66,45 @@ double keep(double *w, int n) { for (int i = 0; i < n; ++i) w[i] *= 0.5; return 
   EXPECT_EQ(R.row("pure")->Hidden, "") << "a lambda's captured local is not global";
   EXPECT_EQ(R.row("keep")->Hidden, "") << "writes only through its argument";
   EXPECT_THAT(R.Output, ::testing::HasSubstr("{\"bump\", \"!"));
-  EXPECT_THAT(R.Output, ::testing::HasSubstr(":writes global 'total'\"}"));
+  EXPECT_THAT(R.Output, ::testing::HasSubstr(":writes global 'total';#"));
+}
+
+// Each row carries its function's code hash ("#<hash>" in the emitted
+// calls), which the runtime folds into the fingerprint of loops of other
+// files that may call it: its tokens and what it calls in this file, not
+// its comments or layout.
+TEST(CallGraph, RowsCarryTheCodeHashOfTheirFunction) {
+  auto hashes = [](const std::string &Code) {
+    PassRun R = runPassOnCode("call-graph", Code);
+    EXPECT_NE(R.row("step"), nullptr);
+    EXPECT_NE(R.row("helper"), nullptr);
+    return std::make_pair(R.row("step") ? R.row("step")->CodeHash : "",
+                          R.row("helper") ? R.row("helper")->CodeHash : "");
+  };
+  const std::string Base = R"(static const double kRate = 0.5;
+double helper(double x);
+double step(double x) { return helper(x) * kRate; }
+double helper(double x) { return x + 1; }
+)";
+  const auto [Step, Helper] = hashes(Base);
+  EXPECT_FALSE(Step.empty());
+  EXPECT_NE(Step, Helper);
+  // A comment and other layout: the same hashes.
+  EXPECT_EQ(hashes("// a comment\n" + Base), std::make_pair(Step, Helper));
+  std::string Spaced = Base;
+  Spaced.replace(Spaced.find("{ return x + 1; }"), 17, "{\n  return x + 1;  // one\n}");
+  EXPECT_EQ(hashes(Spaced), std::make_pair(Step, Helper));
+  // The callee's body (defined after its first declaration) changes both.
+  std::string Callee = Base;
+  Callee.replace(Callee.find("x + 1"), 5, "x + 2");
+  const auto [Step2, Helper2] = hashes(Callee);
+  EXPECT_NE(Step2, Step);
+  EXPECT_NE(Helper2, Helper);
+  // A constant the function reads changes it.
+  std::string Rate = Base;
+  Rate.replace(Rate.find("0.5"), 3, "0.7");
+  EXPECT_NE(hashes(Rate).first, Step);
+  EXPECT_EQ(hashes(Rate).second, Helper);
 }
 
 TEST(CallGraph, LambdasAndCallbacksThroughTheStandardLibrary) {

@@ -137,7 +137,7 @@ public:
     for (const ToolNote &N : S.Notes)
       Run.Notes.push_back({N.File, N.Line, N.Column, N.Kind, N.Message});
     for (const pl::CallRow &C : S.CallRows)
-      Run.CallRows.push_back({C.Key, C.Calls, C.Hidden});
+      Run.CallRows.push_back({C.Key, C.Calls, C.Hidden, C.CodeHash});
   }
 
 private:

@@ -66,7 +66,8 @@ struct Loop {
 struct CallRow {
   std::string Key;
   std::vector<std::string> Calls;
-  std::string Hidden; ///< effects a loop of another file cannot hold
+  std::string Hidden;   ///< effects a loop of another file cannot hold
+  std::string CodeHash; ///< its code, for loops of other files
 };
 
 /// A ToolNote.

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # What the fingerprint cannot see, end to end on tests/resume/replay_program
 # (its epoch count and a hidden-state switch come from the environment):
-#   a resume whose epoch loop has 5 iterations where the checkpoint's run
-#     had 8 (saved at epoch 6)            -> status 2, naming the loop
+#   a resume with REPLAY_EPOCHS set      -> refused, naming the variable
+#   with PL_ENV_IGNORE=REPLAY_EPOCHS, a resume whose epoch loop has 5
+#     iterations where the checkpoint's run had 8 (saved at epoch 6)
+#                                         -> status 2, naming the loop
 #   a resume that never enters the saved path's outermost loop -> status 2
 #   the same resume with the same environment -> exact (the control)
 #   state the analysis cannot see (a counter in another translation unit)
@@ -40,6 +42,14 @@ for name in fewer skip same; do
   mkdir -p "$work/$name/ckpt"
   cp "$work/ref/ckpt/ckpt-000007.plck" "$work/$name/ckpt/"
 done
+# The variable that sets the epoch count is an input: refused before the
+# replay starts, naming it.
+run fewer PL_RESUME=1 REPLAY_EPOCHS=5
+[[ $status == 2 ]] || fail "other environment: exit status $status, expected 2"
+expect "$work/fewer/err" "environment variable REPLAY_EPOCHS was not set, now '5'" "other environment"
+# Declared irrelevant (PL_ENV_IGNORE), it is not recorded: what the
+# fingerprint cannot see is caught by the replay itself.
+export PL_ENV_IGNORE=REPLAY_EPOCHS,REPLAY_SKIP
 run fewer PL_RESUME=1 REPLAY_EPOCHS=5
 [[ $status == 2 ]] || fail "fewer epochs: exit status $status, expected 2"
 expect "$work/fewer/err" "resume failed: loop 'main/epoch' has 5 iterations in this run but had 8 in the run that wrote .*ckpt-000007.plck" "fewer epochs"
@@ -49,6 +59,7 @@ expect "$work/skip/err" "resume failed: the run ended without entering loop 'mai
 run same PL_RESUME=1
 [[ $status == 0 ]] || fail "same environment: exit status $status"
 [[ $(cat "$work/same/out") == "$expected" ]] || fail "same environment: result differs"
+unset PL_ENV_IGNORE
 
 # Hidden state: the resume would be silently wrong; the self-check says so.
 run hidden REPLAY_HIDDEN=1

@@ -66,6 +66,24 @@ run PL_RESUME=1 -- 100000 input.txt
 [[ $status == 2 ]] || fail "touched input: exit status $status, expected 2"
 expect err "input $work/input.txt changed: modified at" "touched input named"
 
+# An environment variable the program read, now set: refused, naming it.
+echo 3 > input.txt
+interrupted 100000 input.txt
+run PL_RESUME=1 RESUME_SEED_SHIFT=1 -- 100000 input.txt
+[[ $status == 2 ]] || fail "changed environment: exit status $status, expected 2"
+expect err "environment variable RESUME_SEED_SHIFT was not set, now '1'" "changed environment named"
+# Set in both runs, to other values.
+RESUME_SEED_SHIFT=2 interrupted 100000 input.txt
+run PL_RESUME=1 RESUME_SEED_SHIFT=3 -- 100000 input.txt
+[[ $status == 2 ]] || fail "changed environment value: exit status $status, expected 2"
+expect err "environment variable RESUME_SEED_SHIFT was '2', now '3'" "changed value named"
+# A variable only a library reads (oneTBB's, libc's) is not an input.
+interrupted 100000 input.txt
+run PL_RESUME=1 TBB_VERSION=1 LANG=C.UTF-8 -- 100000 input.txt
+[[ $status == 0 && $(cat out) == "$expected" ]] || fail "library variables: status $status, $(cat out)"
+sleep 0.01
+echo 4 > input.txt
+
 # PL_RESUME_FORCE=1: proceeds, with a warning naming what it accepted.
 run PL_RESUME=1 PL_RESUME_FORCE=1 -- 100000 input.txt
 [[ $status == 0 ]] || fail "forced resume: exit status $status"

@@ -31,12 +31,16 @@ start=$(date +%s%N)
 ref_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "kill_resume: uninterrupted run took ${ref_ms} ms"
 
-# Kill points: each attempt is killed at a random moment (up to an even
-# share of the run) after it wrote its first new checkpoint, so the kills
-# spread over the whole run — during replay, computation and writes — and
-# every attempt still makes progress, however long the program takes to
-# start (loading a data set is replayed on every resume).
-share=$(( ref_ms / (2 * kills + 4) + 20 ))
+# Kill points: each attempt is killed at a random moment (up to a share of
+# the run) after it wrote its first new checkpoint, so the kills spread over
+# the run — during replay, computation and writes — and every attempt still
+# makes progress, however long the program takes to start (loading a data
+# set is replayed on every resume). The share leaves room for the time each
+# attempt spends reaching its first new checkpoint, which can be long where
+# checkpoints are sparse (a slow last loop): with half the run per kill, a
+# program whose checkpoints thin out at the end finished before its 20th
+# kill about one run in three.
+share=$(( ref_ms / (4 * kills) + 5 ))
 newest_seq() {
   local f
   f=$(ls "$work/run/ckpt" 2> /dev/null | grep -E '^ckpt-[0-9]+\.plck$' | sort | tail -1)

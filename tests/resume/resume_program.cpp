@@ -111,6 +111,8 @@ int main(int argc, char** argv) {
     if (!(in >> offset)) return std::fprintf(stderr, "cannot read %s\n", argv[2]), 1;
     seed += offset;
   }
+  // The environment is an input too (a resume with another value refuses).
+  if (const char* shift = std::getenv("RESUME_SEED_SHIFT")) seed += unsigned(std::atoi(shift));
   const std::vector<double> data = make_data(4096, seed);
   const Model base = pretrain(data, 60);
   std::vector<double> scores;

@@ -38,10 +38,12 @@
 #define PL_ABI_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define PL_ABI_INLINE inline __attribute__((always_inline))
 #define PL_ABI_COLD __attribute__((cold, noinline))
+#define PL_ABI_NOINLINE __attribute__((noinline))
 #else
 #define PL_ABI_UNLIKELY(x) (x)
 #define PL_ABI_INLINE inline
 #define PL_ABI_COLD
+#define PL_ABI_NOINLINE
 #endif
 
 // Everything lives in an inline namespace named after the contract version:
@@ -401,6 +403,10 @@ void array_extent(T* p, std::size_t n) {  // PL_EXTENT
 
 // One function of a translation unit and what it can call, in the terms of
 // ManifestLoop::calls: the call graph the runtime resolves across units.
+// `calls` may also hold "!<file id>:<effect>" (an effect only a loop of that
+// file could hold: a global written, std::rand) and "#<hash>" (the
+// function's code, as code_hash hashes a loop's): a resume refuses when a
+// function of another file that a loop on its path may call has changed.
 struct ManifestFunction {
   const char* key;
   const char* calls;
@@ -528,10 +534,12 @@ static_assert(sizeof(kAsDouble) / sizeof(kAsDouble[0]) == kEnum, "one reader per
 
 // Whether an armed begin/end boundary passes the site's comparison gate
 // (Site::when_begin/when_end), read from the point's address table — the
-// copies, already made. Not a template and not forced inline: one copy per
-// translation unit, called from the cold side of armed boundaries only.
-inline bool when_ok(const Loop& loop, Event ev, const PointDesc& point,
-                    void* const* addrs) noexcept {
+// copies, already made. Not a template, and never inlined: one copy per
+// translation unit, called from the cold side of armed boundaries only
+// (GCC inlined it into each of them when left to decide: +20% compile time
+// of an emitted file, docs/BENCHMARKS.md §6).
+PL_ABI_NOINLINE inline bool when_ok(const Loop& loop, Event ev, const PointDesc& point,
+                                    void* const* addrs) noexcept {
   const WhenGate* g =
       (ev == kBegin ? loop.site.when_begin : loop.site.when_end).load(std::memory_order_acquire);
   if (!g) return true;

@@ -44,7 +44,7 @@ const ::pl::abi::ManifestLoop pl_manifest_6981EE8C16C82B92[] = {
 [[maybe_unused]] const bool pl_manifest_registered_6981EE8C16C82B92 =
     ::pl::abi::register_manifest(pl_manifest_6981EE8C16C82B92, 3);
 const ::pl::abi::ManifestFunction pl_calls_6981EE8C16C82B92[] = {
-  {"train::fit", ""},
+  {"train::fit", "#EC7C8DC8E7FA2D67"},
 };
 [[maybe_unused]] const bool pl_calls_registered_6981EE8C16C82B92 =
     ::pl::abi::register_calls(pl_calls_6981EE8C16C82B92, 1);
