@@ -77,11 +77,15 @@ function(pl_instrument target)
   set(defs "$<TARGET_PROPERTY:${target},COMPILE_DEFINITIONS>")
   set(opts "$<TARGET_PROPERTY:${target},COMPILE_OPTIONS>")
   set(std "$<TARGET_PROPERTY:${target},CXX_STANDARD>")
+  # The file's own standard and dialect, as CMake compiles it: GNU
+  # extensions unless CXX_EXTENSIONS is off (CMake's default is on).
+  set(ext "$<TARGET_PROPERTY:${target},CXX_EXTENSIONS>")
+  set(dialect "$<IF:$<OR:$<STREQUAL:${ext},>,$<BOOL:${ext}>>,gnu,c>")
   set(flags
     "$<$<BOOL:${incs}>:-I$<JOIN:${incs},$<SEMICOLON>-I>>"
     "$<$<BOOL:${defs}>:-D$<JOIN:${defs},$<SEMICOLON>-D>>"
     "${opts}"
-    "$<IF:$<BOOL:${std}>,-std=c++${std},-std=c++20>")
+    "$<IF:$<BOOL:${std}>,-std=${dialect}++${std},-std=c++20>")
 
   set(header_args "")
   if(PL_HEADERS)

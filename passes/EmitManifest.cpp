@@ -34,7 +34,7 @@ std::string callTable(const std::vector<CallRow> &Rows, const std::string &Id) {
     if (!R.CodeHash.empty()) Calls.push_back("#" + R.CodeHash);
     Text += "\n  {" + cxxStringLiteral(R.Key) + ", " + joined(Calls) + "},";
   }
-  return Text + "\n};\n[[maybe_unused]] const bool pl_calls_registered_" + Id +
+  return Text + "\n};\n__attribute__((unused)) const bool pl_calls_registered_" + Id +
          " =\n    ::pl::abi::register_calls(pl_calls_" + Id + ", " + std::to_string(Rows.size()) +
          ");\n";
 }
@@ -92,12 +92,12 @@ bool runEmitManifest(const std::vector<LoopRecord> &Loops, const std::vector<Cal
     ++N;
   }
   if (N == 0 && Calls.empty()) return false;
-  std::string LoopTable = N == 0 ? ""
-                                 : "const ::pl::abi::ManifestLoop pl_manifest_" + Id + "[] = {" +
-                                       Rows +
-                                       "\n};\n[[maybe_unused]] const bool pl_manifest_registered_" +
-                                       Id + " =\n    ::pl::abi::register_manifest(pl_manifest_" +
-                                       Id + ", " + std::to_string(N) + ");\n";
+  std::string LoopTable =
+      N == 0 ? ""
+             : "const ::pl::abi::ManifestLoop pl_manifest_" + Id + "[] = {" + Rows +
+                   "\n};\n__attribute__((unused)) const bool pl_manifest_registered_" + Id +
+                   " =\n    ::pl::abi::register_manifest(pl_manifest_" + Id + ", " +
+                   std::to_string(N) + ");\n";
   // Guarded: a header's table follows its own include guard, and the header
   // may be included more than once.
   RW.InsertTextAfter(SM.getLocForEndOfFile(File),

@@ -84,6 +84,14 @@ public:
     Id = std::to_string(K);
     Macro.clear();
     for (const StateVar &S : R.State) {
+      // Before C++17 (no pl/serialize.h), state a template decides is saved
+      // only when it is a number or an enum (state-types refused the rest).
+      const bool Decided =
+          S.Saveable == Saving::AtInstantiation || S.Saveable == Saving::AssertAtInstantiation;
+      if (!LO.CPlusPlus17 && Decided) {
+        Macro[S.Decl] = "PL_SN_";
+        continue;
+      }
       Macro[S.Decl] = stateMacro(S.Saveable);
       QualType T = S.Decl->getType().getNonReferenceType();
       if (S.Saveable == Saving::Array) T = T->getPointeeType(); // its elements

@@ -25,6 +25,19 @@ struct Verdict {
 };
 
 Verdict saveable() { return {}; }
+
+/// "C++14", "GNU C++11": the standard a file is compiled as.
+std::string standardName(const LangOptions &LO) {
+  std::string Std = LO.CPlusPlus26   ? "C++26"
+                    : LO.CPlusPlus23 ? "C++23"
+                    : LO.CPlusPlus20 ? "C++20"
+                    : LO.CPlusPlus17 ? "C++17"
+                    : LO.CPlusPlus14 ? "C++14"
+                    : LO.CPlusPlus11 ? "C++11"
+                    : LO.CPlusPlus   ? "C++98"
+                                     : "C";
+  return LO.GNUMode ? "GNU " + Std : Std;
+}
 Verdict unsaveable(std::string Why, std::string Fix) {
   return {false, std::move(Why), std::move(Fix)};
 }
@@ -115,7 +128,22 @@ public:
   /// (A reference to a polymorphic class may be bound to an object of a
   /// derived class: the serializer pl writes for it saves the object's
   /// dynamic class.)
-  Verdict variable(QualType T) { return check(T.getNonReferenceType().getUnqualifiedType()); }
+  Verdict variable(QualType T) {
+    QualType U = T.getNonReferenceType().getUnqualifiedType();
+    if (!Ctx.getLangOpts().CPlusPlus17) {
+      // Numbers and enums are saved as bytes by libpl; everything else goes
+      // through pl/serialize.h, which needs C++17.
+      QualType C = Ctx.getCanonicalType(U);
+      if (C->isArithmeticType() || C->isEnumeralType()) return saveable();
+      if (C->isPointerType()) return check(U); // says why a pointer is not data
+      return unsaveable(quoted(U) +
+                            " is saved by pl/serialize.h, which needs C++17, and this "
+                            "file is compiled as " +
+                            standardName(Ctx.getLangOpts()),
+                        "compile this file as C++17 or later to checkpoint the loop");
+    }
+    return check(U);
+  }
 
   /// How pl saves a saveable state variable's type, for --list.
   std::string how(QualType T) {

@@ -108,13 +108,13 @@ int jumpedInto(int n) {
 // CHECK-NEXT: "k:int", "", "", "{{[0-9A-F]+}}", "", "{{[0-9A-F]+}}",
 // CHECK-NEXT: "basic", ""},
 // CHECK-NEXT: };
-// CHECK-NEXT: [[maybe_unused]] const bool pl_manifest_registered_{{[0-9A-F]+}} =
+// CHECK-NEXT: __attribute__((unused)) const bool pl_manifest_registered_{{[0-9A-F]+}} =
 // CHECK-NEXT: ::pl::abi::register_manifest(pl_manifest_{{[0-9A-F]+}}, 3);
 // CHECK-NEXT: const ::pl::abi::ManifestFunction pl_calls_{{[0-9A-F]+}}[] = {
 // CHECK-NEXT: {"basic", "#{{[0-9A-F]+}}"},
 // CHECK-NEXT: {"jumpedInto", "#{{[0-9A-F]+}}"},
 // CHECK-NEXT: };
-// CHECK-NEXT: [[maybe_unused]] const bool pl_calls_registered_{{[0-9A-F]+}} =
+// CHECK-NEXT: __attribute__((unused)) const bool pl_calls_registered_{{[0-9A-F]+}} =
 // CHECK-NEXT: ::pl::abi::register_calls(pl_calls_{{[0-9A-F]+}}, 2);
 // CHECK-NEXT: }  // namespace
 // CHECK-NEXT: #endif

@@ -104,7 +104,7 @@ int fromMacro(int acc) {
 // CHECK-NEXT: "acc:int,j:int", "", "", "{{[0-9A-F]+}}", "", "{{[0-9A-F]+}}",
 // CHECK-NEXT: "lambda@{{.*}}/loops_modern.cpp:53:16", ""},
 // CHECK-NEXT: };
-// CHECK-NEXT: [[maybe_unused]] const bool pl_manifest_registered_{{[0-9A-F]+}} =
+// CHECK-NEXT: __attribute__((unused)) const bool pl_manifest_registered_{{[0-9A-F]+}} =
 // CHECK-NEXT: ::pl::abi::register_manifest(pl_manifest_{{[0-9A-F]+}}, 3);
 // CHECK-NEXT: const ::pl::abi::ManifestFunction pl_calls_{{[0-9A-F]+}}[] = {
 // CHECK-NEXT: {"fromMacro", "#{{[0-9A-F]+}}"},
@@ -112,7 +112,7 @@ int fromMacro(int acc) {
 // CHECK-NEXT: {"total", "#{{[0-9A-F]+}}"},
 // CHECK-NEXT: {"use", "lambda@{{.*}}/loops_modern.cpp:53:16;total;#{{[0-9A-F]+}}"},
 // CHECK-NEXT: };
-// CHECK-NEXT: [[maybe_unused]] const bool pl_calls_registered_{{[0-9A-F]+}} =
+// CHECK-NEXT: __attribute__((unused)) const bool pl_calls_registered_{{[0-9A-F]+}} =
 // CHECK-NEXT: ::pl::abi::register_calls(pl_calls_{{[0-9A-F]+}}, 4);
 // CHECK-NEXT: }  // namespace
 // CHECK-NEXT: #endif

@@ -96,13 +96,13 @@ void zero(int n, double *x) {
 // CHECK-NEXT: "hits:int,i:int", "", "", "{{[0-9A-F]+}}", "", "{{[0-9A-F]+}}",
 // CHECK-NEXT: "train::fit", ""},
 // CHECK-NEXT: };
-// CHECK-NEXT: [[maybe_unused]] const bool pl_manifest_registered_{{[0-9A-F]+}} =
+// CHECK-NEXT: __attribute__((unused)) const bool pl_manifest_registered_{{[0-9A-F]+}} =
 // CHECK-NEXT: ::pl::abi::register_manifest(pl_manifest_{{[0-9A-F]+}}, 3);
 // CHECK-NEXT: const ::pl::abi::ManifestFunction pl_calls_{{[0-9A-F]+}}[] = {
 // CHECK-NEXT: {"train::fit", "#{{[0-9A-F]+}}"},
 // CHECK-NEXT: {"zero", "#{{[0-9A-F]+}}"},
 // CHECK-NEXT: };
-// CHECK-NEXT: [[maybe_unused]] const bool pl_calls_registered_{{[0-9A-F]+}} =
+// CHECK-NEXT: __attribute__((unused)) const bool pl_calls_registered_{{[0-9A-F]+}} =
 // CHECK-NEXT: ::pl::abi::register_calls(pl_calls_{{[0-9A-F]+}}, 2);
 // CHECK-NEXT: }  // namespace
 // CHECK-NEXT: #endif

@@ -297,10 +297,41 @@ void use(int n) {
 )cpp";
   PassRun R = runPassOnCode("emit-manifest", Code, {"-std=c++14"});
   EXPECT_THAT(R.loop("use/lab")->Saved, ElementsAre("i"));
-  EXPECT_THAT(R.notes("warning"), ElementsAre(HasSubstr("pl writes serializers for C++17 and "
-                                                        "later, and this file is compiled as an "
-                                                        "older standard")));
+  EXPECT_THAT(R.notes("warning"),
+              ElementsAre(HasSubstr("'Counter' is saved by pl/serialize.h, which needs C++17, "
+                                    "and this file is compiled as C++14")));
   EXPECT_THAT(R.Output, Not(HasSubstr("pl_field_of")));
+}
+
+// Before C++17 the emitted code compiles under the file's own standard:
+// numbers and enums are state (libpl saves their bytes), state a template
+// decides is PL_SN_ (a number when instantiated), no pl/abi_state.h.
+TEST(GenerateSerializersNegatives, OlderStandardsSaveNumbersAndCompile) {
+  const std::string Code = R"cpp(#include <vector>
+enum Phase { kA, kB };
+template <class T> T total(const std::vector<T> &v) {
+  T s = T();
+  for (unsigned i = 0; i < v.size(); ++i) s += v[i];
+  return s;
+}
+double run(int n) {
+  std::vector<double> w(4, 1.0);
+  double loss = 0;
+  Phase p = kA;
+  counted: for (int i = 0; i < n; ++i) { loss += i; p = kB; }
+  held: for (int i = 0; i < n; ++i) w[0] += loss;
+  return total(w) + p + total(std::vector<int>(3, 1));
+}
+)cpp";
+  for (const char *Std : {"-std=c++11", "-std=c++14", "-std=gnu++14"}) {
+    SCOPED_TRACE(Std);
+    PassRun R = runPassOnCode("emit-manifest", Code, {Std});
+    EXPECT_THAT(R.loop("run/counted")->Saved, ElementsAre("loss", "p", "i"));
+    EXPECT_THAT(R.loop("run/held")->Saved, ElementsAre("i"));
+    EXPECT_THAT(R.Output, Not(HasSubstr("pl/abi_state.h")));
+    EXPECT_THAT(R.Output, HasSubstr("PL_SN_(s)"));
+    EXPECT_THAT(compileErrors(R.Output, {Std}), IsEmpty());
+  }
 }
 
 } // namespace

@@ -1,7 +1,8 @@
 // pl/abi.h — the contract between code emitted by pl-instrument and libpl.
 //
 // This is the only header instrumented sources include. It is deliberately
-// small, C++17, and free of runtime internals: the emitted code and the
+// small, free of runtime internals, and compiles as C++11 and every later
+// standard (the emitted code is compiled with its file's own -std): the emitted code and the
 // runtime agree on exactly what is declared here, and on nothing else.
 // Bump kContractVersion whenever a layout or a semantic below changes; the
 // runtime refuses code (and plugins) built against another version.
@@ -55,10 +56,11 @@ namespace pl {
 class Writer;  // pl/serialize.h, included by pl/abi_state.h where there is state
 class Reader;
 }  // namespace pl
-namespace pl::abi {
+namespace pl {
+namespace abi {
 inline namespace PL_ABI_VERSION_NS {
 
-inline constexpr std::uint32_t kContractVersion = 6;
+constexpr std::uint32_t kContractVersion = 6;
 
 // Loop boundary events. Also used as bits of Site::mask.
 enum Event : std::uint8_t {
@@ -112,36 +114,36 @@ const char* type_name_of() {
   return __PRETTY_FUNCTION__;
 }
 
+// Numbers and enums: state libpl saves as bytes, with no serializer.
+template <class T>
+struct IsNumber
+    : std::integral_constant<bool, std::is_arithmetic<T>::value || std::is_enum<T>::value> {};
+template <class T>
+struct IsConstOrNumber
+    : std::integral_constant<bool, std::is_const<T>::value || IsNumber<T>::value> {};
+
+// (C++11 constexpr functions: one return statement each.)
+constexpr ScalarKind integral_kind(std::size_t size, bool is_signed) {
+  return size == 1   ? (is_signed ? kI8 : kU8)
+         : size == 2 ? (is_signed ? kI16 : kU16)
+         : size == 4 ? (is_signed ? kI32 : kU32)
+                     : (is_signed ? kI64 : kU64);
+}
 template <class T>
 constexpr ScalarKind scalar_kind_of() {
-  if constexpr (std::is_same_v<T, bool>)
-    return kBool;
-  else if constexpr (std::is_same_v<T, char>)
-    return kChar;
-  else if constexpr (std::is_enum_v<T>)
-    return kEnum;
-  else if constexpr (std::is_pointer_v<T>)
-    return kPointer;
-  else if constexpr (std::is_integral_v<T>) {
-    constexpr bool s = std::is_signed_v<T>;
-    switch (sizeof(T)) {
-      case 1:
-        return s ? kI8 : kU8;
-      case 2:
-        return s ? kI16 : kU16;
-      case 4:
-        return s ? kI32 : kU32;
-      default:
-        return s ? kI64 : kU64;
-    }
-  } else if constexpr (std::is_same_v<T, float>)
-    return kF32;
-  else if constexpr (std::is_same_v<T, double>)
-    return kF64;
-  else if constexpr (std::is_same_v<T, long double>)
-    return kF80;
-  else
-    return kNotScalar;
+  return std::is_same<T, bool>::value          ? kBool
+         : std::is_same<T, char>::value        ? kChar
+         : std::is_enum<T>::value              ? kEnum
+         : std::is_pointer<T>::value           ? kPointer
+         : std::is_integral<T>::value          ? integral_kind(sizeof(T), std::is_signed<T>::value)
+         : std::is_same<T, float>::value       ? kF32
+         : std::is_same<T, double>::value      ? kF64
+         : std::is_same<T, long double>::value ? kF80
+                                               : kNotScalar;
+}
+// 0..4 for 1, 2, 4, 8, 16 bytes (kRawStateOps, kRawArrayOps).
+constexpr int size_index(std::size_t size) {
+  return size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : size == 8 ? 3 : 4;
 }
 
 template <class T, class = void>
@@ -153,11 +155,14 @@ struct ElementsOf {
 // container, `const std::vector<T>& data() const`, has no elements here.)
 template <class T>
 struct ElementsOf<T,
-                  std::enable_if_t<std::is_pointer_v<decltype(std::declval<const T&>().data())> &&
-                                   std::is_integral_v<decltype(std::declval<const T&>().size())>>> {
-  using E = std::remove_cv_t<std::remove_pointer_t<decltype(std::declval<const T&>().data())>>;
-  static constexpr ScalarKind kind =
-      std::is_arithmetic_v<E> && !std::is_same_v<E, char> ? scalar_kind_of<E>() : kNotScalar;
+                  typename std::enable_if<
+                      std::is_pointer<decltype(std::declval<const T&>().data())>::value &&
+                      std::is_integral<decltype(std::declval<const T&>().size())>::value>::type> {
+  using E = typename std::remove_cv<
+      typename std::remove_pointer<decltype(std::declval<const T&>().data())>::type>::type;
+  static constexpr ScalarKind kind = std::is_arithmetic<E>::value && !std::is_same<E, char>::value
+                                         ? scalar_kind_of<E>()
+                                         : kNotScalar;
   static std::size_t elements(const void* object, const void** data) {
     const T& t = *static_cast<const T*>(object);
     *data = t.data();
@@ -172,6 +177,10 @@ struct TypeOf {
   static constexpr TypeInfo info{&type_name_of<T>, sizeof(T), scalar_kind_of<T>(),
                                  ElementsOf<T>::kind, ElementsOf<T>::get};
 };
+#if __cplusplus < 201703L  // before C++17, a static constexpr member used by address needs this
+template <class T>
+constexpr TypeInfo TypeOf<T>::info;
+#endif
 
 enum VarFlags : std::uint8_t {
   kReadOnly = 1u << 0,
@@ -200,18 +209,18 @@ template <class T>
 struct StateOpsOf;
 
 template <class T>
+constexpr const StateOps* state_ops_of(std::true_type /* a number or an enum */) {
+  static_assert(sizeof(T) == std::size_t(1) << size_index(sizeof(T)),
+                "pl: a number size libpl does not know");
+  return &kRawStateOps[size_index(sizeof(T))];
+}
+template <class T>
+constexpr const StateOps* state_ops_of(std::false_type) {
+  return &StateOpsOf<T>::ops;
+}
+template <class T>
 constexpr const StateOps* state_ops() {
-  if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
-    static_assert(sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8 ||
-                  sizeof(T) == 16);
-    return &kRawStateOps[sizeof(T) == 1   ? 0
-                         : sizeof(T) == 2 ? 1
-                         : sizeof(T) == 4 ? 2
-                         : sizeof(T) == 8 ? 3
-                                          : 4];
-  } else {
-    return &StateOpsOf<T>::ops;
-  }
+  return state_ops_of<T>(IsNumber<T>());
 }
 
 // One local variable visible at a point. `Ref` is decltype((name)).
@@ -224,23 +233,44 @@ struct VarDesc {
 
 template <class Ref>
 constexpr VarDesc var(const char* name) {
-  using T = std::remove_reference_t<Ref>;
-  return VarDesc{name, &TypeOf<std::remove_cv_t<T>>::info,
-                 std::uint8_t(std::is_const_v<T> ? kReadOnly : 0), nullptr};
+  using T = typename std::remove_reference<Ref>::type;
+  return VarDesc{name, &TypeOf<typename std::remove_cv<T>::type>::info,
+                 std::uint8_t(std::is_const<T>::value ? kReadOnly : 0), nullptr};
 }
 
 // A state variable: pl-instrument checked that its type can be saved. A
 // const one is not state after all: replay recomputes it (its initializer
 // reads restored state), and it could not be restored anyway.
 template <class Ref>
+constexpr VarDesc state_var_of(const char* name, std::true_type /* const */) {
+  return var<Ref>(name);
+}
+template <class Ref>
+constexpr VarDesc state_var_of(const char* name, std::false_type) {
+  using T = typename std::remove_cv<typename std::remove_reference<Ref>::type>::type;
+  return VarDesc{name, &TypeOf<T>::info, kState, state_ops<T>()};
+}
+template <class Ref>
 constexpr VarDesc state_var(const char* name) {
-  using T = std::remove_reference_t<Ref>;
-  if constexpr (std::is_const_v<T>) {
-    return var<Ref>(name);
-  } else {
-    return VarDesc{name, &TypeOf<std::remove_cv_t<T>>::info, kState,
-                   state_ops<std::remove_cv_t<T>>()};
-  }
+  return state_var_of<Ref>(name, std::is_const<typename std::remove_reference<Ref>::type>());
+}
+// Before C++17 (PL_SN_): the state is saved when it is a number or an enum —
+// libpl writes its bytes — and is unsaveable otherwise (pl/serialize.h needs
+// C++17); decided per instantiation, for state whose type a template gives.
+template <class Ref>
+constexpr VarDesc number_state_var_of(const char* name, std::true_type /* saveable */) {
+  return state_var<Ref>(name);
+}
+template <class Ref>
+constexpr VarDesc number_state_var_of(const char* name, std::false_type) {
+  using T = typename std::remove_reference<Ref>::type;
+  return VarDesc{name, &TypeOf<typename std::remove_cv<T>::type>::info,
+                 std::uint8_t((std::is_const<T>::value ? kReadOnly : 0) | kUnsaveable), nullptr};
+}
+template <class Ref>
+constexpr VarDesc number_state_var(const char* name) {
+  using T = typename std::remove_reference<Ref>::type;
+  return number_state_var_of<Ref>(name, IsConstOrNumber<T>());
 }
 
 // A pointer whose pointee the loop nest writes (pass pointee-effects;
@@ -253,22 +283,22 @@ constexpr VarDesc state_var(const char* name) {
 extern const StateOps kRawArrayOps[5];  // elements of 1, 2, 4, 8, 16 bytes
 template <class E>
 struct ArrayOpsOf;
+template <class P, class E>
+constexpr VarDesc array_state_var_of(const char* name, std::true_type /* numbers */) {
+  static_assert(sizeof(E) == std::size_t(1) << size_index(sizeof(E)),
+                "pl: an element size libpl does not know");
+  return VarDesc{name, &TypeOf<P>::info, kState, &kRawArrayOps[size_index(sizeof(E))]};
+}
+template <class P, class E>
+constexpr VarDesc array_state_var_of(const char* name, std::false_type) {
+  return VarDesc{name, &TypeOf<P>::info, kState, &ArrayOpsOf<E>::ops};
+}
 template <class Ref>
 constexpr VarDesc array_state_var(const char* name) {
-  using P = std::remove_cv_t<std::remove_reference_t<Ref>>;
-  static_assert(std::is_pointer_v<P>, "pl: PL_SA_ names a pointer");
-  using E = std::remove_cv_t<std::remove_pointer_t<P>>;
-  if constexpr (std::is_arithmetic_v<E> || std::is_enum_v<E>) {
-    constexpr int k = sizeof(E) == 1   ? 0
-                      : sizeof(E) == 2 ? 1
-                      : sizeof(E) == 4 ? 2
-                      : sizeof(E) == 8 ? 3
-                                       : 4;
-    static_assert(sizeof(E) == std::size_t(1) << k, "pl: an element size libpl does not know");
-    return VarDesc{name, &TypeOf<P>::info, kState, &kRawArrayOps[k]};
-  } else {
-    return VarDesc{name, &TypeOf<P>::info, kState, &ArrayOpsOf<E>::ops};
-  }
+  using P = typename std::remove_cv<typename std::remove_reference<Ref>::type>::type;
+  static_assert(std::is_pointer<P>::value, "pl: PL_SA_ names a pointer");
+  using E = typename std::remove_cv<typename std::remove_pointer<P>::type>::type;
+  return array_state_var_of<P, E>(name, IsNumber<E>());
 }
 
 // A place in the code where one event fires, with the locals visible there.
@@ -357,9 +387,14 @@ template <class T>
 struct ArrayTypeTag {
   static constexpr char id = 0;
 };
+#if __cplusplus < 201703L
+template <class T>
+constexpr char ArrayTypeTag<T>::id;
+#endif
 template <class T>
 constexpr ArrayType array_type() {
-  return {&ArrayTypeTag<std::remove_cv_t<T>>::id, std::is_trivially_copyable_v<T>};
+  return ArrayType{&ArrayTypeTag<typename std::remove_cv<T>::type>::id,
+                   std::is_trivially_copyable<T>::value};
 }
 void array_track(const void* begin, std::size_t bytes, ArrayType type) noexcept;
 void array_untrack(const void* begin) noexcept;
@@ -464,9 +499,11 @@ struct Loop {
 // returns, the copy is written back, which is how hooks modify locals.
 // Everything else is passed by address: it lives in memory anyway.
 template <class T>
-inline constexpr bool kCopyCell =
-    std::is_trivially_copyable_v<T> && !std::is_array_v<T> && !std::is_volatile_v<T> &&
-    sizeof(T) <= 16 && (std::is_const_v<T> || std::is_copy_assignable_v<T>);
+struct CopyCell
+    : std::integral_constant<bool,
+                             std::is_trivially_copyable<T>::value && !std::is_array<T>::value &&
+                                 !std::is_volatile<T>::value && sizeof(T) <= 16 &&
+                                 (std::is_const<T>::value || std::is_copy_assignable<T>::value)> {};
 
 // The copy of one local (empty when the local is passed by address). A cell
 // holds the copy only, never a reference to the original: the runtime gets
@@ -475,7 +512,7 @@ inline constexpr bool kCopyCell =
 // make the original escape too (GCC 12 then kept every copied local of an
 // instrumented loop on the stack, ~6x the plain time of a tight loop).
 // The original is reached through fire()'s own parameters instead.
-template <class T, bool kCopy = kCopyCell<T>>
+template <class T, bool kCopy = CopyCell<T>::value>
 struct Cell {
   PL_ABI_INLINE explicit Cell(T&) {}
   PL_ABI_INLINE void* ptr(T& ref) { return const_cast<void*>(static_cast<const void*>(&ref)); }
@@ -493,16 +530,19 @@ struct Cell {
 #endif
 template <class T>
 struct Cell<T, true> {
-  std::remove_const_t<T> copy;
+  typename std::remove_const<T>::type copy;
   PL_ABI_INLINE explicit Cell(T& ref) : copy(ref) {}
   PL_ABI_INLINE void* ptr(T&) { return &copy; }
-  PL_ABI_INLINE void store(T& ref) const {
-    if constexpr (!std::is_const_v<T>) ref = copy;
-  }
+  PL_ABI_INLINE void store(T& ref) const { store_to(ref, std::is_const<T>()); }
+  PL_ABI_INLINE void store_to(T& ref, std::false_type) const { ref = copy; }
+  PL_ABI_INLINE void store_to(T&, std::true_type /* const */) const {}
 };
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
+
+template <class Ref>
+using CellOf = Cell<typename std::remove_reference<Ref>::type>;
 
 // True when nothing listens to this loop at all (registered, no hook, no
 // tracking): the emitted code then runs an uninstrumented copy of an
@@ -516,20 +556,20 @@ double as_double(const void* v) noexcept {
   return double(*static_cast<const T*>(v));
 }
 // The value of a scalar of each arithmetic ScalarKind, as a double.
-static constexpr double (*kAsDouble[])(const void*) noexcept = {nullptr,
-                                                                &as_double<bool>,
-                                                                &as_double<char>,
-                                                                &as_double<std::int8_t>,
-                                                                &as_double<std::int16_t>,
-                                                                &as_double<std::int32_t>,
-                                                                &as_double<std::int64_t>,
-                                                                &as_double<std::uint8_t>,
-                                                                &as_double<std::uint16_t>,
-                                                                &as_double<std::uint32_t>,
-                                                                &as_double<std::uint64_t>,
-                                                                &as_double<float>,
-                                                                &as_double<double>,
-                                                                &as_double<long double>};
+static constexpr double (*kAsDouble[])(const void*) = {nullptr,
+                                                       &as_double<bool>,
+                                                       &as_double<char>,
+                                                       &as_double<std::int8_t>,
+                                                       &as_double<std::int16_t>,
+                                                       &as_double<std::int32_t>,
+                                                       &as_double<std::int64_t>,
+                                                       &as_double<std::uint8_t>,
+                                                       &as_double<std::uint16_t>,
+                                                       &as_double<std::uint32_t>,
+                                                       &as_double<std::uint64_t>,
+                                                       &as_double<float>,
+                                                       &as_double<double>,
+                                                       &as_double<long double>};
 static_assert(sizeof(kAsDouble) / sizeof(kAsDouble[0]) == kEnum, "one reader per arithmetic kind");
 
 // Whether an armed begin/end boundary passes the site's comparison gate
@@ -583,20 +623,26 @@ PL_ABI_INLINE bool due(const Loop& loop) noexcept {
 }
 
 // Trip count of a range, when it has a size.
+template <class R, std::size_t N>
+std::int64_t trip_of(R (&)[N]) {
+  return std::int64_t(N);
+}
+template <class R>
+auto trip_of_sized(R& range, int) -> decltype(std::int64_t(range.size())) {
+  return std::int64_t(range.size());
+}
+template <class R>
+std::int64_t trip_of_sized(R&, long) {
+  return -1;
+}
 template <class R>
 std::int64_t trip_of(R& range) {
-  if constexpr (std::is_array_v<R>) {
-    return std::int64_t(std::extent_v<R>);
-  } else if constexpr (std::is_same_v<decltype(void(range.size())), void>) {
-    return std::int64_t(range.size());
-  } else {
-    return -1;
-  }
+  return trip_of_sized(range, 0);
 }
 
 // Trip count of `for (i = start; i <op> bound; i += step)`, -1 if unknown.
-constexpr std::int64_t trip_count(long double start, long double bound, long double step,
-                                  bool inclusive) {
+inline std::int64_t trip_count(long double start, long double bound, long double step,
+                               bool inclusive) {
   if (step == 0) return -1;
   long double span = (bound - start) / step;
   if (span < 0) return 0;
@@ -606,7 +652,8 @@ constexpr std::int64_t trip_count(long double start, long double bound, long dou
 }
 
 }  // namespace PL_ABI_VERSION_NS
-}  // namespace pl::abi
+}  // namespace abi
+}  // namespace pl
 
 // ---- Macros used by emitted code (short, so golden files stay readable). ----
 
@@ -619,6 +666,8 @@ constexpr std::int64_t trip_count(long double start, long double bound, long dou
 #define PL_V_(x) ::pl::abi::var<decltype((x))>(#x)
 #define PL_S_(x) ::pl::abi::state_var<decltype((x))>(#x)
 #define PL_SA_(x) ::pl::abi::array_state_var<decltype((x))>(#x)
+// Before C++17: state saved if its type (a template's) is a number or an enum.
+#define PL_SN_(x) ::pl::abi::number_state_var<decltype((x))>(#x)
 // PL_SD_, PL_SR_ (state whose type a template decides): pl/abi_state.h.
 #define PL_VARS_(p, line, ...)                                 \
   static constexpr ::pl::abi::VarDesc p##_v[] = {__VA_ARGS__}; \
@@ -631,7 +680,7 @@ constexpr std::int64_t trip_count(long double start, long double bound, long dou
 // point: a cell per local (a copy, or nothing for a local passed by
 // address), the address table, the comparison gate, the runtime call, and
 // the copies written back. Sets `a` to the runtime's action bits.
-#define PL_CELL_(k, x) ::pl::abi::Cell<::std::remove_reference_t<decltype((x))>> pl_c##k(x);
+#define PL_CELL_(k, x) ::pl::abi::CellOf<decltype((x))> pl_c##k(x);
 #define PL_ADDR_(k, x) pl_c##k.ptr(x),
 #define PL_BACK_(k, x) pl_c##k.store(x);
 #define PL_CALL_(a, l, ev, p, ...)                                    \

@@ -52,12 +52,12 @@ const ::pl::abi::ManifestLoop pl_manifest_5FB0525389F3FF7D[] = {
    "k:int", "", "", "5FB0525389F3FF7D", "", "BD4D3DE734DB31A4",
    "basic", ""},
 };
-[[maybe_unused]] const bool pl_manifest_registered_5FB0525389F3FF7D =
+__attribute__((unused)) const bool pl_manifest_registered_5FB0525389F3FF7D =
     ::pl::abi::register_manifest(pl_manifest_5FB0525389F3FF7D, 3);
 const ::pl::abi::ManifestFunction pl_calls_5FB0525389F3FF7D[] = {
   {"basic", "#6957BDF427B9FEDE"},
 };
-[[maybe_unused]] const bool pl_calls_registered_5FB0525389F3FF7D =
+__attribute__((unused)) const bool pl_calls_registered_5FB0525389F3FF7D =
     ::pl::abi::register_calls(pl_calls_5FB0525389F3FF7D, 1);
 }  // namespace
 #endif

@@ -41,12 +41,12 @@ const ::pl::abi::ManifestLoop pl_manifest_6981EE8C16C82B92[] = {
    "hits:int,i:int", "", "", "6981EE8C16C82B92", "", "A0E9B571BE7A3F86",
    "train::fit", ""},
 };
-[[maybe_unused]] const bool pl_manifest_registered_6981EE8C16C82B92 =
+__attribute__((unused)) const bool pl_manifest_registered_6981EE8C16C82B92 =
     ::pl::abi::register_manifest(pl_manifest_6981EE8C16C82B92, 3);
 const ::pl::abi::ManifestFunction pl_calls_6981EE8C16C82B92[] = {
   {"train::fit", "#EC7C8DC8E7FA2D67"},
 };
-[[maybe_unused]] const bool pl_calls_registered_6981EE8C16C82B92 =
+__attribute__((unused)) const bool pl_calls_registered_6981EE8C16C82B92 =
     ::pl::abi::register_calls(pl_calls_6981EE8C16C82B92, 1);
 }  // namespace
 #endif
