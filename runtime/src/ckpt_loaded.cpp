@@ -14,6 +14,12 @@
 namespace pl::detail {
 namespace {
 
+// A loop's source in the fingerprint is "<its code hash>[+<its callees' in
+// other files>]" (program_fingerprint): the part its own file gave.
+std::string_view own_code_hash(std::string_view source) {
+  return source.substr(0, source.find('+'));
+}
+
 // Why the checkpoint does not fit this program: `hard` reasons refuse it,
 // `soft` ones only without PL_RESUME_FORCE.
 void compare_fingerprints(const LoadedCheckpoint& r, std::vector<std::string>& hard,
@@ -41,8 +47,7 @@ void compare_fingerprints(const LoadedCheckpoint& r, std::vector<std::string>& h
                      it->second.state + "}");
     else if (it->second.source != v.source)
       soft.push_back("the code of loop '" + name + "' changed (" +
-                     (it->second.source.substr(0, it->second.source.find('+')) ==
-                              v.source.substr(0, v.source.find('+'))
+                     (own_code_hash(it->second.source) == own_code_hash(v.source)
                           ? "a function it calls in another file"
                           : "its function, a function it calls, or its state layout") +
                      ")");

@@ -28,6 +28,7 @@
 #include <fstream>
 #include <iterator>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -311,8 +312,13 @@ void note_env(const char* name, const void* caller) {
   if (!name || !*name || t_recording || std::strncmp(name, "PL_", 3) == 0) return;
   t_recording = true;
   try {
-    if (!ignored_env(name) && own_code(caller)) {
-      Table& t = table();
+    Table& t = table();
+    const auto recorded = [&t, name] {
+      std::lock_guard lock(t.mu);
+      return t.env_seen.count(name) != 0;
+    };
+    // Read again (in a loop, say): nothing to look up.
+    if (!recorded() && !ignored_env(name) && own_code(caller)) {
       std::lock_guard lock(t.mu);
       if (t.env_seen.insert(name).second) t.env.push_back(name);
     }
@@ -488,7 +494,7 @@ std::string render_inputs() {
 std::vector<std::string> input_differences(const std::string& fingerprint) {
   std::vector<std::string> saved_args, out;
   std::vector<InputFile> saved_inputs;
-  std::vector<std::pair<std::string, std::string>> saved_env;  // value "\0": not set
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_env;  // nullopt: not set
   std::istringstream in(fingerprint);
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("arg ", 0) == 0) {
@@ -504,9 +510,10 @@ std::vector<std::string> input_differences(const std::string& fingerprint) {
     } else if (line.rfind("env ", 0) == 0) {
       const std::string entry = unescape(line.substr(4));
       const std::size_t eq = entry.find('=');
-      saved_env.push_back(eq == std::string::npos
-                              ? std::pair{entry, std::string(1, '\0')}
-                              : std::pair{entry.substr(0, eq), entry.substr(eq + 1)});
+      if (eq == std::string::npos)
+        saved_env.emplace_back(entry, std::nullopt);
+      else
+        saved_env.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
     }
   }
   const std::vector<std::string> now = program_arguments();
@@ -517,16 +524,16 @@ std::vector<std::string> input_differences(const std::string& fingerprint) {
                   (i < now.size() ? "'" + now[i] + "'" : "not given"));
     break;  // the first difference: the others usually follow from it
   }
-  const auto shown = [](bool set, const std::string& v) {
-    return set ? "'" + v + "'" : std::string("not set");
+  const auto shown = [](const std::optional<std::string>& v) {
+    return v ? "'" + *v + "'" : std::string("not set");
   };
   for (const auto& [name, was] : saved_env) {
     if (ignored_env(name.c_str())) continue;
-    std::string now;
-    const bool set_now = initial_value(name, now), was_set = was != std::string(1, '\0');
-    if (set_now != was_set || (set_now && now != was))
-      out.push_back("environment variable " + name + " was " + shown(was_set, was) + ", now " +
-                    shown(set_now, now));
+    std::string value;
+    const std::optional<std::string> now =
+        initial_value(name, value) ? std::optional(value) : std::nullopt;
+    if (now != was)
+      out.push_back("environment variable " + name + " was " + shown(was) + ", now " + shown(now));
   }
   for (const InputFile& f : saved_inputs) {
     struct stat st {};

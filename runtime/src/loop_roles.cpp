@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <sstream>
 
 namespace pl::detail {
@@ -60,45 +61,15 @@ void LoopRoles::add_calls(const abi::ManifestFunction* functions, std::uint32_t 
   }
 }
 
-std::string LoopRoles::hidden_effect(const std::string& name, std::string_view tu) const {
+bool LoopRoles::walk_calls(
+    const std::string& name,
+    const std::function<bool(const std::string&, const std::vector<std::string>*)>& visit) const {
   auto rows = loops_.find(name);
-  if (rows == loops_.end()) return "";
+  if (rows == loops_.end()) return false;
   std::vector<std::string> work;
   for (const LoopCalls& row : rows->second)
     work.insert(work.end(), row.calls.begin(), row.calls.end());
   std::set<std::string> seen;
-  while (!work.empty()) {
-    std::string c = std::move(work.back());
-    work.pop_back();
-    if (!seen.insert(c).second) continue;
-    if (c.compare(0, kVirtual.size(), kVirtual) == 0) {  // every function of that name
-      const std::string_view method = std::string_view(c).substr(kVirtual.size());
-      for (const auto& [key, calls] : functions_)
-        if (last_component(key) == method) work.push_back(key);
-      continue;
-    }
-    auto f = functions_.find(c);
-    if (f == functions_.end()) continue;  // "*", or a function no instrumented file defines
-    for (const std::string& e : f->second) {
-      if (e.empty() || e[0] != '!') {
-        work.push_back(e);
-        continue;
-      }
-      const std::size_t colon = e.find(':');
-      if (colon == std::string::npos || std::string_view(e).substr(1, colon - 1) == tu) continue;
-      return e.substr(colon + 1) + " (in " + c + ", another file)";
-    }
-  }
-  return "";
-}
-
-std::string LoopRoles::callee_code(const std::string& name) const {
-  auto rows = loops_.find(name);
-  if (rows == loops_.end()) return "";
-  std::vector<std::string> work;
-  for (const LoopCalls& row : rows->second)
-    work.insert(work.end(), row.calls.begin(), row.calls.end());
-  std::set<std::string> seen, hashes;
   while (!work.empty()) {
     std::string c = std::move(work.back());
     work.pop_back();
@@ -109,13 +80,38 @@ std::string LoopRoles::callee_code(const std::string& name) const {
         if (last_component(key) == method) work.push_back(key);
       continue;
     }
-    if (auto code = code_.find(c); code != code_.end())
-      for (const std::string& h : code->second) hashes.insert(c + "=" + h);
-    if (auto f = functions_.find(c); f != functions_.end())
-      work.insert(work.end(), f->second.begin(), f->second.end());
+    auto f = functions_.find(c);  // none: "*", or a function no instrumented file defines
+    if (visit(c, f == functions_.end() ? nullptr : &f->second)) return true;
+    if (f != functions_.end()) work.insert(work.end(), f->second.begin(), f->second.end());
   }
+  return false;
+}
+
+std::string LoopRoles::hidden_effect(const std::string& name, std::string_view tu) const {
+  std::string found;
+  walk_calls(name, [&](const std::string& key, const std::vector<std::string>* calls) {
+    if (!calls) return false;
+    for (const std::string& e : *calls) {
+      if (e.empty() || e[0] != '!') continue;
+      const std::size_t colon = e.find(':');
+      if (colon == std::string::npos || std::string_view(e).substr(1, colon - 1) == tu) continue;
+      found = e.substr(colon + 1) + " (in " + key + ", another file)";
+      return true;
+    }
+    return false;
+  });
+  return found;
+}
+
+std::string LoopRoles::callee_code(const std::string& name) const {
+  std::set<std::string> hashes;  // "key=hash", sorted
+  walk_calls(name, [&](const std::string& key, const std::vector<std::string>*) {
+    if (auto code = code_.find(key); code != code_.end())
+      for (const std::string& h : code->second) hashes.insert(key + "=" + h);
+    return false;
+  });
   if (hashes.empty()) return "";
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a over the sorted "key=hash" list
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a over the sorted list
   for (const std::string& s : hashes)
     for (const char ch : s + ";") h = (h ^ std::uint8_t(ch)) * 1099511628211ull;
   char hex[17];

@@ -19,6 +19,7 @@
 #include <pl/abi.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -67,6 +68,13 @@ class LoopRoles {
     std::string function;
     std::vector<std::string> calls;
   };
+  // Walks the joined call graph from loop `name`'s calls ("virtual:<name>":
+  // every function of that name), calling `visit` once per function key
+  // reached with its row's entries (null: no instrumented file defines it);
+  // true from `visit` stops the walk and is returned.
+  bool walk_calls(
+      const std::string& name,
+      const std::function<bool(const std::string&, const std::vector<std::string>*)>& visit) const;
   // The function keys that may run a loop selected by `selectors`, and the
   // last components of their names (for "virtual:<name>").
   struct Reaching {

@@ -232,10 +232,19 @@ struct VarDesc {
 };
 
 template <class Ref>
-constexpr VarDesc var(const char* name) {
+constexpr VarDesc var_flagged(const char* name, std::uint8_t flags) {
   using T = typename std::remove_reference<Ref>::type;
   return VarDesc{name, &TypeOf<typename std::remove_cv<T>::type>::info,
-                 std::uint8_t(std::is_const<T>::value ? kReadOnly : 0), nullptr};
+                 std::uint8_t((std::is_const<T>::value ? kReadOnly : 0) | flags), nullptr};
+}
+template <class Ref>
+constexpr VarDesc var(const char* name) {
+  return var_flagged<Ref>(name, 0);
+}
+// State whose type, known only at instantiation, pl cannot save (kUnsaveable).
+template <class Ref>
+constexpr VarDesc unsaveable_var(const char* name) {
+  return var_flagged<Ref>(name, kUnsaveable);
 }
 
 // A state variable: pl-instrument checked that its type can be saved. A
@@ -263,9 +272,7 @@ constexpr VarDesc number_state_var_of(const char* name, std::true_type /* saveab
 }
 template <class Ref>
 constexpr VarDesc number_state_var_of(const char* name, std::false_type) {
-  using T = typename std::remove_reference<Ref>::type;
-  return VarDesc{name, &TypeOf<typename std::remove_cv<T>::type>::info,
-                 std::uint8_t((std::is_const<T>::value ? kReadOnly : 0) | kUnsaveable), nullptr};
+  return unsaveable_var<Ref>(name);
 }
 template <class Ref>
 constexpr VarDesc number_state_var(const char* name) {

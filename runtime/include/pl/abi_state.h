@@ -39,9 +39,7 @@ constexpr VarDesc maybe_state_var(const char* name) {
   if constexpr (std::is_const_v<T> || ::pl::serial::kSaveable<std::remove_cv_t<T>>) {
     return state_var<Ref>(name);
   } else {
-    VarDesc d = var<Ref>(name);
-    d.flags = std::uint8_t(d.flags | kUnsaveable);
-    return d;
+    return unsaveable_var<Ref>(name);
   }
 }
 
